@@ -1,0 +1,113 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sightline/sightline/internal/sightline"
+)
+
+const userColumns = `id, email, name, password_hash, session_epoch, version, created_at, updated_at`
+
+func scanUser(row pgx.Row) (*sightline.User, error) {
+	var u sightline.User
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.SessionEpoch, &u.Version, &u.CreatedAt, &u.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// UserByID returns a user.
+func (db *DB) UserByID(ctx context.Context, id int64) (*sightline.User, error) {
+	u, err := scanUser(db.Pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	return u, translate("store.UserByID", err)
+}
+
+// UserByEmail returns a user by (normalized) email.
+func (db *DB) UserByEmail(ctx context.Context, email string) (*sightline.User, error) {
+	u, err := scanUser(db.Pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email))
+	return u, translate("store.UserByEmail", err)
+}
+
+// HasUsers reports whether any user exists (setup is only open while none does).
+func (db *DB) HasUsers(ctx context.Context) (bool, error) {
+	var ok bool
+	err := db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users)`).Scan(&ok)
+	return ok, translate("store.HasUsers", err)
+}
+
+func insertUser(ctx context.Context, tx pgx.Tx, email, name, hash string) (*sightline.User, error) {
+	return scanUser(tx.QueryRow(ctx, `
+		INSERT INTO users (email, name, password_hash) VALUES ($1, $2, $3)
+		RETURNING `+userColumns, email, name, hash))
+}
+
+// CreateUser creates a user, optionally as a member of a workspace (by slug).
+func (db *DB) CreateUser(ctx context.Context, actor Actor, email, name, hash, workspaceSlug string, role sightline.Role) (*sightline.User, error) {
+	var u *sightline.User
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		if u, err = insertUser(ctx, tx, email, name, hash); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, actor, entry{Verb: "user.created", ItemType: "user", ItemID: u.ID, Subject: email, Summary: name}); err != nil {
+			return err
+		}
+		if workspaceSlug == "" {
+			return nil
+		}
+		var wsID int64
+		if err := tx.QueryRow(ctx, `SELECT id FROM workspaces WHERE slug = $1`, workspaceSlug).Scan(&wsID); err != nil {
+			return err
+		}
+		return addMember(ctx, tx, actor, wsID, u, role)
+	})
+	return u, translate("store.CreateUser", err)
+}
+
+// ChangePassword sets a new password hash and bumps the session epoch, which
+// ends every other session of the user. The caller's session takes the
+// returned epoch so it stays signed in.
+func (db *DB) ChangePassword(ctx context.Context, actor Actor, userID int64, version int, hash string) (newEpoch int, err error) {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			UPDATE users SET password_hash = $3, session_epoch = session_epoch + 1,
+			       version = version + 1, updated_at = now()
+			WHERE id = $1 AND version = $2
+			RETURNING session_epoch`, userID, version, hash).Scan(&newEpoch)
+		if err == pgx.ErrNoRows {
+			return staleVersion("account")
+		}
+		if err != nil {
+			return err
+		}
+		return record(ctx, tx, actor, entry{Verb: "user.password_changed", ItemType: "user", ItemID: userID})
+	})
+	return newEpoch, translate("store.ChangePassword", err)
+}
+
+// SignInRecord notes a sign-in attempt in the audit log.
+func (db *DB) RecordSignIn(ctx context.Context, actor Actor, email string, ok bool) error {
+	verb := "signin.failed"
+	if ok {
+		verb = "signin.succeeded"
+	}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		return record(ctx, tx, actor, entry{Verb: verb, ItemType: "user", ItemID: actor.UserID, Subject: email})
+	})
+	return translate("store.RecordSignIn", err)
+}
+
+// RecentSignInFailures counts failed sign-ins since a time, for an account
+// (by email) and for a client IP.
+func (db *DB) RecentSignInFailures(ctx context.Context, email, ip string, since time.Time) (byAccount, byIP int, err error) {
+	err = db.Pool.QueryRow(ctx, `
+		SELECT
+		  (SELECT count(*) FROM activity WHERE verb = 'signin.failed' AND subject = $1 AND created_at > $3),
+		  (SELECT count(*) FROM activity WHERE verb = 'signin.failed' AND client_ip = $2 AND created_at > $3)`,
+		email, ip, since).Scan(&byAccount, &byIP)
+	return byAccount, byIP, translate("store.RecentSignInFailures", err)
+}
