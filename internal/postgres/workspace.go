@@ -149,3 +149,16 @@ func (db *DB) WorkspaceByID(ctx context.Context, id int64) (*sightline.Workspace
 	w, err := scanWorkspace(db.Pool.QueryRow(ctx, `SELECT `+workspaceColumns+` FROM workspaces w WHERE w.id = $1`, id))
 	return w, translate("store.WorkspaceByID", err)
 }
+
+// SetWorkspaceProfile sets vision and phase directly (used by the seeder;
+// the strategy pages will edit them with optimistic locking).
+func (db *DB) SetWorkspaceProfile(ctx context.Context, actor Actor, workspaceID int64, vision string, phase sightline.Phase) error {
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `UPDATE workspaces SET vision = $2, phase = $3, version = version + 1, updated_at = now(), updated_by = NULLIF($4, 0)
+			WHERE id = $1`, workspaceID, vision, phase, actor.UserID); err != nil {
+			return err
+		}
+		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "workspace.profile_set", ItemType: "workspace", ItemID: workspaceID})
+	})
+	return translate("store.SetWorkspaceProfile", err)
+}

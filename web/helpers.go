@@ -1,0 +1,20 @@
+package web
+
+import "github.com/sightline/sightline/internal/sightline"
+
+// fieldValue never echoes a password back into the page.
+func fieldValue(f Form, name, kind string) string {
+	if kind == "password" {
+		return ""
+	}
+	return f.Get(name)
+}
+
+func allRoles() []sightline.Role { return sightline.Roles }
+
+func pageTitle(t string) string {
+	if t == "" {
+		return "Sightline"
+	}
+	return t + " · Sightline"
+}

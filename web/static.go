@@ -1,0 +1,10 @@
+// Package web holds the templ components that render every page and the
+// static assets (stylesheet, progressive-enhancement script) served under /static/.
+package web
+
+import "embed"
+
+// Static holds the files served under /static/.
+//
+//go:embed static
+var Static embed.FS
