@@ -92,4 +92,3 @@ func ensureDatabase(ctx context.Context, cl *pgcluster.Cluster, name string) err
 	}
 	return err
 }
-

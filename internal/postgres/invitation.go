@@ -155,3 +155,9 @@ func (db *DB) AcceptInvitation(ctx context.Context, clientIP, token string, now 
 	}
 	return u, inv, nil
 }
+
+// InvitationByID returns one invitation of a workspace.
+func (db *DB) InvitationByID(ctx context.Context, workspaceID, id int64) (*sightline.Invitation, error) {
+	inv, err := scanInvitation(db.Pool.QueryRow(ctx, `SELECT `+invitationColumns+` FROM `+invitationFrom+` WHERE i.workspace_id = $1 AND i.id = $2`, workspaceID, id))
+	return inv, translate("store.InvitationByID", err)
+}

@@ -196,3 +196,12 @@ var actorNone = postgres.Actor{}
 
 // signInAs signs in any account whose password is the demo password.
 func (a *testApp) signInAs(email string) *client { return a.signIn(email) }
+
+func newHTTPTestServer(t testing.TB, srv *server.Server) *httptest.Server {
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		ts.Close()
+		srv.Close()
+	})
+	return ts
+}

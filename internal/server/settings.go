@@ -209,6 +209,10 @@ func (s *Server) handleInvitationRevoke(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return err
 	}
+	// The invitation must be of this workspace: a foreign id is not found.
+	if _, err := s.db.InvitationByID(r.Context(), ws.ID, id); err != nil {
+		return err
+	}
 	f, err := readForm(w, r, "version")
 	if err != nil {
 		return err

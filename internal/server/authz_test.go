@@ -1,0 +1,241 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/sightline/sightline/internal/postgres"
+	"github.com/sightline/sightline/internal/seed"
+	"github.com/sightline/sightline/internal/sightline"
+)
+
+// matrixFixture is the world the authorization matrix runs in: the demo
+// workspace ("home") and another workspace ("foreign") with its own owner,
+// each with ids for every kind of path parameter.
+type matrixFixture struct {
+	home, foreign map[string]string // path parameter → value
+}
+
+func newMatrixFixture(t *testing.T, app *testApp) matrixFixture {
+	t.Helper()
+	ctx := context.Background()
+	db := app.db
+	owner := mustUser(t, app, "owner@example.com")
+	demo, _, err := db.WorkspaceForMember(ctx, seed.DemoSlug, owner.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The foreign workspace: its owner is the "outsider" principal.
+	pmHash := mustUser(t, app, "pm@example.com").PasswordHash
+	outsider, err := db.CreateUser(ctx, postgres.Actor{}, "outsider@example.com", "Oscar Outsider", pmHash, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	globex, err := db.CreateWorkspace(ctx, postgres.Actor{UserID: outsider.ID}, "globex", "Globex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CreateUser(ctx, postgres.Actor{UserID: outsider.ID}, "globex-pm@example.com", "Gina", pmHash, "globex", sightline.RolePM); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(ws *sightline.Workspace, inviter int64) map[string]string {
+		members, err := db.ListMembers(ctx, ws.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var memberID int64
+		for _, m := range members {
+			if m.Role != sightline.RoleOwner {
+				memberID = m.ID
+			}
+		}
+		// An expired invitation: /invite/{token} is exercised without
+		// letting a principal join a workspace mid-matrix.
+		token := fmt.Sprintf("matrix-token-%d", ws.ID)
+		inv, err := db.CreateInvitation(ctx, postgres.Actor{UserID: inviter}, ws.ID, fmt.Sprintf("invitee-%d@example.com", ws.ID), sightline.RoleViewer, token, time.Now().Add(-time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]string{
+			"ws":           ws.Slug,
+			"memberID":     fmt.Sprint(memberID),
+			"invitationID": fmt.Sprint(inv.ID),
+			"token":        token,
+			"*":            "app.css",
+		}
+	}
+	return matrixFixture{home: ids(demo, owner.ID), foreign: ids(globex, outsider.ID)}
+}
+
+// fill replaces every {param} and * in a chi pattern.
+func fill(pattern string, params map[string]string) string {
+	out := pattern
+	for k, v := range params {
+		if k == "*" {
+			out = strings.Replace(out, "*", v, 1)
+		} else {
+			out = strings.ReplaceAll(out, "{"+k+"}", v)
+		}
+	}
+	return out
+}
+
+// hasIDParam reports whether the pattern takes an id of a workspace's row
+// (besides the workspace itself).
+func hasIDParam(pattern string) bool {
+	return strings.Contains(strings.TrimPrefix(pattern, "/w/{ws}"), "{")
+}
+
+type principal struct {
+	name string
+	role sightline.Role // "" for anonymous and outsider
+	c    *client
+}
+
+// TestAuthorizationMatrix walks the real route table and checks every route
+// against every principal: anonymous, each role of the workspace, and the
+// owner of another workspace; routes that take ids are also called with the
+// ids of another workspace. A route without an access rule fails the test.
+func TestAuthorizationMatrix(t *testing.T) {
+	app := newTestApp(t)
+	fx := newMatrixFixture(t, app)
+	rules := app.srv.Rules()
+
+	type routeInfo struct{ method, pattern string }
+	var routes []routeInfo
+	err := chi.Walk(app.srv.Router(), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		routes = append(routes, routeInfo{method, route})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(routes) < 10 {
+		t.Fatalf("walked only %d routes", len(routes))
+	}
+
+	// Fresh sessions per principal; re-signed in after a route that signs out.
+	signIn := func(email string) *client { return app.signIn(email) }
+	principals := func() []principal {
+		ps := []principal{{name: "anonymous", c: app.client()}}
+		for _, r := range sightline.Roles {
+			ps = append(ps, principal{name: string(r), role: r, c: signIn(demoEmail(r))})
+		}
+		return append(ps, principal{name: "outsider", c: signIn("outsider@example.com")})
+	}()
+
+	checked := 0
+	for _, rt := range routes {
+		key := rt.method + " " + rt.pattern
+		rule, ok := rules[key]
+		if !ok {
+			t.Errorf("route %s has no access rule: add it to the route table with one", key)
+			continue
+		}
+		for _, p := range principals {
+			check := func(params map[string]string, foreignIDs bool) {
+				path := fill(rt.pattern, params)
+				var res *response
+				if rt.method == "GET" {
+					res = p.c.get(path)
+				} else {
+					res = p.c.post(path, nil)
+				}
+				checked++
+				if res.StatusCode >= 500 {
+					t.Errorf("%s %s as %s: %d", rt.method, path, p.name, res.StatusCode)
+					return
+				}
+				toLogin := res.StatusCode == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/login?next=")
+				denied := res.StatusCode == http.StatusForbidden || res.StatusCode == http.StatusNotFound || toLogin
+				action, isWS := rule.WorkspaceAction()
+				switch {
+				case rule.IsStatic() || rule.IsPublic():
+					if res.StatusCode == http.StatusForbidden || toLogin {
+						t.Errorf("%s %s as %s: public route answered %d %s", rt.method, path, p.name, res.StatusCode, res.Header.Get("Location"))
+					}
+				case p.name == "anonymous":
+					if !toLogin {
+						t.Errorf("%s %s anonymously: %d, want 303 to /login?next=", rt.method, path, res.StatusCode)
+					}
+				case rule.IsSignedIn():
+					if denied {
+						t.Errorf("%s %s as %s: %d, want allowed", rt.method, path, p.name, res.StatusCode)
+					}
+				case isWS && p.name == "outsider":
+					if res.StatusCode != http.StatusNotFound {
+						t.Errorf("%s %s as a non-member: %d, want 404", rt.method, path, res.StatusCode)
+					}
+				case isWS && !p.role.Can(action):
+					if res.StatusCode != http.StatusForbidden {
+						t.Errorf("%s %s as %s: %d, want 403 (%s not allowed)", rt.method, path, p.name, res.StatusCode, action)
+					}
+				case isWS && foreignIDs:
+					if res.StatusCode != http.StatusNotFound {
+						t.Errorf("%s %s as %s with another workspace's ids: %d, want 404", rt.method, path, p.name, res.StatusCode)
+					}
+				case isWS:
+					if denied {
+						t.Errorf("%s %s as %s: %d, want allowed", rt.method, path, p.name, res.StatusCode)
+					}
+				default:
+					t.Errorf("%s: rule of unknown kind", key)
+				}
+			}
+			check(fx.home, false)
+			if _, isWS := rule.WorkspaceAction(); isWS && hasIDParam(rt.pattern) {
+				mixed := map[string]string{}
+				for k, v := range fx.foreign {
+					mixed[k] = v
+				}
+				mixed["ws"] = fx.home["ws"]
+				check(mixed, true)
+			}
+			if _, isWS := rule.WorkspaceAction(); isWS && p.role != "" {
+				// A member of the home workspace is a non-member of the foreign one.
+				path := fill(rt.pattern, fx.foreign)
+				var res *response
+				if rt.method == "GET" {
+					res = p.c.get(path)
+				} else {
+					res = p.c.post(path, nil)
+				}
+				checked++
+				if res.StatusCode != http.StatusNotFound {
+					t.Errorf("%s %s as %s of another workspace: %d, want 404", rt.method, path, p.name, res.StatusCode)
+				}
+			}
+			if rt.pattern == "/logout" {
+				// That principal is signed out now; sign in again.
+				if p.role != "" {
+					p.c.http.Jar = signIn(demoEmail(p.role)).http.Jar
+				} else if p.name == "outsider" {
+					p.c.http.Jar = signIn("outsider@example.com").http.Jar
+				}
+			}
+		}
+	}
+	t.Logf("checked %d route × principal combinations over %d routes", checked, len(routes))
+}
+
+// TestEveryWorkspaceActionHasARule guards the permission table itself: each
+// action used by a route is known, and the owner can do everything.
+func TestEveryWorkspaceActionHasARule(t *testing.T) {
+	app := newTestApp(t)
+	for key, rule := range app.srv.Rules() {
+		if a, ok := rule.WorkspaceAction(); ok {
+			if !sightline.KnownAction(a) {
+				t.Errorf("%s requires %q, which the permission table lacks", key, a)
+			}
+			if !sightline.RoleOwner.Can(a) {
+				t.Errorf("%s: the owner cannot %s", key, a)
+			}
+		}
+	}
+}
