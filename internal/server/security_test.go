@@ -192,4 +192,3 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 		t.Errorf("request log lacks the route pattern:\n%s", logs.String())
 	}
 }
-
