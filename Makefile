@@ -1,0 +1,117 @@
+# Sightline — `make run` for the demo, `make test` for everything CI checks.
+# Run `make help` for the list of targets.
+
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin/sightline
+# @latest resolved to v0.8.2 (the first release that understands Go 1.26);
+# pinned so lint results do not change under us. Override: make lint STATICCHECK=...
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+export DEBIAN_FRONTEND := noninteractive
+APT_GET := apt-get -o DPkg::Lock::Timeout=600
+
+.DEFAULT_GOAL := help
+.PHONY: help run build test deps-postgres deps-test check-generated generate vet lint bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+run: deps-postgres ## build and start the dev server on http://127.0.0.1:8080 with a private PostgreSQL in .data/
+	$(GO) build -o $(BIN) ./cmd/sightline
+	exec ./$(BIN) dev
+
+build: ## build bin/sightline
+	$(GO) build -o $(BIN) ./cmd/sightline
+
+# ensure_packages installs the Debian packages among $(1) (postgresql,
+# chromium) whose programs are missing: one `apt-get update`, one install,
+# only when something is missing, only as root. As root, the private
+# PostgreSQL cluster runs as the `postgres` system user, so that user must exist.
+define ensure_packages
+need=""; \
+for pkg in $(1); do \
+  case $$pkg in \
+    postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need="$$need postgresql" ;; \
+    chromium) [ -x /usr/bin/chromium ] || need="$$need chromium" ;; \
+  esac; \
+done; \
+if [ -n "$$need" ]; then \
+  if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
+    echo "Missing:$$need. Install with: sudo apt-get install$$need (Debian/Ubuntu), or run make as root to have it installed." >&2; \
+    exit 1; \
+  fi; \
+  echo "Installing$$need (apt-get)..."; \
+  $(APT_GET) update -q && \
+  $(APT_GET) install -y -q --no-install-recommends$$need || exit 1; \
+fi; \
+case " $(1) " in \
+  *" postgresql "*) \
+    if [ "$$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then \
+      echo "Creating the postgres system user (PostgreSQL refuses to run as root)..."; \
+      useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/bash postgres || exit 1; \
+    fi ;; \
+esac
+endef
+
+deps-postgres: ## make sure PostgreSQL server binaries are installed (skipped when DATABASE_URL is set)
+	@if [ -n "$${DATABASE_URL:-}" ]; then \
+	  echo "DATABASE_URL is set: using that database, no local PostgreSQL needed."; \
+	else \
+	  $(call ensure_packages,postgresql); \
+	fi
+
+deps-test: ## make sure PostgreSQL server binaries and Chromium (for the browser tests) are installed
+	@$(call ensure_packages,postgresql chromium)
+
+test: deps-test check-generated ## check generated code, vet, and run every test against a real PostgreSQL
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 20m ./...
+
+generate: ## regenerate the templ components (*_templ.go)
+	$(GO) tool templ generate
+
+# check-generated regenerates the templ components and fails if that changed
+# any *_templ.go file or added one: the committed code must match the .templ
+# sources. It compares the files before and after generating, so uncommitted
+# but up-to-date generated files do not fail it.
+check-generated: ## fail if the *_templ.go files are out of date with the .templ sources
+	@snapshot() { git ls-files --cached --others --exclude-standard -- '*_templ.go' | sort | while read -r f; do \
+	    if [ -f "$$f" ]; then sha256sum -- "$$f"; fi; done; }; \
+	before=$$(snapshot); \
+	out=$$($(GO) tool templ generate 2>&1) || { echo "$$out" >&2; exit 1; }; \
+	after=$$(snapshot); \
+	if [ "$$before" != "$$after" ]; then \
+	  echo "Generated templ code was out of date: 'go tool templ generate' changed these files:" >&2; \
+	  diff <(echo "$$before") <(echo "$$after") | sed -n 's/^> [0-9a-f]*  /  /p' >&2; \
+	  echo "They are regenerated now; review them and commit them with your .templ changes." >&2; \
+	  exit 1; \
+	fi; \
+	echo "templ: generated code is up to date"
+
+vet: ## go vet
+	$(GO) vet ./...
+
+# lint runs every check, then fails if any of them failed.
+lint: ## go vet, gofmt and staticcheck
+	@status=0; \
+	echo "$(GO) vet ./..."; \
+	$(GO) vet ./... || status=1; \
+	echo "gofmt -l"; \
+	unformatted=$$(gofmt -l $$(git ls-files --cached --others --exclude-standard -- '*.go')); \
+	if [ -n "$$unformatted" ]; then \
+	  echo "gofmt would reformat these files (run gofmt -w on them):" >&2; \
+	  echo "$$unformatted" | sed 's/^/  /' >&2; \
+	  status=1; \
+	fi; \
+	echo "$(GO) run $(STATICCHECK) ./..."; \
+	$(GO) run $(STATICCHECK) ./... || status=1; \
+	if [ $$status = 0 ]; then echo "lint: ok"; else echo "lint: FAILED (see above)" >&2; fi; \
+	exit $$status
+
+bench: ## run the benchmarks (no tests) against a real PostgreSQL
+	@$(call ensure_packages,postgresql)
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean: ## remove build output (keeps .data, the dev database)
+	rm -rf bin/
