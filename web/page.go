@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/sightline/sightline/internal/sightline"
@@ -62,8 +61,6 @@ func formatTime(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UT
 
 // formatDate prints a date.
 func formatDate(t time.Time) string { return t.UTC().Format("2 Jan 2006") }
-
-func itoa(n int64) string { return fmt.Sprint(n) }
 
 // fieldID gives a form field a stable id for its label.
 func fieldID(name string) string { return "f-" + name }

@@ -48,9 +48,10 @@ func fillAndSubmitLogin(b *browser, email, pw string) {
 // TestSignInAndSignOut walks the demo PM through signing in, landing on the
 // workspace, signing out and being sent back to sign-in from the workspace.
 func TestSignInAndSignOut(t *testing.T) {
+	chromium := findChromium(t)
 	start := time.Now()
 	base := startApp(t)
-	b := newBrowser(t)
+	b := newBrowser(t, chromium)
 
 	openLogin(b, base)
 	fillAndSubmitLogin(b, demoPMEmail, seed.DemoPassword)
@@ -106,9 +107,10 @@ func TestSignInAndSignOut(t *testing.T) {
 // TestSignInWrongPassword checks that a failed sign-in explains itself next to
 // the form and keeps the typed email, but not the password.
 func TestSignInWrongPassword(t *testing.T) {
+	chromium := findChromium(t)
 	start := time.Now()
 	base := startApp(t)
-	b := newBrowser(t)
+	b := newBrowser(t, chromium)
 
 	openLogin(b, base)
 	b.do("check no error is shown before submitting", chromedp.WaitNotPresent(testID("form-error")))

@@ -60,9 +60,10 @@ func findChromium(t *testing.T) string {
 // newBrowser starts a headless Chromium with a fresh profile and its own
 // temporary directory. The test's cleanup closes it, kills any process of it
 // that is left, and removes both directories.
-func newBrowser(t *testing.T) *browser {
+// execPath comes from findChromium; call that before any costly set-up, so
+// a machine without Chromium skips at once.
+func newBrowser(t *testing.T, execPath string) *browser {
 	t.Helper()
-	execPath := findChromium(t)
 
 	profile := t.TempDir()
 	tmp, err := os.MkdirTemp("", "sightline-e2e-chromium-tmp-")
@@ -109,15 +110,17 @@ func newBrowser(t *testing.T) *browser {
 		if n := killLeftovers(profile); n > 0 {
 			t.Logf("killed %d leftover browser process(es)", n)
 		}
-		if t.Failed() && output.Len() > 0 {
-			t.Logf("browser output:\n%s", output.String())
+		if t.Failed() {
+			if out := output.tail(40); out != "" {
+				t.Logf("browser output (last lines, D-Bus noise left out):\n%s", out)
+			}
 		}
 	})
 
 	// The first run starts the browser; it lives as long as the context of
 	// this run, so it gets the session's deadline, not a step timeout.
 	if err := chromedp.Do(tabCtx); err != nil {
-		t.Fatalf("start Chromium (%s): %v\nbrowser output:\n%s", execPath, err, output.String())
+		t.Fatalf("start Chromium (%s): %v", execPath, err)
 	}
 	return &browser{t: t, ctx: tabCtx}
 }
@@ -195,16 +198,22 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 	return l.buf.Write(p)
 }
 
-func (l *lockedBuffer) Len() int {
+// tail returns the last n lines of the output, without the D-Bus complaints
+// Chromium prints by the dozen on a machine without a session bus.
+func (l *lockedBuffer) tail(n int) string {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Len()
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.TrimSpace(l.buf.String())
+	text := l.buf.String()
+	l.mu.Unlock()
+	var lines []string
+	for line := range strings.Lines(text) {
+		if line = strings.TrimRight(line, "\r\n"); line != "" && !strings.Contains(line, "dbus/") {
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
 }
 
 // testID selects the element with the data-testid.
