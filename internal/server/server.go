@@ -64,6 +64,8 @@ type Server struct {
 	rules map[string]Access
 	// Now is the clock; tests move it to expire invitations and rate-limit windows.
 	Now func() time.Time
+	stopSweep context.CancelFunc
+	sweepDone chan struct{}
 	// dummyHash is verified against when an email is unknown, so a failed
 	// sign-in takes as long whether or not the account exists.
 	dummyHash string
@@ -73,7 +75,13 @@ type Server struct {
 func New(db *postgres.DB, logger *slog.Logger, cfg Config) *Server {
 	s := &Server{db: db, log: logger, cfg: cfg, Now: time.Now}
 	s.dummyHash, _ = cfg.Password.Hash("sightline-no-such-account")
-	s.store = pgxstore.New(db.Pool)
+	// pgxstore's own cleanup goroutine races with StopCleanup; we sweep
+	// expired sessions ourselves (sweepSessions) and stop that on Close.
+	s.store = pgxstore.NewWithCleanupInterval(db.Pool, 0)
+	ctx, cancel := context.WithCancel(context.Background())
+	s.stopSweep = cancel
+	s.sweepDone = make(chan struct{})
+	go s.sweepSessions(ctx, 5*time.Minute)
 	s.sessions = scs.New()
 	s.sessions.Store = s.store
 	s.sessions.Lifetime = cfg.SessionLifetime
@@ -93,8 +101,28 @@ func New(db *postgres.DB, logger *slog.Logger, cfg Config) *Server {
 // Handler is the complete HTTP handler.
 func (s *Server) Handler() http.Handler { return s.router }
 
-// Close stops the session store's cleanup goroutine.
-func (s *Server) Close() { s.store.StopCleanup() }
+// Close stops the expired-session sweeper.
+func (s *Server) Close() {
+	s.stopSweep()
+	<-s.sweepDone
+}
+
+// sweepSessions deletes expired sessions periodically.
+func (s *Server) sweepSessions(ctx context.Context, every time.Duration) {
+	defer close(s.sweepDone)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := s.db.Pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < now()`); err != nil && ctx.Err() == nil {
+				s.log.Warn("sweep expired sessions", "err", err)
+			}
+		}
+	}
+}
 
 // Rules returns the access rule of every route, keyed "METHOD pattern".
 func (s *Server) Rules() map[string]Access { return s.rules }
