@@ -103,16 +103,24 @@ func openDB(ctx context.Context, c Config) (*postgres.DB, error) {
 }
 
 func runMigrate(ctx context.Context, env Env, args []string) error {
+	// The action may come before or after the flags.
+	action := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		action, args = args[0], args[1:]
+	}
 	c, fs, err := parse(env, "migrate", args, nil)
 	if err != nil {
 		return err
+	}
+	if action == "" {
+		action = fs.Arg(0)
 	}
 	db, err := openDB(ctx, c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	switch fs.Arg(0) {
+	switch action {
 	case "", "up":
 		n, err := db.Migrate(ctx, nil)
 		if err != nil {
@@ -132,7 +140,7 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 			fmt.Fprintf(env.Stdout, "%-8s %05d %s\n", state, m.Version, m.Name)
 		}
 	default:
-		return fmt.Errorf("unknown migrate action %q (want up or status)", fs.Arg(0))
+		return fmt.Errorf("unknown migrate action %q (want up or status)", action)
 	}
 	return nil
 }

@@ -63,7 +63,7 @@ type Server struct {
 	// authorization matrix test checks that every routed pattern has one.
 	rules map[string]Access
 	// Now is the clock; tests move it to expire invitations and rate-limit windows.
-	Now func() time.Time
+	Now       func() time.Time
 	stopSweep context.CancelFunc
 	sweepDone chan struct{}
 	// dummyHash is verified against when an email is unknown, so a failed
