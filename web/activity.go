@@ -2,6 +2,8 @@ package web
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/sightline/sightline/internal/sightline"
 )
@@ -45,5 +47,46 @@ func describeActivity(a sightline.Activity) string {
 	case "invitation.accepted":
 		return fmt.Sprintf("accepted the invitation for %s", a.Summary)
 	}
-	return a.Verb
+	return genericActivity(a)
+}
+
+// genericActivity describes "<item>.<verb>" entries that have no sentence of
+// their own: "updated epic “Usage billing” (status: idea → discovery)".
+func genericActivity(a sightline.Activity) string {
+	item, verb, _ := strings.Cut(a.Verb, ".")
+	item = strings.ReplaceAll(item, "_", " ")
+	verb = strings.ReplaceAll(verb, "_", " ")
+	s := verb + " " + item
+	if a.Summary != "" {
+		s += " “" + a.Summary + "”"
+	}
+	if len(a.Changes) > 0 {
+		keys := make([]string, 0, len(a.Changes))
+		for k := range a.Changes {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var parts []string
+		for _, k := range keys {
+			c := a.Changes[k]
+			parts = append(parts, fmt.Sprintf("%s: %s → %s", strings.ReplaceAll(k, "_", " "), changeValue(c.From), changeValue(c.To)))
+		}
+		s += " (" + strings.Join(parts, "; ") + ")"
+	}
+	return s
+}
+
+// changeValue prints one side of a change, shortened for the feed.
+func changeValue(v any) string {
+	if v == nil {
+		return "—"
+	}
+	s := fmt.Sprint(v)
+	if s == "" {
+		return "—"
+	}
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:57]) + "…"
+	}
+	return s
 }

@@ -18,3 +18,10 @@ func pageTitle(t string) string {
 	}
 	return t + " · Sightline"
 }
+
+func conflictTitle(who string) string {
+	if who == "" {
+		return "Someone else saved this while you were editing"
+	}
+	return who + " saved this while you were editing"
+}

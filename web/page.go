@@ -49,7 +49,14 @@ type NavItem struct {
 // Nav lists the areas of a workspace the role can open. Later areas are added here.
 func Nav(ws *sightline.Workspace, role sightline.Role) []NavItem {
 	base := "/w/" + ws.Slug
-	items := []NavItem{{Area: "dashboard", Label: "Dashboard", Href: base}}
+	items := []NavItem{
+		{Area: "dashboard", Label: "Dashboard", Href: base},
+		{Area: "strategy", Label: "Strategy", Href: base + "/strategy"},
+		{Area: "goals", Label: "Goals", Href: base + "/goals"},
+		{Area: "initiatives", Label: "Initiatives", Href: base + "/initiatives"},
+		{Area: "epics", Label: "Epics", Href: base + "/epics"},
+		{Area: "pains", Label: "Customer pain", Href: base + "/pains"},
+	}
 	if role.Can(sightline.ActionManageMembers) {
 		items = append(items, NavItem{Area: "settings", Label: "Settings", Href: base + "/settings"})
 	}

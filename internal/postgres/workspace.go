@@ -81,6 +81,13 @@ func createWorkspace(ctx context.Context, tx pgx.Tx, actor Actor, slug, name str
 	if _, err := tx.Exec(ctx, `INSERT INTO memberships (workspace_id, user_id, role, created_by, updated_by) VALUES ($1, $2, 'owner', $2, $2)`, w.ID, actor.UserID); err != nil {
 		return nil, err
 	}
+	for phase, attrs := range sightline.DefaultPressures {
+		for i, a := range attrs {
+			if _, err := tx.Exec(ctx, `INSERT INTO phase_pressures (workspace_id, phase, attribute, position) VALUES ($1, $2, $3, $4)`, w.ID, phase, a, i+1); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return w, record(ctx, tx, actor, entry{WorkspaceID: w.ID, Verb: "member.added", ItemType: "user", ItemID: actor.UserID, Summary: "owner",
 		Changes: map[string]sightline.Change{"role": {From: nil, To: "owner"}}})
 }

@@ -50,6 +50,21 @@ const (
 	ActionManageMembers Action = "members.manage" // change roles, remove members
 	ActionManageInvites Action = "invites.manage" // create and revoke invitations
 	ActionEditWorkspace Action = "workspace.edit" // rename the workspace
+
+	ActionEditStrategy     Action = "strategy.edit"       // vision, business phase, phase → NFR pressure mapping
+	ActionLogShift         Action = "shift.log"           // log and correct strategy shifts
+	ActionAcknowledgeShift Action = "shift.acknowledge"   // acknowledge a shift with an assessment
+	ActionEditGoals        Action = "goal.edit"           // create and edit goals
+	ActionEditInitiatives  Action = "initiative.edit"     // create, edit and re-validate initiatives
+	ActionCreateEpic       Action = "epic.create"         // create epics (engineers and architects: enablers only)
+	ActionEditEpicProduct  Action = "epic.edit_product"   // problem, why now, owners, impact, quarter…
+	ActionEditEpicTech     Action = "epic.edit_technical" // technical owner, effort, what an enabler enables
+	ActionSetEpicStatus    Action = "epic.status"         // move an epic through its statuses
+	ActionEstimateEpic     Action = "epic.estimate"       // t-shirt estimate with why it is complex
+	ActionCommitEpic       Action = "epic.commit"         // commit (or un-commit) a date
+	ActionFeasibility      Action = "epic.feasibility"    // request, record (architects) or waive the check-in
+	ActionEditPains        Action = "pain.edit"           // capture and edit customer-pain notes
+	ActionLinkPains        Action = "pain.link"           // link pains and epics
 )
 
 // permissions is the one table of who may do what. A role not listed for an
@@ -59,7 +74,28 @@ var permissions = map[Action][]Role{
 	ActionManageMembers: {RoleOwner},
 	ActionManageInvites: {RoleOwner},
 	ActionEditWorkspace: {RoleOwner},
+
+	ActionEditStrategy:     {RoleOwner, RolePM},
+	ActionLogShift:         {RoleOwner, RolePM},
+	ActionAcknowledgeShift: {RoleArchitect},
+	ActionEditGoals:        {RoleOwner, RolePM},
+	ActionEditInitiatives:  {RoleOwner, RolePM},
+	ActionCreateEpic:       {RoleOwner, RolePM, RoleArchitect, RoleEngineer},
+	ActionEditEpicProduct:  {RoleOwner, RolePM},
+	ActionEditEpicTech:     {RoleOwner, RoleArchitect, RoleEngineer},
+	ActionSetEpicStatus:    {RoleOwner, RolePM, RoleArchitect, RoleEngineer},
+	// Estimates are engineering input: owners who are not engineers do not count.
+	ActionEstimateEpic: {RoleArchitect, RoleEngineer},
+	ActionCommitEpic:   {RoleOwner, RolePM},
+	// Who may request, record or waive is refined by FeasibilityAllowed.
+	ActionFeasibility: {RoleOwner, RolePM, RoleArchitect},
+	ActionEditPains:   {RoleOwner, RolePM},
+	ActionLinkPains:   {RoleOwner, RolePM},
 }
+
+// EngineeringInputActions are the actions reserved to engineers and
+// architects: even an owner may not do them unless they hold that role.
+var EngineeringInputActions = []Action{ActionEstimateEpic, ActionAcknowledgeShift}
 
 // Can reports whether the role is allowed the action.
 func (r Role) Can(a Action) bool {

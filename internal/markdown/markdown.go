@@ -1,0 +1,62 @@
+// Package markdown renders user-written markdown (vision, narratives,
+// problems, pain quotes, comments) to HTML that is safe to embed: goldmark
+// renders CommonMark + GFM without raw HTML, then bluemonday keeps only an
+// allow-list of elements and attributes.
+package markdown
+
+import (
+	"bytes"
+	"context"
+	"io"
+
+	"github.com/a-h/templ"
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+)
+
+var (
+	md = goldmark.New(
+		goldmark.WithExtensions(extension.GFM),
+		// goldmark's default already drops raw HTML ("<!-- raw HTML omitted -->").
+	)
+	policy = newPolicy()
+)
+
+func newPolicy() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	p.AllowElements("p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote",
+		"ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td")
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowStandardURLs()
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.RequireNoFollowOnLinks(true)
+	p.RequireNoReferrerOnLinks(true)
+	p.AddTargetBlankToFullyQualifiedLinks(true)
+	p.AllowAttrs("align").OnElements("th", "td")
+	p.AllowAttrs("start").OnElements("ol")
+	return p
+}
+
+// HTML renders markdown to sanitized HTML.
+func HTML(src string) string {
+	var buf bytes.Buffer
+	if err := md.Convert([]byte(src), &buf); err != nil {
+		return policy.Sanitize(templ.EscapeString(src))
+	}
+	return policy.Sanitize(buf.String())
+}
+
+// Render is a templ component for markdown, wrapped in a div with class "md".
+func Render(src string) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		if _, err := io.WriteString(w, `<div class="md">`); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, HTML(src)); err != nil {
+			return err
+		}
+		_, err := io.WriteString(w, `</div>`)
+		return err
+	})
+}

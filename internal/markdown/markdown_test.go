@@ -1,0 +1,28 @@
+package markdown
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHTMLSanitizes(t *testing.T) {
+	for _, tc := range []struct{ in, mustNot, must string }{
+		{"<script>alert(1)</script>", "<script", ""},
+		{"hello <img src=x onerror=alert(1)>", "onerror", "hello"},
+		{"[click](javascript:alert(1))", "javascript:", "click"},
+		{"<a href=\"https://x.example\" onclick=\"evil()\">x</a>", "onclick", ""},
+		{"**bold** and _em_", "<script", "<strong>bold</strong>"},
+		{"- one\n- two", "", "<li>one</li>"},
+		{"[site](https://example.com)", "", `href="https://example.com"`},
+		{"<iframe src=https://evil.example></iframe>", "<iframe", ""},
+		{"<style>body{display:none}</style>", "<style", ""},
+	} {
+		out := HTML(tc.in)
+		if tc.mustNot != "" && strings.Contains(out, tc.mustNot) {
+			t.Errorf("HTML(%q) = %q contains %q", tc.in, out, tc.mustNot)
+		}
+		if tc.must != "" && !strings.Contains(out, tc.must) {
+			t.Errorf("HTML(%q) = %q lacks %q", tc.in, out, tc.must)
+		}
+	}
+}
