@@ -34,6 +34,10 @@ var DemoUsers = []DemoUser{
 	{"viewer@example.com", "Victor Viewer", sightline.RoleViewer},
 }
 
+const demoVision = `Taskly is the task manager small teams actually keep using: capture work in seconds, see who is on what, and never lose a request in a chat thread.
+
+**Next:** grow from small teams to mid-market companies by making lists shared spaces, and price by engagement rather than a flat fee.`
+
 // ErrDemoExists means the demo workspace is already there.
 var ErrDemoExists = sightline.Errorf(sightline.ECONFLICT, "the demo workspace already exists")
 
@@ -54,17 +58,21 @@ func Demo(ctx context.Context, db *postgres.DB, params password.Params) error {
 	if err != nil {
 		return fmt.Errorf("seed workspace: %w", err)
 	}
+	users := map[string]int64{"owner": owner.ID}
 	for _, du := range DemoUsers[1:] {
 		// Each demo user gets their own salt.
 		h, err := params.Hash(DemoPassword)
 		if err != nil {
 			return err
 		}
-		if _, err := db.CreateUser(ctx, postgres.Actor{UserID: owner.ID}, du.Email, du.Name, h, ws.Slug, du.Role); err != nil {
+		u, err := db.CreateUser(ctx, postgres.Actor{UserID: owner.ID}, du.Email, du.Name, h, ws.Slug, du.Role)
+		if err != nil {
 			return fmt.Errorf("seed %s: %w", du.Email, err)
 		}
+		users[string(du.Role)] = u.ID
 	}
-	return db.SetWorkspaceProfile(ctx, postgres.Actor{UserID: owner.ID}, ws.ID,
-		"Taskly is the task manager small teams actually keep using: capture work in seconds, see who is on what, and never lose a request in a chat thread.",
-		sightline.PhaseGrowth)
+	if err := db.SetWorkspaceProfile(ctx, postgres.Actor{UserID: owner.ID}, ws.ID, demoVision, sightline.PhaseGrowth); err != nil {
+		return err
+	}
+	return demoProduct(ctx, db, ws.ID, users)
 }
