@@ -46,8 +46,37 @@ func describeActivity(a sightline.Activity) string {
 		return fmt.Sprintf("revoked the invitation for %s", a.Summary)
 	case "invitation.accepted":
 		return fmt.Sprintf("accepted the invitation for %s", a.Summary)
+	case "pain.linked", "pain.unlinked":
+		verb, prep := "linked", "to"
+		if a.Verb == "pain.unlinked" {
+			verb, prep = "unlinked", "from"
+		}
+		if a.ItemType == "epic" {
+			return fmt.Sprintf("%s the customer pain “%s” %s the epic", verb, shorten(a.Summary, 80), prep)
+		}
+		return fmt.Sprintf("%s a customer pain %s the epic “%s”", verb, prep, a.Summary)
+	case "initiative.revalidated":
+		return fmt.Sprintf("confirmed the initiative “%s” still holds after the latest strategy shift", a.Summary)
+	case "workspace.vision_changed":
+		return "updated the vision"
+	case "workspace.phase_changed":
+		c := a.Changes["phase"]
+		return fmt.Sprintf("moved the business phase from %s to %s", changeValue(c.From), changeValue(c.To))
+	case "workspace.pressures_changed":
+		return "changed which quality attributes each business phase puts under pressure"
+	case "shift.logged":
+		return fmt.Sprintf("logged the strategy shift “%s”", a.Summary)
+	case "shift.acknowledged":
+		return fmt.Sprintf("acknowledged the strategy shift “%s”", a.Summary)
 	}
 	return genericActivity(a)
+}
+
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 // genericActivity describes "<item>.<verb>" entries that have no sentence of

@@ -17,7 +17,7 @@ type demoEpic struct {
 	quarter, committed                                     string
 	estimate, estimateNote, estimator                      string // estimator: "engineer" or "architect"
 	feasibility, feasibilityNote                           string
-	pmOwned, techOwner                                     string // techOwner: "architect" or "engineer"
+	techOwner                                              string // "architect" or "engineer"
 	shift                                                  int
 }
 

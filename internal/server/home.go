@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
 
@@ -15,16 +16,36 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// handleDashboard shows vision and phase, the shifts waiting for
+// architects, goals, the team and recent activity: a fixed number of queries
+// whatever the data size.
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
-	ws := state(r).workspace
-	members, err := s.db.ListMembers(r.Context(), ws.ID)
+	st := state(r)
+	ws := st.workspace
+	ctx := r.Context()
+	d := web.DashboardData{IsArchitect: st.member.Role == sightline.RoleArchitect}
+	var err error
+	if d.Members, err = s.db.ListMembers(ctx, ws.ID); err != nil {
+		return err
+	}
+	if d.Activity, err = s.db.ListActivity(ctx, ws.ID, 20); err != nil {
+		return err
+	}
+	if d.Goals, err = s.db.ListGoals(ctx, ws.ID); err != nil {
+		return err
+	}
+	pressures, err := s.db.ListPressures(ctx, ws.ID)
 	if err != nil {
 		return err
 	}
-	activity, err := s.db.ListActivity(r.Context(), ws.ID, 20)
-	if err != nil {
+	d.Pressures = pressures[ws.Phase]
+	if d.IsArchitect {
+		if d.MyPending, err = s.db.UnacknowledgedShifts(ctx, ws.ID, st.user.ID); err != nil {
+			return err
+		}
+	} else if d.AwaitingAck, err = s.db.CountShiftsAwaitingAck(ctx, ws.ID); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, web.DashboardPage(s.page(r, ws.Name, "dashboard"), members, activity))
+	s.render(w, r, http.StatusOK, web.DashboardPage(s.page(r, ws.Name, "dashboard"), d))
 	return nil
 }

@@ -49,6 +49,49 @@ func (s *Server) routes() []route {
 		{"POST", "/w/{ws}/settings/members/{memberID}/remove", Can(sightline.ActionManageMembers), s.handleMemberRemove},
 		{"POST", "/w/{ws}/settings/invitations", Can(sightline.ActionManageInvites), s.handleInvitationCreate},
 		{"POST", "/w/{ws}/settings/invitations/{invitationID}/revoke", Can(sightline.ActionManageInvites), s.handleInvitationRevoke},
+
+		// Strategy: vision, phase and its NFR pressure, the shift log.
+		{"GET", "/w/{ws}/strategy", Can(sightline.ActionViewWorkspace), s.handleStrategy},
+		{"POST", "/w/{ws}/strategy/vision", Can(sightline.ActionEditStrategy), s.handleVisionUpdate},
+		{"POST", "/w/{ws}/strategy/pressures", Can(sightline.ActionEditStrategy), s.handlePressuresUpdate},
+		{"POST", "/w/{ws}/shifts", Can(sightline.ActionLogShift), s.handleShiftCreate},
+		{"GET", "/w/{ws}/shifts/{shiftID}", Can(sightline.ActionViewWorkspace), s.handleShift},
+		{"POST", "/w/{ws}/shifts/{shiftID}", Can(sightline.ActionLogShift), s.handleShiftUpdate},
+		{"POST", "/w/{ws}/shifts/{shiftID}/ack", Can(sightline.ActionAcknowledgeShift), s.handleShiftAcknowledge},
+
+		// Goals.
+		{"GET", "/w/{ws}/goals", Can(sightline.ActionViewWorkspace), s.handleGoals},
+		{"POST", "/w/{ws}/goals", Can(sightline.ActionEditGoals), s.handleGoalCreate},
+		{"GET", "/w/{ws}/goals/{goalID}", Can(sightline.ActionViewWorkspace), s.handleGoal},
+		{"POST", "/w/{ws}/goals/{goalID}", Can(sightline.ActionEditGoals), s.handleGoalUpdate},
+
+		// Initiatives.
+		{"GET", "/w/{ws}/initiatives", Can(sightline.ActionViewWorkspace), s.handleInitiatives},
+		{"POST", "/w/{ws}/initiatives", Can(sightline.ActionEditInitiatives), s.handleInitiativeCreate},
+		{"GET", "/w/{ws}/initiatives/{initiativeID}", Can(sightline.ActionViewWorkspace), s.handleInitiative},
+		{"POST", "/w/{ws}/initiatives/{initiativeID}", Can(sightline.ActionEditInitiatives), s.handleInitiativeUpdate},
+		{"POST", "/w/{ws}/initiatives/{initiativeID}/revalidate", Can(sightline.ActionEditInitiatives), s.handleInitiativeRevalidate},
+
+		// Epics: the unified backlog and everything about one epic.
+		{"GET", "/w/{ws}/epics", Can(sightline.ActionViewWorkspace), s.handleEpics},
+		{"GET", "/w/{ws}/epics/new", Can(sightline.ActionCreateEpic), s.handleEpicNew},
+		{"POST", "/w/{ws}/epics", Can(sightline.ActionCreateEpic), s.handleEpicCreate},
+		{"GET", "/w/{ws}/epics/{epicID}", Can(sightline.ActionViewWorkspace), s.handleEpic},
+		{"POST", "/w/{ws}/epics/{epicID}", Can(sightline.ActionEditEpicProduct), s.handleEpicUpdate},
+		{"POST", "/w/{ws}/epics/{epicID}/technical", Can(sightline.ActionEditEpicTech), s.handleEpicTechnical},
+		{"POST", "/w/{ws}/epics/{epicID}/status", Can(sightline.ActionSetEpicStatus), s.handleEpicStatus},
+		{"POST", "/w/{ws}/epics/{epicID}/estimate", Can(sightline.ActionEstimateEpic), s.handleEpicEstimate},
+		{"POST", "/w/{ws}/epics/{epicID}/commit", Can(sightline.ActionCommitEpic), s.handleEpicCommit},
+		{"POST", "/w/{ws}/epics/{epicID}/feasibility", Can(sightline.ActionFeasibility), s.handleEpicFeasibility},
+		{"POST", "/w/{ws}/epics/{epicID}/pains", Can(sightline.ActionLinkPains), s.handleEpicPainLink},
+		{"POST", "/w/{ws}/epics/{epicID}/pains/{painID}/unlink", Can(sightline.ActionLinkPains), s.handleEpicPainUnlink},
+
+		// Customer pain.
+		{"GET", "/w/{ws}/pains", Can(sightline.ActionViewWorkspace), s.handlePains},
+		{"POST", "/w/{ws}/pains", Can(sightline.ActionEditPains), s.handlePainCreate},
+		{"GET", "/w/{ws}/pains/{painID}", Can(sightline.ActionViewWorkspace), s.handlePain},
+		{"POST", "/w/{ws}/pains/{painID}", Can(sightline.ActionEditPains), s.handlePainUpdate},
+		{"POST", "/w/{ws}/pains/{painID}/epics", Can(sightline.ActionLinkPains), s.handlePainEpicLink},
 	}
 }
 

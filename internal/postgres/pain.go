@@ -1,0 +1,363 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sightline/sightline/internal/sightline"
+)
+
+const painColumns = `p.id, p.workspace_id, p.quote, p.source, p.customer, p.segment, p.severity, p.frequency, p.firsthand,
+	p.heard_by, p.heard_on, p.quality_attribute, p.version, p.updated_at,
+	(SELECT count(*) FROM epic_pains ep WHERE ep.workspace_id = p.workspace_id AND ep.pain_id = p.id)`
+
+func scanPain(row pgx.Row) (*sightline.PainNote, error) {
+	var n sightline.PainNote
+	err := row.Scan(&n.ID, &n.WorkspaceID, &n.Quote, &n.Source, &n.Customer, &n.Segment, &n.Severity, &n.Frequency, &n.Firsthand,
+		&n.HeardBy, &n.HeardOn, &n.QualityAttribute, &n.Version, &n.UpdatedAt, &n.EpicCount)
+	if err != nil {
+		return nil, err
+	}
+	return &n, nil
+}
+
+func collectPains(rows pgx.Rows) ([]sightline.PainNote, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.PainNote, error) {
+		n, err := scanPain(row)
+		if err != nil {
+			return sightline.PainNote{}, err
+		}
+		return *n, nil
+	})
+}
+
+// painScoreSQL is sightline.PainNote.Score in SQL, so the ranking runs in the
+// database: severity × frequency weight, × the firsthand factor.
+var painScoreSQL = func() string {
+	var b strings.Builder
+	b.WriteString("(p.severity * CASE p.frequency")
+	for _, f := range sightline.Frequencies {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", f, sightline.FrequencyWeight(f))
+	}
+	fmt.Fprintf(&b, " ELSE 0 END * CASE WHEN p.firsthand THEN %g ELSE 1 END)::float8", sightline.PainFirsthandFactor)
+	return b.String()
+}()
+
+// painOrders are the pain list's sort orders; each ends on a unique key so
+// pages never overlap.
+var painOrders = map[string]string{
+	sightline.PainSortRecent:   "p.heard_on DESC, p.id DESC",
+	sightline.PainSortScore:    painScoreSQL + " DESC, p.severity DESC, p.heard_on DESC, p.id DESC",
+	sightline.PainSortSeverity: "p.severity DESC, p.heard_on DESC, p.id DESC",
+	sightline.PainSortUpdated:  "p.updated_at DESC, p.id DESC",
+}
+
+// painFilterSQL narrows pain_notes p by the filter's parameters $2…$6.
+const painFilterSQL = `p.workspace_id = $1
+	AND ($2 = '' OR p.source = $2)
+	AND ($3 = '' OR p.segment = $3)
+	AND p.severity >= $4
+	AND ($5 = '' OR p.firsthand = ($5 = 'yes'))
+	AND (NOT $6 OR NOT EXISTS (SELECT 1 FROM epic_pains ep WHERE ep.workspace_id = p.workspace_id AND ep.pain_id = p.id))`
+
+// ListPains returns one page of a workspace's pains matching the filter, and
+// how many match in all.
+func (db *DB) ListPains(ctx context.Context, wsID int64, f sightline.PainFilter) ([]sightline.PainNote, int, error) {
+	f = f.Normalize()
+	args := []any{wsID, string(f.Source), f.Segment, f.MinSeverity, f.Firsthand, f.Unlinked}
+	var total int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM pain_notes p WHERE `+painFilterSQL, args...).Scan(&total); err != nil {
+		return nil, 0, translate("store.ListPains", err)
+	}
+	rows, err := db.Pool.Query(ctx, `SELECT `+painColumns+` FROM pain_notes p WHERE `+painFilterSQL+`
+		ORDER BY `+painOrders[f.Sort]+` LIMIT $7 OFFSET $8`,
+		append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
+	if err != nil {
+		return nil, 0, translate("store.ListPains", err)
+	}
+	list, err := collectPains(rows)
+	return list, total, translate("store.ListPains", err)
+}
+
+// TopPains ranks a workspace's pains by severity × frequency, firsthand
+// counted as the sharper signal (the same ranking as PainNote.Score).
+func (db *DB) TopPains(ctx context.Context, wsID int64, limit int) ([]sightline.PainNote, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+painColumns+` FROM pain_notes p WHERE p.workspace_id = $1
+		ORDER BY `+painOrders[sightline.PainSortScore]+` LIMIT $2`, wsID, limit)
+	if err != nil {
+		return nil, translate("store.TopPains", err)
+	}
+	list, err := collectPains(rows)
+	return list, translate("store.TopPains", err)
+}
+
+// PainByID returns one pain note of a workspace.
+func (db *DB) PainByID(ctx context.Context, wsID, id int64) (*sightline.PainNote, error) {
+	n, err := scanPain(db.Pool.QueryRow(ctx, `SELECT `+painColumns+` FROM pain_notes p WHERE p.workspace_id = $1 AND p.id = $2`, wsID, id))
+	return n, translate("store.PainByID", err)
+}
+
+// PainsForEpic returns the pains linked to an epic, highest score first.
+func (db *DB) PainsForEpic(ctx context.Context, wsID, epicID int64) ([]sightline.PainNote, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+painColumns+`
+		FROM epic_pains l JOIN pain_notes p ON p.workspace_id = l.workspace_id AND p.id = l.pain_id
+		WHERE l.workspace_id = $1 AND l.epic_id = $2
+		ORDER BY `+painOrders[sightline.PainSortScore], wsID, epicID)
+	if err != nil {
+		return nil, translate("store.PainsForEpic", err)
+	}
+	list, err := collectPains(rows)
+	return list, translate("store.PainsForEpic", err)
+}
+
+// ListPainsForPicker lists every pain of a workspace for a select: id, the
+// quote cut to 120 characters, customer, severity, frequency and firsthand;
+// highest score first.
+func (db *DB) ListPainsForPicker(ctx context.Context, wsID int64) ([]sightline.PainNote, error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT p.id, p.workspace_id, CASE WHEN length(p.quote) > 120 THEN left(p.quote, 119) || '…' ELSE p.quote END,
+		       p.customer, p.severity, p.frequency, p.firsthand
+		FROM pain_notes p WHERE p.workspace_id = $1
+		ORDER BY `+painOrders[sightline.PainSortScore], wsID)
+	if err != nil {
+		return nil, translate("store.ListPainsForPicker", err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.PainNote, error) {
+		var n sightline.PainNote
+		err := row.Scan(&n.ID, &n.WorkspaceID, &n.Quote, &n.Customer, &n.Severity, &n.Frequency, &n.Firsthand)
+		return n, err
+	})
+	return list, translate("store.ListPainsForPicker", err)
+}
+
+// ListSegments lists the distinct customer segments a workspace's pains name.
+func (db *DB) ListSegments(ctx context.Context, wsID int64) ([]string, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT DISTINCT segment FROM pain_notes WHERE workspace_id = $1 AND segment <> '' ORDER BY segment`, wsID)
+	if err != nil {
+		return nil, translate("store.ListSegments", err)
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return list, translate("store.ListSegments", err)
+}
+
+// CreatePain stores a new pain note.
+func (db *DB) CreatePain(ctx context.Context, actor Actor, wsID int64, n sightline.PainNote) (*sightline.PainNote, error) {
+	var saved *sightline.PainNote
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var id int64
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO pain_notes (workspace_id, quote, source, customer, segment, severity, frequency, firsthand,
+			                        heard_by, heard_on, quality_attribute, created_by, updated_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12, 0), NULLIF($12, 0))
+			RETURNING id`,
+			wsID, n.Quote, n.Source, n.Customer, n.Segment, n.Severity, n.Frequency, n.Firsthand,
+			n.HeardBy, n.HeardOn, n.QualityAttribute, actor.UserID).Scan(&id); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: "pain.created", ItemType: "pain", ItemID: id,
+			Summary: painSummary(n.Quote)}); err != nil {
+			return err
+		}
+		var err error
+		saved, err = scanPain(tx.QueryRow(ctx, `SELECT `+painColumns+` FROM pain_notes p WHERE p.workspace_id = $1 AND p.id = $2`, wsID, id))
+		return err
+	})
+	return saved, translate("store.CreatePain", err)
+}
+
+// UpdatePain saves a pain note with optimistic locking: version is the one
+// the form was loaded with; a newer saved version is a conflict.
+func (db *DB) UpdatePain(ctx context.Context, actor Actor, wsID, painID int64, version int, n sightline.PainNote) (*sightline.PainNote, error) {
+	var saved *sightline.PainNote
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		cur, err := scanPain(tx.QueryRow(ctx, `SELECT `+painColumns+` FROM pain_notes p WHERE p.workspace_id = $1 AND p.id = $2 FOR UPDATE OF p`, wsID, painID))
+		if err != nil {
+			return err
+		}
+		if cur.Version != version {
+			return staleVersion("pain note")
+		}
+		changes := painChanges(cur, &n)
+		if len(changes) == 0 {
+			saved = cur
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE pain_notes SET quote = $4, source = $5, customer = $6, segment = $7, severity = $8, frequency = $9,
+			       firsthand = $10, heard_by = $11, heard_on = $12, quality_attribute = $13,
+			       version = version + 1, updated_at = now(), updated_by = NULLIF($14, 0)
+			WHERE workspace_id = $1 AND id = $2 AND version = $3`,
+			wsID, painID, version, n.Quote, n.Source, n.Customer, n.Segment, n.Severity, n.Frequency,
+			n.Firsthand, n.HeardBy, n.HeardOn, n.QualityAttribute, actor.UserID); err != nil {
+			return err
+		}
+		if err := record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: "pain.updated", ItemType: "pain", ItemID: painID,
+			Summary: painSummary(n.Quote), Changes: changes}); err != nil {
+			return err
+		}
+		saved, err = scanPain(tx.QueryRow(ctx, `SELECT `+painColumns+` FROM pain_notes p WHERE p.workspace_id = $1 AND p.id = $2`, wsID, painID))
+		return err
+	})
+	return saved, translate("store.UpdatePain", err)
+}
+
+// painChanges lists the fields that differ between the saved note and the new one.
+func painChanges(old, n *sightline.PainNote) map[string]sightline.Change {
+	c := map[string]sightline.Change{}
+	add := func(field string, from, to any) {
+		if from != to {
+			c[field] = sightline.Change{From: from, To: to}
+		}
+	}
+	add("quote", old.Quote, n.Quote)
+	add("source", string(old.Source), string(n.Source))
+	add("customer", old.Customer, n.Customer)
+	add("segment", old.Segment, n.Segment)
+	add("severity", old.Severity, n.Severity)
+	add("frequency", old.Frequency, n.Frequency)
+	add("firsthand", old.Firsthand, n.Firsthand)
+	add("heard_by", old.HeardBy, n.HeardBy)
+	add("heard_on", old.HeardOn.Format(time.DateOnly), n.HeardOn.Format(time.DateOnly))
+	add("quality_attribute", old.QualityAttribute, n.QualityAttribute)
+	return c
+}
+
+// painSummary is the start of a quote, for the activity log.
+func painSummary(quote string) string {
+	if r := []rune(quote); len(r) > 80 {
+		return string(r[:79]) + "…"
+	}
+	return quote
+}
+
+// linkEnds checks that an epic and a pain both belong to the workspace and
+// returns the epic's title and the start of the pain's quote. Either missing
+// (or of another workspace) is not found.
+func linkEnds(ctx context.Context, tx pgx.Tx, wsID, epicID, painID int64) (title, quote string, err error) {
+	var t, q *string
+	if err := tx.QueryRow(ctx, `
+		SELECT (SELECT title FROM epics WHERE workspace_id = $1 AND id = $2),
+		       (SELECT quote FROM pain_notes WHERE workspace_id = $1 AND id = $3)`, wsID, epicID, painID).Scan(&t, &q); err != nil {
+		return "", "", err
+	}
+	if t == nil || q == nil {
+		return "", "", pgx.ErrNoRows
+	}
+	return *t, painSummary(*q), nil
+}
+
+// LinkPain links a pain to an epic. Linking twice is a no-op. The link is
+// recorded on both the epic's and the pain's history.
+func (db *DB) LinkPain(ctx context.Context, actor Actor, wsID, epicID, painID int64) error {
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		title, quote, err := linkEnds(ctx, tx, wsID, epicID, painID)
+		if err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO epic_pains (workspace_id, epic_id, pain_id, created_by) VALUES ($1, $2, $3, NULLIF($4, 0))
+			ON CONFLICT DO NOTHING`, wsID, epicID, painID, actor.UserID)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		return recordLink(ctx, tx, actor, wsID, "pain.linked", epicID, painID, title, quote)
+	})
+	return translate("store.LinkPain", err)
+}
+
+// UnlinkPain removes a pain's link to an epic. Unlinking an absent link is a
+// no-op, but the epic and the pain must both be of the workspace.
+func (db *DB) UnlinkPain(ctx context.Context, actor Actor, wsID, epicID, painID int64) error {
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		title, quote, err := linkEnds(ctx, tx, wsID, epicID, painID)
+		if err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM epic_pains WHERE workspace_id = $1 AND epic_id = $2 AND pain_id = $3`, wsID, epicID, painID)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		return recordLink(ctx, tx, actor, wsID, "pain.unlinked", epicID, painID, title, quote)
+	})
+	return translate("store.UnlinkPain", err)
+}
+
+// recordLink writes a link change on the epic's history and on the pain's.
+func recordLink(ctx context.Context, tx pgx.Tx, actor Actor, wsID int64, verb string, epicID, painID int64, title, quote string) error {
+	if err := record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: verb, ItemType: "epic", ItemID: epicID, Summary: quote,
+		Changes: map[string]sightline.Change{"pain_id": linkChange(verb, painID)}}); err != nil {
+		return err
+	}
+	return record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: verb, ItemType: "pain", ItemID: painID, Summary: title,
+		Changes: map[string]sightline.Change{"epic_id": linkChange(verb, epicID)}})
+}
+
+func linkChange(verb string, id int64) sightline.Change {
+	if verb == "pain.unlinked" {
+		return sightline.Change{From: id, To: nil}
+	}
+	return sightline.Change{From: nil, To: id}
+}
+
+// EpicsForPain lists the epics a pain is linked to: id, title, status, kind.
+func (db *DB) EpicsForPain(ctx context.Context, wsID, painID int64) ([]sightline.Epic, error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT e.id, e.title, e.status, e.kind
+		FROM epic_pains l JOIN epics e ON e.workspace_id = l.workspace_id AND e.id = l.epic_id
+		WHERE l.workspace_id = $1 AND l.pain_id = $2
+		ORDER BY lower(e.title), e.id`, wsID, painID)
+	if err != nil {
+		return nil, translate("store.EpicsForPain", err)
+	}
+	list, err := pgx.CollectRows(rows, scanEpicBrief(wsID))
+	return list, translate("store.EpicsForPain", err)
+}
+
+// EpicsToLinkToPain lists the epics a pain is not linked to yet, for the
+// "link to epic" picker: id, title, status, kind.
+func (db *DB) EpicsToLinkToPain(ctx context.Context, wsID, painID int64) ([]sightline.Epic, error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT e.id, e.title, e.status, e.kind FROM epics e
+		WHERE e.workspace_id = $1
+		  AND NOT EXISTS (SELECT 1 FROM epic_pains l WHERE l.workspace_id = e.workspace_id AND l.epic_id = e.id AND l.pain_id = $2)
+		ORDER BY lower(e.title), e.id`, wsID, painID)
+	if err != nil {
+		return nil, translate("store.EpicsToLinkToPain", err)
+	}
+	list, err := pgx.CollectRows(rows, scanEpicBrief(wsID))
+	return list, translate("store.EpicsToLinkToPain", err)
+}
+
+// scanEpicBrief scans id, title, status, kind.
+func scanEpicBrief(wsID int64) pgx.RowToFunc[sightline.Epic] {
+	return func(row pgx.CollectableRow) (sightline.Epic, error) {
+		e := sightline.Epic{WorkspaceID: wsID}
+		err := row.Scan(&e.ID, &e.Title, &e.Status, &e.Kind)
+		return e, err
+	}
+}
+
+// PainHistory lists a pain note's activity, newest first.
+func (db *DB) PainHistory(ctx context.Context, wsID, painID int64, limit int) ([]sightline.Activity, error) {
+	list, err := painInitiativeHistory(ctx, db, wsID, "pain", painID, limit)
+	return list, translate("store.PainHistory", err)
+}
+
+// painInitiativeHistory lists one item's activity, newest first.
+func painInitiativeHistory(ctx context.Context, db *DB, wsID int64, itemType string, itemID int64, limit int) ([]sightline.Activity, error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
+		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
+		FROM activity a LEFT JOIN users u ON u.id = a.actor_id
+		WHERE a.workspace_id = $1 AND a.item_type = $2 AND a.item_id = $3
+		ORDER BY a.created_at DESC, a.id DESC
+		LIMIT $4`, wsID, itemType, itemID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanActivity)
+}

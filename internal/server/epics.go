@@ -1,0 +1,725 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sightline/sightline/internal/sightline"
+	"github.com/sightline/sightline/web"
+)
+
+// epicHistoryLimit is how many history entries the epic page shows.
+const epicHistoryLimit = 50
+
+// handleEpics is the unified backlog: product and enabler epics in one list,
+// filtered and sorted by the query string, one page at a time.
+func (s *Server) handleEpics(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	f := epicFilterFromQuery(r.URL.Query()).Normalize()
+	list, total, err := s.db.ListEpics(r.Context(), st.workspace.ID, f)
+	if err != nil {
+		return err
+	}
+	choices, err := s.db.EpicChoices(r.Context(), st.workspace.ID)
+	if err != nil {
+		return err
+	}
+	d := web.EpicsData{Epics: list, Total: total, Filter: f, Choices: choices, CanCreate: st.member.Role.Can(sightline.ActionCreateEpic)}
+	s.render(w, r, http.StatusOK, web.EpicsPage(s.page(r, "Epics", "epics"), d))
+	return nil
+}
+
+func epicFilterFromQuery(q url.Values) sightline.EpicFilter {
+	atoi := func(k string) int {
+		n, _ := strconv.Atoi(q.Get(k))
+		return n
+	}
+	id := func(k string) int64 {
+		n, _ := strconv.ParseInt(q.Get(k), 10, 64)
+		return n
+	}
+	return sightline.EpicFilter{
+		Status:       sightline.EpicStatus(q.Get("status")),
+		Kind:         sightline.EpicKind(q.Get("kind")),
+		InitiativeID: id("initiative"),
+		OwnerID:      id("owner"),
+		Quarter:      strings.TrimSpace(q.Get("quarter")),
+		Sort:         sightline.EpicSort(q.Get("sort")),
+		Page:         atoi("page"),
+	}
+}
+
+// epicCreateFields are the create form's fields.
+var epicCreateFields = []string{"kind", "title", "problem", "why_now", "enables", "success_criteria",
+	"initiative_id", "pm_owner_id", "tech_owner_id", "impact", "target_quarter", "shift_id", "pain"}
+
+// handleEpicNew shows the create form. ?pain={id} starts it from a pain
+// note: the problem opens with the customer's words, and the pain is linked
+// when the epic is created.
+func (s *Server) handleEpicNew(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	pain, err := s.epicSourcePain(r, r.URL.Query().Get("pain"))
+	if err != nil {
+		return err
+	}
+	f := web.NewForm()
+	switch st.member.Role {
+	case sightline.RoleEngineer, sightline.RoleArchitect:
+		f.Values["kind"] = string(sightline.KindEnabler)
+		f.Values["tech_owner_id"] = strconv.FormatInt(st.user.ID, 10)
+	default:
+		f.Values["kind"] = string(sightline.KindProduct)
+		f.Values["pm_owner_id"] = strconv.FormatInt(st.user.ID, 10)
+	}
+	if pain != nil {
+		f.Values["problem"] = epicQuoteMarkdown(pain)
+	}
+	return s.renderEpicNew(w, r, http.StatusOK, f, pain)
+}
+
+// handleEpicCreate creates an epic (and links the pain it started from).
+func (s *Server) handleEpicCreate(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	f, err := readForm(w, r, epicCreateFields...)
+	if err != nil {
+		return err
+	}
+	pain, err := s.epicSourcePain(r, f.Get("pain"))
+	if err != nil {
+		return err
+	}
+	p := sightline.Problems{}
+	e := sightline.Epic{
+		Kind:            sightline.EpicKind(f.Get("kind")),
+		Title:           f.Get("title"),
+		Problem:         f.Get("problem"),
+		WhyNow:          f.Get("why_now"),
+		Enables:         f.Get("enables"),
+		SuccessCriteria: f.Get("success_criteria"),
+		InitiativeID:    epicFormID(p, f, "initiative_id"),
+		PMOwnerID:       epicFormID(p, f, "pm_owner_id"),
+		TechOwnerID:     epicFormID(p, f, "tech_owner_id"),
+		Impact:          epicFormScore(p, f, "impact"),
+		TargetQuarter:   strings.ToUpper(f.Get("target_quarter")),
+		ShiftID:         epicFormID(p, f, "shift_id"),
+		Status:          sightline.StatusIdea,
+		Feasibility:     sightline.FeasibilityNotRequested,
+	}
+	f.Values["target_quarter"] = e.TargetQuarter
+	for k, v := range sightline.CheckEpic(&e) {
+		p.Add(k, v)
+	}
+	status := http.StatusUnprocessableEntity
+	if e.Kind.Valid() {
+		if kerr := sightline.CanCreateKind(st.member.Role, e.Kind); kerr != nil {
+			p["kind"] = sightline.ErrorMessage(kerr)
+			status = http.StatusForbidden
+		}
+	}
+	err = p.Err()
+	if err == nil {
+		var painID int64
+		if pain != nil {
+			painID = pain.ID
+		}
+		created, cerr := s.db.CreateEpic(r.Context(), actor(r), st.workspace.ID, e, painID)
+		if cerr == nil {
+			msg := "Epic created."
+			if pain != nil {
+				msg = "Epic created, with the customer pain linked."
+			}
+			s.flash(r, "success", msg)
+			return redirect(w, r, "/w/"+st.workspace.Slug+"/epics/"+strconv.FormatInt(created.ID, 10))
+		}
+		if sightline.ErrorCode(cerr) != sightline.EINVALID {
+			return cerr
+		}
+		err = cerr
+	}
+	return s.renderEpicNew(w, r, status, withErrors(f, err), pain)
+}
+
+func (s *Server) renderEpicNew(w http.ResponseWriter, r *http.Request, status int, f web.Form, pain *sightline.PainNote) error {
+	choices, err := s.db.EpicChoices(r.Context(), state(r).workspace.ID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, web.EpicNewPage(s.page(r, "New epic", "epics"), web.EpicNewData{Form: f, Choices: choices, Pain: pain}))
+	return nil
+}
+
+// epicSourcePain resolves the pain an epic is created from ("" for none).
+// It must be of this workspace, and linking pains must be the member's right.
+func (s *Server) epicSourcePain(r *http.Request, raw string) (*sightline.PainNote, error) {
+	if raw == "" {
+		return nil, nil
+	}
+	st := state(r)
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id < 1 {
+		return nil, sightline.Errorf(sightline.ENOTFOUND, "That pain note does not exist.")
+	}
+	pain, err := s.db.PainByID(r.Context(), st.workspace.ID, id)
+	if err != nil {
+		return nil, err
+	}
+	if !st.member.Role.Can(sightline.ActionLinkPains) {
+		return nil, sightline.Errorf(sightline.EFORBIDDEN, "Your role (%s) cannot link customer pain to epics. %s", st.member.Role.Label(), whoCan(sightline.ActionLinkPains))
+	}
+	return pain, nil
+}
+
+// epicQuoteMarkdown quotes the customer's words as a markdown blockquote.
+func epicQuoteMarkdown(n *sightline.PainNote) string {
+	lines := strings.Split(strings.ReplaceAll(n.Quote, "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = "> " + l
+	}
+	s := strings.Join(lines, "\n")
+	if n.Customer != "" {
+		s += "\n>\n> — " + n.Customer
+	}
+	return s + "\n\n"
+}
+
+// handleEpic shows one epic.
+func (s *Server) handleEpic(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.epicFromPath(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.epicData(r, e)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, web.EpicPage(s.page(r, e.Title, "epics"), d))
+	return nil
+}
+
+// epicFromPath loads the epic named in the URL; another workspace's id is not found.
+func (s *Server) epicFromPath(r *http.Request) (*sightline.Epic, error) {
+	id, err := pathID(r, "epicID")
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.db.EpicByID(r.Context(), state(r).workspace.ID, id)
+	if sightline.ErrorCode(err) == sightline.ENOTFOUND {
+		return nil, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
+	}
+	return e, err
+}
+
+// epicData loads what the epic page shows, in a fixed number of queries
+// whatever the number of pains or history entries; the forms start from the
+// saved values.
+func (s *Server) epicData(r *http.Request, e *sightline.Epic) (web.EpicData, error) {
+	ctx, st := r.Context(), state(r)
+	role := st.member.Role
+	d := web.EpicData{Epic: e, Forms: epicForms(e)}
+	var err error
+	if d.Pains, err = s.db.PainsForEpic(ctx, st.workspace.ID, e.ID); err != nil {
+		return d, err
+	}
+	if d.History, err = s.db.EpicHistory(ctx, st.workspace.ID, e.ID, epicHistoryLimit); err != nil {
+		return d, err
+	}
+	if role.Can(sightline.ActionEditEpicProduct) || role.Can(sightline.ActionEditEpicTech) {
+		if d.Choices, err = s.db.EpicChoices(ctx, st.workspace.ID); err != nil {
+			return d, err
+		}
+	}
+	if role.Can(sightline.ActionLinkPains) {
+		all, err := s.db.ListPainsForPicker(ctx, st.workspace.ID)
+		if err != nil {
+			return d, err
+		}
+		linked := map[int64]bool{}
+		for _, n := range d.Pains {
+			linked[n.ID] = true
+		}
+		for _, n := range all {
+			if !linked[n.ID] {
+				d.PainChoices = append(d.PainChoices, n)
+			}
+		}
+	}
+	if role.Can(sightline.ActionCommitEpic) && !e.Estimated() {
+		if d.Estimators, err = s.db.EstimatorNames(ctx, st.workspace.ID); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// epicForms fills every form of the epic page from the saved epic.
+func epicForms(e *sightline.Epic) map[string]web.Form {
+	v := strconv.Itoa(e.Version)
+	mk := func(vals map[string]string) web.Form {
+		f := web.NewForm()
+		for k, x := range vals {
+			f.Values[k] = x
+		}
+		f.Values["version"] = v
+		return f
+	}
+	committed := ""
+	if e.CommittedOn != nil {
+		committed = e.CommittedOn.Format("2006-01-02")
+	}
+	outcome := ""
+	if e.Feasibility != sightline.FeasibilityNotRequested {
+		outcome = string(e.Feasibility)
+	}
+	return map[string]web.Form{
+		"product":     mk(epicProductValues(e)),
+		"technical":   mk(map[string]string{"tech_owner_id": epicIDText(e.TechOwnerID), "effort": epicScoreText(e.Effort), "enables": e.Enables}),
+		"status":      mk(map[string]string{"status": string(e.Status)}),
+		"estimate":    mk(map[string]string{"size": e.EstimateSize, "estimate_note": e.EstimateNote}),
+		"commit":      mk(map[string]string{"committed_on": committed}),
+		"feasibility": mk(map[string]string{"outcome": outcome, "note": e.FeasibilityNote}),
+		"link":        mk(nil),
+	}
+}
+
+func epicProductValues(e *sightline.Epic) map[string]string {
+	return map[string]string{
+		"title": e.Title, "problem": e.Problem, "why_now": e.WhyNow, "enables": e.Enables,
+		"success_criteria": e.SuccessCriteria, "initiative_id": epicIDText(e.InitiativeID),
+		"pm_owner_id": epicIDText(e.PMOwnerID), "impact": epicScoreText(e.Impact),
+		"target_quarter": e.TargetQuarter, "shift_id": epicIDText(e.ShiftID),
+	}
+}
+
+// renderEpicRejected re-renders the epic page with a rejected form: a stale
+// version shows the conflict panel above the form, which keeps the user's
+// input and carries the current version (so saving again applies it); any
+// other refusal shows its message next to the field (403 or 422).
+func (s *Server) renderEpicRejected(w http.ResponseWriter, r *http.Request, e *sightline.Epic, form string, f web.Form, err error) error {
+	code := sightline.ErrorCode(err)
+	switch code {
+	case sightline.ECONFLICT:
+		cur, cerr := s.epicFromPath(r)
+		if cerr != nil {
+			return cerr
+		}
+		d, derr := s.epicData(r, cur)
+		if derr != nil {
+			return derr
+		}
+		f.Values["version"] = strconv.Itoa(cur.Version)
+		d.Forms[form] = f
+		d.Conflict = &web.EpicConflict{Form: form, Fields: epicConflictFields(form, f, cur, d.Choices)}
+		s.render(w, r, http.StatusConflict, web.EpicPage(s.page(r, cur.Title, "epics"), d))
+		return nil
+	case sightline.EINVALID, sightline.EFORBIDDEN:
+		d, derr := s.epicData(r, e)
+		if derr != nil {
+			return derr
+		}
+		d.Forms[form] = withErrors(f, err)
+		s.render(w, r, errStatus(err), web.EpicPage(s.page(r, e.Title, "epics"), d))
+		return nil
+	}
+	return err
+}
+
+// epicConflictFields lists, for a stale save, what the user typed and what
+// is saved now, field by field, with names rather than ids.
+func epicConflictFields(form string, f web.Form, cur *sightline.Epic, choices *sightline.EpicChoices) []web.ConflictField {
+	saved := epicForms(cur)[form]
+	type field struct{ name, label string }
+	var fields []field
+	switch form {
+	case "product":
+		fields = []field{{"title", "Title"}, {"problem", "Problem"}, {"why_now", "Why now"}, {"enables", "What it enables"},
+			{"success_criteria", "Success criteria"}, {"initiative_id", "Initiative"}, {"pm_owner_id", "Product owner"},
+			{"impact", "Impact"}, {"target_quarter", "Target quarter"}, {"shift_id", "Prompting shift"}}
+	case "technical":
+		fields = []field{{"tech_owner_id", "Technical owner"}, {"effort", "Effort"}, {"enables", "What it enables"}}
+	case "status":
+		fields = []field{{"status", "Status"}}
+	case "estimate":
+		fields = []field{{"size", "Size"}, {"estimate_note", "Why it is complex"}}
+	case "commit":
+		fields = []field{{"committed_on", "Committed date"}}
+	case "feasibility":
+		fields = []field{{"outcome", "Feasibility"}, {"note", "Note"}}
+	}
+	out := make([]web.ConflictField, 0, len(fields))
+	for _, x := range fields {
+		if _, posted := f.Values[x.name]; !posted {
+			continue
+		}
+		out = append(out, web.ConflictField{Label: x.label,
+			Mine: epicChoiceName(x.name, f.Get(x.name), choices), Theirs: epicChoiceName(x.name, saved.Get(x.name), choices)})
+	}
+	return out
+}
+
+// epicChoiceName shows a select's value as people read it.
+func epicChoiceName(field, v string, c *sightline.EpicChoices) string {
+	if v == "" {
+		return "—"
+	}
+	id, _ := strconv.ParseInt(v, 10, 64)
+	if c != nil {
+		switch field {
+		case "initiative_id":
+			for _, x := range c.Initiatives {
+				if x.ID == id {
+					return x.Title
+				}
+			}
+		case "shift_id":
+			for _, x := range c.Shifts {
+				if x.ID == id {
+					return x.Title
+				}
+			}
+		case "pm_owner_id", "tech_owner_id":
+			for _, m := range c.Members {
+				if m.UserID == id {
+					return m.Name
+				}
+			}
+		}
+	}
+	switch field {
+	case "status":
+		return sightline.EpicStatus(v).Label()
+	case "outcome":
+		return sightline.Feasibility(v).Label()
+	}
+	return v
+}
+
+// epicProductFields are the product form's fields.
+var epicProductFields = []string{"title", "problem", "why_now", "enables", "success_criteria",
+	"initiative_id", "pm_owner_id", "impact", "target_quarter", "shift_id", "version", "revalidate"}
+
+// handleEpicUpdate saves the product fields, or (revalidate=1) records that
+// a PM confirmed the epic still holds after a later strategy shift.
+func (s *Server) handleEpicUpdate(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.epicFromPath(r)
+	if err != nil {
+		return err
+	}
+	ws := state(r).workspace
+	f, err := readForm(w, r, epicProductFields...)
+	if err != nil {
+		return err
+	}
+	revalidate := f.Get("revalidate") == "1"
+	delete(f.Values, "revalidate")
+	version, verr := formVersion(f)
+	if revalidate {
+		if verr != nil {
+			return verr
+		}
+		if _, err := s.db.RevalidateEpic(r.Context(), actor(r), ws.ID, e.ID, version); err != nil {
+			if sightline.ErrorCode(err) == sightline.ECONFLICT {
+				s.flash(r, "error", "Someone changed this epic meanwhile; check it again and confirm.")
+				return redirect(w, r, epicPath(r, e.ID))
+			}
+			return err
+		}
+		s.flash(r, "success", "Confirmed: the epic still holds under the current strategy.")
+		return redirect(w, r, epicPath(r, e.ID))
+	}
+	p := sightline.Problems{}
+	u := sightline.EpicProduct{
+		Title: f.Get("title"), Problem: f.Get("problem"), WhyNow: f.Get("why_now"), Enables: f.Get("enables"),
+		SuccessCriteria: f.Get("success_criteria"),
+		InitiativeID:    epicFormID(p, f, "initiative_id"),
+		PMOwnerID:       epicFormID(p, f, "pm_owner_id"),
+		Impact:          epicFormScore(p, f, "impact"),
+		TargetQuarter:   strings.ToUpper(f.Get("target_quarter")),
+		ShiftID:         epicFormID(p, f, "shift_id"),
+	}
+	f.Values["target_quarter"] = u.TargetQuarter
+	if verr != nil {
+		p.Add("form", sightline.ErrorMessage(verr))
+	}
+	next := *e
+	u.Apply(&next)
+	for k, v := range sightline.CheckEpic(&next) {
+		p.Add(k, v)
+	}
+	err = p.Err()
+	if err == nil {
+		if _, err = s.db.UpdateEpicProduct(r.Context(), actor(r), ws.ID, e.ID, version, u); err == nil {
+			s.flash(r, "success", "Epic saved.")
+			return redirect(w, r, epicPath(r, e.ID))
+		}
+	}
+	return s.renderEpicRejected(w, r, e, "product", f, err)
+}
+
+// handleEpicTechnical saves the technical owner, effort and (enablers) what
+// it enables.
+func (s *Server) handleEpicTechnical(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.epicFromPath(r)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, "tech_owner_id", "effort", "enables", "version")
+	if err != nil {
+		return err
+	}
+	p := sightline.Problems{}
+	u := sightline.EpicTechnical{
+		TechOwnerID: epicFormID(p, f, "tech_owner_id"),
+		Effort:      epicFormScore(p, f, "effort"),
+		Enables:     e.Enables,
+	}
+	if r.PostForm.Has("enables") {
+		u.Enables = f.Get("enables")
+	} else {
+		// The form shows "what it enables" for enablers only; keep the saved text.
+		delete(f.Values, "enables")
+	}
+	version, verr := formVersion(f)
+	if verr != nil {
+		p.Add("form", sightline.ErrorMessage(verr))
+	}
+	next := *e
+	u.Apply(&next)
+	for k, v := range sightline.CheckEpic(&next) {
+		p.Add(k, v)
+	}
+	err = p.Err()
+	if err == nil {
+		if _, err = s.db.UpdateEpicTechnical(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, u); err == nil {
+			s.flash(r, "success", "Technical fields saved.")
+			return redirect(w, r, epicPath(r, e.ID))
+		}
+	}
+	return s.renderEpicRejected(w, r, e, "technical", f, err)
+}
+
+// handleEpicStatus moves the epic; ready and beyond need the feasibility
+// check-in done or waived, and the refusal says who can do that.
+func (s *Server) handleEpicStatus(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.epicFromPath(r)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, "status", "version")
+	if err != nil {
+		return err
+	}
+	to := sightline.EpicStatus(f.Get("status"))
+	version, err := formVersion(f)
+	if err == nil {
+		err = sightline.CanSetStatus(e, to)
+	}
+	if err == nil {
+		if _, err = s.db.SetEpicStatus(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, to); err == nil {
+			s.flash(r, "success", "Status set to "+strings.ToLower(to.Label())+".")
+			return redirect(w, r, epicPath(r, e.ID))
+		}
+	}
+	return s.renderEpicRejected(w, r, e, "status", f, err)
+}
+
+// handleEpicEstimate records an engineer's or architect's estimate.
+func (s *Server) handleEpicEstimate(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.epicFromPath(r)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, "size", "estimate_note", "version")
+	if err != nil {
+		return err
+	}
+	f.Values["size"] = strings.ToUpper(f.Get("size"))
+	p := sightline.CheckEstimate(f.Get("size"), f.Get("estimate_note"))
+	version, verr := formVersion(f)
+	if verr != nil {
+		p.Add("form", sightline.ErrorMessage(verr))
+	}
+	err = p.Err()
+	if err == nil {
+		if _, err = s.db.EstimateEpic(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, f.Get("size"), f.Get("estimate_note")); err == nil {
+			s.flash(r, "success", "Estimate saved: "+f.Get("size")+".")
+			return redirect(w, r, epicPath(r, e.ID))
+		}
+	}
+	return s.renderEpicRejected(w, r, e, "estimate", f, err)
+}
+
+// handleEpicCommit commits the epic to a date (or removes the date). No date
+// without engineering input: the store refuses until the epic is estimated
+// and names who can estimate.
+func (s *Server) handleEpicCommit(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.epicFromPath(r)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, "committed_on", "clear", "version")
+	if err != nil {
+		return err
+	}
+	clear := f.Get("clear") == "1"
+	delete(f.Values, "clear")
+	p := sightline.Problems{}
+	var on *time.Time
+	if !clear {
+		t, perr := time.Parse("2006-01-02", f.Get("committed_on"))
+		switch {
+		case f.Get("committed_on") == "":
+			p.Add("committed_on", "Pick the date to commit to.")
+		case perr != nil:
+			p.Add("committed_on", "Write the date as YYYY-MM-DD.")
+		default:
+			on = &t
+		}
+	} else {
+		f.Values["committed_on"] = ""
+	}
+	version, verr := formVersion(f)
+	if verr != nil {
+		p.Add("form", sightline.ErrorMessage(verr))
+	}
+	err = p.Err()
+	if err == nil {
+		if _, err = s.db.CommitEpic(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, on); err == nil {
+			if on == nil {
+				s.flash(r, "success", "Committed date removed.")
+			} else {
+				s.flash(r, "success", "Committed to "+on.Format("2 Jan 2006")+".")
+			}
+			return redirect(w, r, epicPath(r, e.ID))
+		}
+	}
+	return s.renderEpicRejected(w, r, e, "commit", f, err)
+}
+
+// handleEpicFeasibility records the feasibility check-in: who may record
+// which outcome is sightline.FeasibilityAllowed.
+func (s *Server) handleEpicFeasibility(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.epicFromPath(r)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, "outcome", "note", "version")
+	if err != nil {
+		return err
+	}
+	outcome := sightline.Feasibility(f.Get("outcome"))
+	version, err := formVersion(f)
+	if err == nil {
+		err = sightline.FeasibilityAllowed(state(r).member.Role, outcome)
+		if sightline.ErrorCode(err) == sightline.EFORBIDDEN {
+			msg := sightline.ErrorMessage(err)
+			err = &sightline.Error{Code: sightline.EFORBIDDEN, Message: msg, Fields: map[string]string{"outcome": msg}}
+		}
+	}
+	if err == nil {
+		err = sightline.CheckFeasibility(e, outcome, f.Get("note")).Err()
+	}
+	if err == nil {
+		if _, err = s.db.RecordFeasibility(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, outcome, f.Get("note")); err == nil {
+			s.flash(r, "success", "Feasibility check-in: "+strings.ToLower(outcome.Label())+".")
+			return redirect(w, r, epicPath(r, e.ID))
+		}
+	}
+	return s.renderEpicRejected(w, r, e, "feasibility", f, err)
+}
+
+// handleEpicPainLink links a pain of this workspace to the epic.
+func (s *Server) handleEpicPainLink(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.epicFromPath(r)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, "pain_id")
+	if err != nil {
+		return err
+	}
+	if f.Get("pain_id") == "" {
+		return s.renderEpicRejected(w, r, e, "link", f, sightline.Problems{"pain_id": "Choose a pain to link."}.Err())
+	}
+	painID, err := strconv.ParseInt(f.Get("pain_id"), 10, 64)
+	if err != nil || painID < 1 {
+		return sightline.Errorf(sightline.ENOTFOUND, "That pain note does not exist.")
+	}
+	if _, err := s.db.PainByID(r.Context(), state(r).workspace.ID, painID); err != nil {
+		return err
+	}
+	if err := s.db.LinkPain(r.Context(), actor(r), state(r).workspace.ID, e.ID, painID); err != nil {
+		return err
+	}
+	s.flash(r, "success", "Customer pain linked.")
+	return redirect(w, r, epicPath(r, e.ID))
+}
+
+// handleEpicPainUnlink removes a pain's link; unlinking an absent link is a
+// no-op, but both must be of this workspace.
+func (s *Server) handleEpicPainUnlink(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.epicFromPath(r)
+	if err != nil {
+		return err
+	}
+	painID, err := pathID(r, "painID")
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.PainByID(r.Context(), state(r).workspace.ID, painID); err != nil {
+		return err
+	}
+	if err := s.db.UnlinkPain(r.Context(), actor(r), state(r).workspace.ID, e.ID, painID); err != nil {
+		return err
+	}
+	s.flash(r, "success", "Customer pain unlinked.")
+	return redirect(w, r, epicPath(r, e.ID))
+}
+
+func epicPath(r *http.Request, id int64) string {
+	return "/w/" + state(r).workspace.Slug + "/epics/" + strconv.FormatInt(id, 10)
+}
+
+// epicFormID reads an optional id from a select: "" is none.
+func epicFormID(p sightline.Problems, f web.Form, name string) *int64 {
+	v := f.Get(name)
+	if v == "" {
+		return nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 1 {
+		p.Add(name, "Choose one of the options.")
+		return nil
+	}
+	return &id
+}
+
+// epicFormScore reads an optional 1–5 score: "" is not scored.
+func epicFormScore(p sightline.Problems, f web.Form, name string) *int {
+	v := f.Get(name)
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 5 {
+		p.Add(name, "Choose a value from 1 to 5.")
+		return nil
+	}
+	return &n
+}
+
+func epicIDText(id *int64) string {
+	if id == nil {
+		return ""
+	}
+	return strconv.FormatInt(*id, 10)
+}
+
+func epicScoreText(v *int) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.Itoa(*v)
+}

@@ -1,0 +1,175 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/sightline/sightline/internal/sightline"
+	"github.com/sightline/sightline/web"
+)
+
+var goalFormFields = []string{"title", "metric", "unit", "baseline", "target", "current", "due_on"}
+
+// goalFromForm reads and validates the fields of a goal form.
+func goalFromForm(f web.Form) (sightline.Goal, sightline.Problems) {
+	p := sightline.Problems{}
+	g := sightline.Goal{Title: f.Get("title"), Metric: f.Get("metric"), Unit: f.Get("unit")}
+	g.Baseline = sightline.ParseGoalNumber(p, "baseline", f.Get("baseline"))
+	g.Target = sightline.ParseGoalNumber(p, "target", f.Get("target"))
+	g.Current = sightline.ParseGoalNumber(p, "current", f.Get("current"))
+	g.DueOn = sightline.ParseStrategyDate(p, "due_on", f.Get("due_on"), false)
+	sightline.CheckGoal(p, g)
+	return g, p
+}
+
+func fillGoalForm(f web.Form, g *sightline.Goal) {
+	f.Values["title"] = g.Title
+	f.Values["metric"] = g.Metric
+	f.Values["unit"] = g.Unit
+	f.Values["baseline"] = web.GoalNumber(g.Baseline)
+	f.Values["target"] = web.GoalNumber(g.Target)
+	f.Values["current"] = web.GoalNumber(g.Current)
+	f.Values["due_on"] = ""
+	if g.DueOn != nil {
+		f.Values["due_on"] = g.DueOn.Format("2006-01-02")
+	}
+	f.Values["version"] = strconv.Itoa(g.Version)
+}
+
+func (s *Server) renderGoals(w http.ResponseWriter, r *http.Request, status int, f web.Form) error {
+	goals, err := s.db.ListGoals(r.Context(), state(r).workspace.ID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, web.GoalsPage(s.page(r, "Goals", "goals"), web.GoalsData{Goals: goals, Form: f}))
+	return nil
+}
+
+func (s *Server) handleGoals(w http.ResponseWriter, r *http.Request) error {
+	return s.renderGoals(w, r, http.StatusOK, web.NewForm())
+}
+
+func (s *Server) handleGoalCreate(w http.ResponseWriter, r *http.Request) error {
+	ws := state(r).workspace
+	f, err := readForm(w, r, goalFormFields...)
+	if err != nil {
+		return err
+	}
+	g, p := goalFromForm(f)
+	err = p.Err()
+	if err == nil {
+		var created *sightline.Goal
+		created, err = s.db.CreateGoal(r.Context(), actor(r), ws.ID, g)
+		if err == nil {
+			s.flash(r, "success", fmt.Sprintf("Goal “%s” created.", created.Title))
+			return redirect(w, r, "/w/"+ws.Slug+"/goals")
+		}
+	}
+	if sightline.ErrorCode(err) != sightline.EINVALID {
+		return err
+	}
+	return s.renderGoals(w, r, http.StatusUnprocessableEntity, withErrors(f, err))
+}
+
+// goalData loads what a goal's page shows: a fixed number of queries.
+func (s *Server) goalData(r *http.Request, g *sightline.Goal) (web.GoalData, error) {
+	ws := state(r).workspace
+	inits, err := s.db.GoalInitiatives(r.Context(), ws.ID, g.ID)
+	if err != nil {
+		return web.GoalData{}, err
+	}
+	history, err := s.db.GoalHistory(r.Context(), ws.ID, g.ID, 50)
+	if err != nil {
+		return web.GoalData{}, err
+	}
+	d := web.GoalData{Goal: *g, Initiatives: inits, History: history, Form: web.NewForm()}
+	fillGoalForm(d.Form, g)
+	return d, nil
+}
+
+func (s *Server) renderGoal(w http.ResponseWriter, r *http.Request, status int, d web.GoalData) {
+	s.render(w, r, status, web.GoalPage(s.page(r, d.Goal.Title, "goals"), d))
+}
+
+// loadGoal resolves the {goalID} of the URL within the workspace; another
+// workspace's goal is not found.
+func (s *Server) loadGoal(r *http.Request) (*sightline.Goal, error) {
+	id, err := pathID(r, "goalID")
+	if err != nil {
+		return nil, err
+	}
+	return s.db.GoalByID(r.Context(), state(r).workspace.ID, id)
+}
+
+func (s *Server) handleGoal(w http.ResponseWriter, r *http.Request) error {
+	g, err := s.loadGoal(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.goalData(r, g)
+	if err != nil {
+		return err
+	}
+	s.renderGoal(w, r, http.StatusOK, d)
+	return nil
+}
+
+// handleGoalUpdate saves a goal with optimistic locking: a stale save comes
+// back as 409 with both versions and the user's input in the form.
+func (s *Server) handleGoalUpdate(w http.ResponseWriter, r *http.Request) error {
+	ws := state(r).workspace
+	cur, err := s.loadGoal(r)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, append(goalFormFields, "version")...)
+	if err != nil {
+		return err
+	}
+	g, p := goalFromForm(f)
+	version, verr := formVersion(f)
+	if verr != nil {
+		p.Add("form", sightline.ErrorMessage(verr))
+	}
+	err = p.Err()
+	if err == nil {
+		_, err = s.db.UpdateGoal(r.Context(), actor(r), ws.ID, cur.ID, version, g)
+		if err == nil {
+			s.flash(r, "success", "Goal saved.")
+			return redirect(w, r, fmt.Sprintf("/w/%s/goals/%d", ws.Slug, cur.ID))
+		}
+	}
+	switch sightline.ErrorCode(err) {
+	case sightline.ECONFLICT:
+		now, cerr := s.db.GoalByID(r.Context(), ws.ID, cur.ID)
+		if cerr != nil {
+			return cerr
+		}
+		d, derr := s.goalData(r, now)
+		if derr != nil {
+			return derr
+		}
+		saved := web.NewForm()
+		fillGoalForm(saved, now)
+		for _, fld := range []struct{ name, label string }{
+			{"title", "Title"}, {"metric", "Metric"}, {"baseline", "Baseline"}, {"current", "Current"},
+			{"target", "Target"}, {"unit", "Unit"}, {"due_on", "Due date"},
+		} {
+			d.Conflict = append(d.Conflict, web.ConflictField{Label: fld.label, Mine: f.Get(fld.name), Theirs: saved.Get(fld.name)})
+		}
+		f.Values["version"] = strconv.Itoa(now.Version)
+		d.Form = f
+		s.renderGoal(w, r, http.StatusConflict, d)
+		return nil
+	case sightline.EINVALID:
+		d, derr := s.goalData(r, cur)
+		if derr != nil {
+			return derr
+		}
+		d.Form = withErrors(f, err)
+		s.renderGoal(w, r, http.StatusUnprocessableEntity, d)
+		return nil
+	}
+	return err
+}
