@@ -74,5 +74,9 @@ func Demo(ctx context.Context, db *postgres.DB, params password.Params) error {
 	if err := db.SetWorkspaceProfile(ctx, postgres.Actor{UserID: owner.ID}, ws.ID, demoVision, sightline.PhaseGrowth); err != nil {
 		return err
 	}
-	return demoProduct(ctx, db, ws.ID, users)
+	refs, err := demoProduct(ctx, db, ws.ID, users)
+	if err != nil {
+		return err
+	}
+	return demoArchitecture(ctx, db, ws.ID, users, refs)
 }

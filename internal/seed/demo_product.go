@@ -128,10 +128,16 @@ var demoPains = []demoPain{
 	{"We lost a deal because invoices are seat-only.", "sales", "Soylent", "enterprise", "once", "Sam (sales)", "2026-11-12", "", 4, false, []int{13, 4}},
 }
 
+// demoRefs are the ids the architecture side of the demo links to.
+type demoRefs struct {
+	epics  []int64 // 1-based, as demoEpics
+	shifts [3]int64
+}
+
 // demoProduct adds the product side of the demo: shifts (one acknowledged by
 // the architect, one not yet), goals, initiatives, epics and pain notes.
-func demoProduct(ctx context.Context, db *postgres.DB, wsID int64, users map[string]int64) error {
-	return pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
+func demoProduct(ctx context.Context, db *postgres.DB, wsID int64, users map[string]int64) (refs demoRefs, err error) {
+	err = pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
 		var shift1, shift2 int64
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO strategy_shifts (workspace_id, title, narrative, from_phase, to_phase, shifted_on, logged_by, updated_by)
@@ -266,6 +272,7 @@ func demoProduct(ctx context.Context, db *postgres.DB, wsID int64, users map[str
 				}
 			}
 		}
+		refs = demoRefs{epics: epicIDs, shifts: [3]int64{0, shift1, shift2}}
 		_, err = tx.Exec(ctx, `INSERT INTO activity (workspace_id, actor_id, verb, item_type, item_id, summary) VALUES
 			($1, $2, 'shift.logged', 'shift', $3, 'Moving upmarket: monetize engagement instead of a fixed price'),
 			($1, $4, 'shift.acknowledged', 'shift', $3, 'Moving upmarket: monetize engagement instead of a fixed price'),
@@ -273,4 +280,5 @@ func demoProduct(ctx context.Context, db *postgres.DB, wsID int64, users map[str
 			wsID, users["pm"], shift1, users["architect"], shift2)
 		return err
 	})
+	return refs, err
 }

@@ -46,6 +46,33 @@ func TestDemoIsCoherent(t *testing.T) {
 	if n := count(`SELECT count(*) FROM epic_pains`); n < 30 {
 		t.Errorf("%d pain links", n)
 	}
+	if n := count(`SELECT count(*) FROM arch_items WHERE kind = 'container'`); n < 6 {
+		t.Errorf("%d containers", n)
+	}
+	if n := count(`SELECT count(DISTINCT epic_id) FROM epic_arch_links`); n < 12 {
+		t.Errorf("links on only %d epics", n)
+	}
+	if n := count(`SELECT count(DISTINCT epic_id) FROM nfr_impacts`); n < 10 {
+		t.Errorf("impacts on only %d epics", n)
+	}
+	if n := count(`SELECT count(*) FROM roadmap_items`); n != 3 {
+		t.Errorf("%d roadmap items", n)
+	}
+	if n := count(`SELECT count(*) FROM decisions`); n < 6 || n > 8 {
+		t.Errorf("%d decisions", n)
+	}
+	if n := count(`SELECT count(*) FROM decisions WHERE status = 'superseded' AND superseded_by_id IS NOT NULL`); n != 1 {
+		t.Errorf("%d superseded decisions", n)
+	}
+	if n := count(`SELECT count(*) FROM decision_stances WHERE stance = 'object'`); n < 1 {
+		t.Error("no objection on record")
+	}
+	if n := count(`SELECT count(*) FROM decision_stances WHERE stance = 'disagree_and_commit'`); n < 1 {
+		t.Error("no disagree-and-commit on record")
+	}
+	if n := count(`SELECT count(*) FROM nfr_concerns WHERE status = 'violated' AND title LIKE '%p99%'`); n != 1 {
+		t.Error("the violated latency concern is missing")
+	}
 	if err := seed.Demo(ctx, db, password.Fast); err != seed.ErrDemoExists {
 		t.Errorf("second seed: %v", err)
 	}

@@ -45,6 +45,16 @@ func newMatrixFixture(t *testing.T, app *testApp) matrixFixture {
 	if _, err := db.CreateUser(ctx, postgres.Actor{UserID: outsider.ID}, "globex-pm@example.com", "Gina", pmHash, "globex", sightline.RolePM); err != nil {
 		t.Fatal(err)
 	}
+	var homeDecisions int
+	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM decisions WHERE workspace_id = $1`, demo.ID).Scan(&homeDecisions); err != nil {
+		t.Fatal(err)
+	}
+	decisionsUpTo := func(slug string) int {
+		if slug == demo.Slug {
+			return homeDecisions + 1
+		}
+		return homeDecisions + 2
+	}
 	ids := func(ws *sightline.Workspace, inviter int64) map[string]string {
 		members, err := db.ListMembers(ctx, ws.ID)
 		if err != nil {
@@ -79,17 +89,58 @@ func newMatrixFixture(t *testing.T, app *testApp) matrixFixture {
 		if _, err := db.Pool.Exec(ctx, `INSERT INTO epic_pains (workspace_id, epic_id, pain_id) VALUES ($1, $2, $3)`, ws.ID, epicID, painID); err != nil {
 			t.Fatal(err)
 		}
+		var itemID, item2ID, relationID, concernID, impactID, linkID, roadmapItemID, decisionID int64
+		q(&itemID, `INSERT INTO arch_items (workspace_id, kind, name) VALUES ($1, 'system', 'System') RETURNING id`, ws.ID)
+		q(&item2ID, `INSERT INTO arch_items (workspace_id, kind, name, parent_id) VALUES ($1, 'container', 'API', $2) RETURNING id`, ws.ID, itemID)
+		q(&relationID, `INSERT INTO arch_relations (workspace_id, source_id, target_id, label) VALUES ($1, $2, $3, 'calls') RETURNING id`, ws.ID, item2ID, itemID)
+		q(&concernID, `INSERT INTO nfr_concerns (workspace_id, category, title) VALUES ($1, 'performance', 'Fast') RETURNING id`, ws.ID)
+		q(&impactID, `INSERT INTO nfr_impacts (workspace_id, epic_id, category, level) VALUES ($1, $2, 'performance', 'high') RETURNING id`, ws.ID, epicID)
+		q(&linkID, `INSERT INTO epic_arch_links (workspace_id, epic_id, item_id, change_kind) VALUES ($1, $2, $3, 'change') RETURNING id`, ws.ID, epicID, item2ID)
+		q(&roadmapItemID, `INSERT INTO roadmap_items (workspace_id, kind, title, starts_on, ends_on, confidence) VALUES ($1, 'release', 'R1', current_date, current_date + 30, 'planned') RETURNING id`, ws.ID)
+		if _, err := db.Pool.Exec(ctx, `INSERT INTO concern_items (workspace_id, concern_id, item_id) VALUES ($1, $2, $3)`, ws.ID, concernID, item2ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Pool.Exec(ctx, `INSERT INTO epic_roadmap_items (workspace_id, epic_id, roadmap_item_id) VALUES ($1, $2, $3)`, ws.ID, epicID, roadmapItemID); err != nil {
+			t.Fatal(err)
+		}
+		// Decision numbers are per workspace: the foreign workspace's highest
+		// number is one past the home workspace's, so it does not exist at home.
+		var have int
+		if err := db.Pool.QueryRow(ctx, `SELECT coalesce(max(number), 0) FROM decisions WHERE workspace_id = $1`, ws.ID).Scan(&have); err != nil {
+			t.Fatal(err)
+		}
+		var number int
+		for n := have + 1; n <= decisionsUpTo(ws.Slug); n++ {
+			q(&decisionID, `INSERT INTO decisions (workspace_id, number, title) VALUES ($1, $2, 'ADR') RETURNING id`, ws.ID, n)
+			number = n
+		}
+		if _, err := db.Pool.Exec(ctx, `INSERT INTO decision_counters (workspace_id, last_number) VALUES ($1, $2)
+			ON CONFLICT (workspace_id) DO UPDATE SET last_number = EXCLUDED.last_number`, ws.ID, number); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Pool.Exec(ctx, `INSERT INTO decision_epics (workspace_id, decision_id, epic_id) VALUES ($1, $2, $3)`, ws.ID, decisionID, epicID); err != nil {
+			t.Fatal(err)
+		}
 		return map[string]string{
-			"ws":           ws.Slug,
-			"memberID":     fmt.Sprint(memberID),
-			"invitationID": fmt.Sprint(inv.ID),
-			"token":        token,
-			"shiftID":      fmt.Sprint(shiftID),
-			"goalID":       fmt.Sprint(goalID),
-			"initiativeID": fmt.Sprint(initiativeID),
-			"epicID":       fmt.Sprint(epicID),
-			"painID":       fmt.Sprint(painID),
-			"*":            "app.css",
+			"itemID":        fmt.Sprint(item2ID),
+			"relationID":    fmt.Sprint(relationID),
+			"concernID":     fmt.Sprint(concernID),
+			"impactID":      fmt.Sprint(impactID),
+			"linkID":        fmt.Sprint(linkID),
+			"roadmapItemID": fmt.Sprint(roadmapItemID),
+			"number":        fmt.Sprint(number),
+			"targetType":    "epic",
+			"targetID":      fmt.Sprint(epicID),
+			"ws":            ws.Slug,
+			"memberID":      fmt.Sprint(memberID),
+			"invitationID":  fmt.Sprint(inv.ID),
+			"token":         token,
+			"shiftID":       fmt.Sprint(shiftID),
+			"goalID":        fmt.Sprint(goalID),
+			"initiativeID":  fmt.Sprint(initiativeID),
+			"epicID":        fmt.Sprint(epicID),
+			"painID":        fmt.Sprint(painID),
+			"*":             "app.css",
 		}
 	}
 	return matrixFixture{home: ids(demo, owner.ID), foreign: ids(globex, outsider.ID)}

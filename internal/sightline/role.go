@@ -65,6 +65,16 @@ const (
 	ActionFeasibility      Action = "epic.feasibility"    // request, record (architects) or waive the check-in
 	ActionEditPains        Action = "pain.edit"           // capture and edit customer-pain notes
 	ActionLinkPains        Action = "pain.link"           // link pains and epics
+
+	ActionProposeArchItem  Action = "arch.propose"     // create architecture items (engineers propose)
+	ActionEditArchitecture Action = "arch.edit"        // edit items and relations
+	ActionEditConcerns     Action = "concern.edit"     // the NFR register
+	ActionEditImpacts      Action = "impact.edit"      // NFR impacts on epics
+	ActionEditArchLinks    Action = "archlink.edit"    // epic ↔ architecture item links
+	ActionEditRoadmap      Action = "roadmap.edit"     // roadmap items and the epics they deliver
+	ActionProposeDecision  Action = "decision.propose" // propose a decision
+	ActionEditDecisions    Action = "decision.edit"    // edit, accept, reject, supersede, link decisions
+	ActionTakeStance       Action = "decision.stance"  // record one's own stance on a decision
 )
 
 // permissions is the one table of who may do what. A role not listed for an
@@ -91,6 +101,16 @@ var permissions = map[Action][]Role{
 	ActionFeasibility: {RoleOwner, RolePM, RoleArchitect},
 	ActionEditPains:   {RoleOwner, RolePM},
 	ActionLinkPains:   {RoleOwner, RolePM},
+
+	ActionProposeArchItem:  {RoleOwner, RoleArchitect, RoleEngineer},
+	ActionEditArchitecture: {RoleOwner, RoleArchitect},
+	ActionEditConcerns:     {RoleOwner, RoleArchitect},
+	ActionEditImpacts:      {RoleOwner, RoleArchitect},
+	ActionEditArchLinks:    {RoleOwner, RoleArchitect},
+	ActionEditRoadmap:      {RoleOwner, RolePM},
+	ActionProposeDecision:  {RoleOwner, RolePM, RoleArchitect},
+	ActionEditDecisions:    {RoleOwner, RoleArchitect},
+	ActionTakeStance:       {RoleOwner, RolePM, RoleArchitect, RoleEngineer},
 }
 
 // EngineeringInputActions are the actions reserved to engineers and
