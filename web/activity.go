@@ -25,6 +25,9 @@ func roleLabel(v any) string {
 
 // describeActivity turns an audit entry into the rest of a sentence.
 func describeActivity(a sightline.Activity) string {
+	if t, ok := NFRActivityText(a); ok {
+		return t
+	}
 	switch a.Verb {
 	case "workspace.created":
 		return fmt.Sprintf("created the workspace %q", a.Summary)

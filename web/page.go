@@ -56,6 +56,10 @@ func Nav(ws *sightline.Workspace, role sightline.Role) []NavItem {
 		{Area: "initiatives", Label: "Initiatives", Href: base + "/initiatives"},
 		{Area: "epics", Label: "Epics", Href: base + "/epics"},
 		{Area: "pains", Label: "Customer pain", Href: base + "/pains"},
+		{Area: "roadmap", Label: "Roadmap", Href: base + "/roadmap"},
+		{Area: "architecture", Label: "Architecture", Href: base + "/architecture"},
+		{Area: "concerns", Label: "NFRs", Href: base + "/concerns"},
+		{Area: "decisions", Label: "Decisions", Href: base + "/decisions"},
 	}
 	if role.Can(sightline.ActionManageMembers) {
 		items = append(items, NavItem{Area: "settings", Label: "Settings", Href: base + "/settings"})

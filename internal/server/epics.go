@@ -251,6 +251,9 @@ func (s *Server) epicData(r *http.Request, e *sightline.Epic) (web.EpicData, err
 			return d, err
 		}
 	}
+	if d.Architecture, err = s.epicArchitecture(r, e.ID); err != nil {
+		return d, err
+	}
 	return d, nil
 }
 
@@ -722,4 +725,44 @@ func epicScoreText(v *int) string {
 		return ""
 	}
 	return strconv.Itoa(*v)
+}
+
+// epicArchitecture loads the architecture side of the epic page: four
+// queries, plus one per select its forms need.
+func (s *Server) epicArchitecture(r *http.Request, epicID int64) (*web.EpicArch, error) {
+	ctx, st := r.Context(), state(r)
+	ws, role := st.workspace.ID, st.member.Role
+	a := &web.EpicArch{EpicID: epicID,
+		CanLinks:   role.Can(sightline.ActionEditArchLinks),
+		CanImpacts: role.Can(sightline.ActionEditImpacts),
+		CanRoadmap: role.Can(sightline.ActionEditRoadmap)}
+	var err error
+	if a.Links, err = s.db.LinksForEpic(ctx, ws, epicID); err != nil {
+		return nil, err
+	}
+	if a.Impacts, err = s.db.ImpactsForEpic(ctx, ws, epicID); err != nil {
+		return nil, err
+	}
+	if a.Roadmap, err = s.db.RoadmapItemsForEpic(ctx, ws, epicID); err != nil {
+		return nil, err
+	}
+	if a.Decisions, err = s.db.DecisionsForEpic(ctx, ws, epicID); err != nil {
+		return nil, err
+	}
+	if a.CanLinks {
+		if a.Items, err = s.db.ListArchItemsForPicker(ctx, ws); err != nil {
+			return nil, err
+		}
+	}
+	if a.CanImpacts {
+		if a.Concerns, err = s.db.ListConcernsForPicker(ctx, ws); err != nil {
+			return nil, err
+		}
+	}
+	if a.CanRoadmap {
+		if a.AllRoadmap, err = s.db.ListRoadmapItems(ctx, ws); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
 }

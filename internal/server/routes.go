@@ -92,6 +92,49 @@ func (s *Server) routes() []route {
 		{"GET", "/w/{ws}/pains/{painID}", Can(sightline.ActionViewWorkspace), s.handlePain},
 		{"POST", "/w/{ws}/pains/{painID}", Can(sightline.ActionEditPains), s.handlePainUpdate},
 		{"POST", "/w/{ws}/pains/{painID}/epics", Can(sightline.ActionLinkPains), s.handlePainEpicLink},
+
+		// Architecture items, their relations and diagram.
+		{"GET", "/w/{ws}/architecture", Can(sightline.ActionViewWorkspace), s.handleArchitecture},
+		{"POST", "/w/{ws}/architecture", Can(sightline.ActionProposeArchItem), s.handleArchItemCreate},
+		{"GET", "/w/{ws}/architecture/{itemID}", Can(sightline.ActionViewWorkspace), s.handleArchItem},
+		{"POST", "/w/{ws}/architecture/{itemID}", Can(sightline.ActionEditArchitecture), s.handleArchItemUpdate},
+		{"POST", "/w/{ws}/architecture/{itemID}/relations", Can(sightline.ActionEditArchitecture), s.handleRelationCreate},
+		{"POST", "/w/{ws}/architecture/{itemID}/relations/{relationID}/delete", Can(sightline.ActionEditArchitecture), s.handleRelationDelete},
+		{"POST", "/w/{ws}/architecture/{itemID}/links", Can(sightline.ActionEditArchLinks), s.handleItemLinkCreate},
+
+		// The NFR register, NFR impacts on epics, epic ↔ item links.
+		{"GET", "/w/{ws}/concerns", Can(sightline.ActionViewWorkspace), s.handleConcerns},
+		{"POST", "/w/{ws}/concerns", Can(sightline.ActionEditConcerns), s.handleConcernCreate},
+		{"GET", "/w/{ws}/concerns/{concernID}", Can(sightline.ActionViewWorkspace), s.handleConcern},
+		{"POST", "/w/{ws}/concerns/{concernID}", Can(sightline.ActionEditConcerns), s.handleConcernUpdate},
+		{"POST", "/w/{ws}/concerns/{concernID}/items", Can(sightline.ActionEditConcerns), s.handleConcernItemAttach},
+		{"POST", "/w/{ws}/concerns/{concernID}/items/{itemID}/detach", Can(sightline.ActionEditConcerns), s.handleConcernItemDetach},
+		{"POST", "/w/{ws}/epics/{epicID}/impacts", Can(sightline.ActionEditImpacts), s.handleImpactCreate},
+		{"POST", "/w/{ws}/epics/{epicID}/impacts/{impactID}", Can(sightline.ActionEditImpacts), s.handleImpactUpdate},
+		{"POST", "/w/{ws}/epics/{epicID}/impacts/{impactID}/delete", Can(sightline.ActionEditImpacts), s.handleImpactDelete},
+		{"POST", "/w/{ws}/epics/{epicID}/links", Can(sightline.ActionEditArchLinks), s.handleEpicLinkCreate},
+		{"POST", "/w/{ws}/links/{linkID}", Can(sightline.ActionEditArchLinks), s.handleArchLinkUpdate},
+		{"POST", "/w/{ws}/links/{linkID}/delete", Can(sightline.ActionEditArchLinks), s.handleArchLinkDelete},
+
+		// Roadmap items and the epics they deliver.
+		{"GET", "/w/{ws}/roadmap", Can(sightline.ActionViewWorkspace), s.handleRoadmap},
+		{"POST", "/w/{ws}/roadmap", Can(sightline.ActionEditRoadmap), s.handleRoadmapItemCreate},
+		{"GET", "/w/{ws}/roadmap/{roadmapItemID}", Can(sightline.ActionViewWorkspace), s.handleRoadmapItem},
+		{"POST", "/w/{ws}/roadmap/{roadmapItemID}", Can(sightline.ActionEditRoadmap), s.handleRoadmapItemUpdate},
+		{"POST", "/w/{ws}/roadmap/{roadmapItemID}/epics", Can(sightline.ActionEditRoadmap), s.handleRoadmapEpicLink},
+		{"POST", "/w/{ws}/roadmap/{roadmapItemID}/epics/{epicID}/unlink", Can(sightline.ActionEditRoadmap), s.handleRoadmapEpicUnlink},
+		{"POST", "/w/{ws}/epics/{epicID}/roadmap", Can(sightline.ActionEditRoadmap), s.handleEpicRoadmapLink},
+
+		// Decisions (ADRs) with stances and links.
+		{"GET", "/w/{ws}/decisions", Can(sightline.ActionViewWorkspace), s.handleDecisions},
+		{"POST", "/w/{ws}/decisions", Can(sightline.ActionProposeDecision), s.handleDecisionCreate},
+		{"GET", "/w/{ws}/decisions/{number}", Can(sightline.ActionViewWorkspace), s.handleDecision},
+		{"GET", "/w/{ws}/decisions/{number}/adr.md", Can(sightline.ActionViewWorkspace), s.handleDecisionMarkdown},
+		{"POST", "/w/{ws}/decisions/{number}", Can(sightline.ActionEditDecisions), s.handleDecisionUpdate},
+		{"POST", "/w/{ws}/decisions/{number}/supersede", Can(sightline.ActionEditDecisions), s.handleDecisionSupersede},
+		{"POST", "/w/{ws}/decisions/{number}/stance", Can(sightline.ActionTakeStance), s.handleDecisionStance},
+		{"POST", "/w/{ws}/decisions/{number}/links", Can(sightline.ActionEditDecisions), s.handleDecisionLink},
+		{"POST", "/w/{ws}/decisions/{number}/links/{targetType}/{targetID}/unlink", Can(sightline.ActionEditDecisions), s.handleDecisionUnlink},
 	}
 }
 

@@ -246,8 +246,12 @@ func (s *Server) shiftData(r *http.Request, sh *sightline.StrategyShift) (web.Sh
 	if err != nil {
 		return web.ShiftData{}, err
 	}
+	decisions, err := s.db.DecisionsForShift(r.Context(), ws.ID, sh.ID)
+	if err != nil {
+		return web.ShiftData{}, err
+	}
 	d := web.ShiftData{Shift: *sh, Members: members, UserID: state(r).user.ID, History: history,
-		Initiatives: inits, Epics: epics, EditForm: web.NewForm(), AckForm: web.NewForm()}
+		Initiatives: inits, Epics: epics, Decisions: decisions, EditForm: web.NewForm(), AckForm: web.NewForm()}
 	d.EditForm.Values["title"] = sh.Title
 	d.EditForm.Values["narrative"] = sh.Narrative
 	d.EditForm.Values["from_phase"] = string(sh.FromPhase)

@@ -1,0 +1,454 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/sightline/sightline/internal/sightline"
+	"github.com/sightline/sightline/web"
+)
+
+// decisionHistoryLimit is how many history entries a decision page shows.
+const decisionHistoryLimit = 50
+
+// decisionTextNames are the text fields every decision form shares.
+var decisionTextNames = []string{"title", "context", "options", "decision", "consequences", "tradeoff"}
+
+// decisionToday is today's date by the server's clock.
+func (s *Server) decisionToday() time.Time { return sightline.Today(s.Now()) }
+
+func decisionPath(r *http.Request, number int) string {
+	return "/w/" + state(r).workspace.Slug + "/decisions/" + strconv.Itoa(number)
+}
+
+func decisionFilterFromQuery(q url.Values) sightline.DecisionFilter {
+	item, _ := strconv.ParseInt(q.Get("item"), 10, 64)
+	return sightline.DecisionFilter{Status: q.Get("status"), ItemID: item, RevisitDue: q.Get("revisit") == "1"}.Normalize()
+}
+
+// handleDecisions is the decision log with its filters and the propose form.
+func (s *Server) handleDecisions(w http.ResponseWriter, r *http.Request) error {
+	return s.renderDecisions(w, r, http.StatusOK, web.NewForm())
+}
+
+func (s *Server) renderDecisions(w http.ResponseWriter, r *http.Request, status int, f web.Form) error {
+	ctx, ws := r.Context(), state(r).workspace
+	d := web.DecisionsData{Filter: decisionFilterFromQuery(r.URL.Query()), Form: f, Today: s.decisionToday()}
+	var err error
+	if d.Decisions, err = s.db.ListDecisions(ctx, ws.ID, d.Filter, d.Today); err != nil {
+		return err
+	}
+	if d.Items, err = s.db.DecisionItemChoices(ctx, ws.ID); err != nil {
+		return err
+	}
+	s.render(w, r, status, web.DecisionsPage(s.page(r, "Decisions", "decisions"), d))
+	return nil
+}
+
+// decisionFromForm reads the text fields of a decision form.
+func decisionFromForm(f web.Form) sightline.Decision {
+	return sightline.Decision{Title: f.Get("title"), Context: f.Get("context"), Options: f.Get("options"),
+		Decision: f.Get("decision"), Consequences: f.Get("consequences"), Tradeoff: f.Get("tradeoff")}
+}
+
+// handleDecisionCreate records a proposed decision under the next number.
+func (s *Server) handleDecisionCreate(w http.ResponseWriter, r *http.Request) error {
+	f, err := readForm(w, r, append(decisionTextNames, "revisit_on")...)
+	if err != nil {
+		return err
+	}
+	p := sightline.Problems{}
+	d := decisionFromForm(f)
+	d.Status = sightline.DecisionProposed
+	d.RevisitOn = sightline.ParseStrategyDate(p, "revisit_on", f.Get("revisit_on"), false)
+	for k, v := range sightline.CheckDecision(&d) {
+		p.Add(k, v)
+	}
+	err = p.Err()
+	if err == nil {
+		created, cerr := s.db.CreateDecision(r.Context(), actor(r), state(r).workspace.ID, d)
+		if cerr == nil {
+			s.flash(r, "success", created.Ref()+" proposed. Ask the people it affects to state where they stand.")
+			return redirect(w, r, decisionPath(r, created.Number))
+		}
+		err = cerr
+	}
+	if sightline.ErrorCode(err) != sightline.EINVALID {
+		return err
+	}
+	return s.renderDecisions(w, r, http.StatusUnprocessableEntity, withErrors(f, err))
+}
+
+// decisionFromPath loads the decision named in the URL by its number ("7",
+// "0007" or "ADR-0007"); another workspace's number is not found.
+func (s *Server) decisionFromPath(r *http.Request) (*sightline.Decision, error) {
+	raw := strings.TrimPrefix(strings.ToUpper(chi.URLParam(r, "number")), "ADR-")
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 {
+		return nil, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
+	}
+	d, err := s.db.DecisionByNumber(r.Context(), state(r).workspace.ID, n)
+	if sightline.ErrorCode(err) == sightline.ENOTFOUND {
+		return nil, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
+	}
+	return d, err
+}
+
+// handleDecision shows one decision.
+func (s *Server) handleDecision(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.decisionFromPath(r)
+	if err != nil {
+		return err
+	}
+	data, err := s.decisionData(r, d)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, web.DecisionPage(s.page(r, d.Ref()+": "+d.Title, "decisions"), data))
+	return nil
+}
+
+// decisionData loads what the decision page shows, in a fixed number of
+// queries whatever the number of stances, links or history entries; the
+// forms start from the saved values.
+func (s *Server) decisionData(r *http.Request, d *sightline.Decision) (web.DecisionData, error) {
+	ctx, st := r.Context(), state(r)
+	data := web.DecisionData{Decision: d, Forms: decisionForms(d), Today: s.decisionToday()}
+	var err error
+	if data.Stances, err = s.db.Stances(ctx, st.workspace.ID, d.ID); err != nil {
+		return data, err
+	}
+	if data.Links, err = s.db.DecisionLinks(ctx, st.workspace.ID, d.ID); err != nil {
+		return data, err
+	}
+	if data.History, err = s.db.DecisionHistory(ctx, st.workspace.ID, d.ID, decisionHistoryLimit); err != nil {
+		return data, err
+	}
+	if st.member.Role.Can(sightline.ActionEditDecisions) {
+		if data.Choices, err = s.db.DecisionChoices(ctx, st.workspace.ID); err != nil {
+			return data, err
+		}
+	}
+	stance := web.NewForm()
+	stance.Values["version"] = "0"
+	for i := range data.Stances {
+		if data.Stances[i].UserID == st.user.ID {
+			mine := data.Stances[i]
+			data.Mine = &mine
+			stance.Values["stance"], stance.Values["reason"] = mine.Stance, mine.Reason
+			stance.Values["version"] = strconv.Itoa(mine.Version)
+		}
+	}
+	data.Forms["stance"] = stance
+	return data, nil
+}
+
+// decisionForms fills the edit and supersede forms from the saved decision.
+func decisionForms(d *sightline.Decision) map[string]web.Form {
+	edit := web.NewForm()
+	for k, v := range decisionEditValues(d) {
+		edit.Values[k] = v
+	}
+	edit.Values["version"] = strconv.Itoa(d.Version)
+	supersede := web.NewForm()
+	supersede.Values["context"] = sightline.SupersedeContext(d)
+	return map[string]web.Form{"edit": edit, "supersede": supersede}
+}
+
+func decisionEditValues(d *sightline.Decision) map[string]string {
+	day := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.Format("2006-01-02")
+	}
+	return map[string]string{
+		"title": d.Title, "context": d.Context, "options": d.Options, "decision": d.Decision,
+		"consequences": d.Consequences, "tradeoff": d.Tradeoff, "status": d.Status,
+		"decided_by": epicIDText(d.DecidedByID), "decided_on": day(d.DecidedOn), "revisit_on": day(d.RevisitOn),
+	}
+}
+
+// renderDecisionRejected re-renders the decision page with a rejected form:
+// a stale save shows the conflict panel above the form, which keeps the
+// user's input and carries the current version; any other refusal shows its
+// message next to the field (422 or 403).
+func (s *Server) renderDecisionRejected(w http.ResponseWriter, r *http.Request, d *sightline.Decision, form string, f web.Form, err error) error {
+	switch sightline.ErrorCode(err) {
+	case sightline.ECONFLICT:
+		cur, cerr := s.db.DecisionByID(r.Context(), state(r).workspace.ID, d.ID)
+		if cerr != nil {
+			return cerr
+		}
+		data, derr := s.decisionData(r, cur)
+		if derr != nil {
+			return derr
+		}
+		saved := data.Form(form)
+		f.Values["version"] = saved.Get("version")
+		data.Forms[form] = f
+		data.Conflict = &web.DecisionConflict{Form: form, Fields: decisionConflictFields(form, f, saved, data.Choices)}
+		s.render(w, r, http.StatusConflict, web.DecisionPage(s.page(r, cur.Ref()+": "+cur.Title, "decisions"), data))
+		return nil
+	case sightline.EINVALID, sightline.EFORBIDDEN:
+		data, derr := s.decisionData(r, d)
+		if derr != nil {
+			return derr
+		}
+		data.Forms[form] = withErrors(f, err)
+		s.render(w, r, errStatus(err), web.DecisionPage(s.page(r, d.Ref()+": "+d.Title, "decisions"), data))
+		return nil
+	}
+	return err
+}
+
+// decisionConflictFields lists, for a stale save, what the user typed and
+// what is saved now, field by field, in words rather than ids.
+func decisionConflictFields(form string, f, saved web.Form, c *sightline.DecisionChoices) []web.ConflictField {
+	type field struct{ name, label string }
+	var fields []field
+	switch form {
+	case "edit":
+		fields = []field{{"title", "Title"}, {"status", "Status"}, {"context", "Context"}, {"options", "Options considered"},
+			{"decision", "Decision"}, {"consequences", "Consequences"}, {"tradeoff", "Trade-off"},
+			{"decided_by", "Decided by"}, {"decided_on", "Decided on"}, {"revisit_on", "Revisit on"}}
+	case "stance":
+		fields = []field{{"stance", "Stance"}, {"reason", "Reason"}}
+	}
+	word := func(name, v string) string {
+		switch {
+		case v == "":
+			return "—"
+		case name == "status":
+			return sightline.DecisionStatusLabel(v)
+		case name == "stance":
+			return sightline.StanceLabel(v)
+		case name == "decided_by" && c != nil:
+			for _, m := range c.Members {
+				if strconv.FormatInt(m.UserID, 10) == v {
+					return m.Name
+				}
+			}
+		}
+		return v
+	}
+	out := make([]web.ConflictField, 0, len(fields))
+	for _, x := range fields {
+		out = append(out, web.ConflictField{Label: x.label, Mine: word(x.name, f.Get(x.name)), Theirs: word(x.name, saved.Get(x.name))})
+	}
+	return out
+}
+
+// handleDecisionUpdate saves an edit: the record, status, decider and dates,
+// with optimistic locking. Accepting or rejecting records today and the
+// actor as decider unless the form names them; "superseded" is never set by
+// hand.
+func (s *Server) handleDecisionUpdate(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.decisionFromPath(r)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, append(decisionTextNames, "status", "decided_by", "decided_on", "revisit_on", "version")...)
+	if err != nil {
+		return err
+	}
+	p := sightline.Problems{}
+	u := decisionFromForm(f)
+	u.Status = f.Get("status")
+	u.DecidedByID = epicFormID(p, f, "decided_by")
+	u.DecidedOn = sightline.ParseStrategyDate(p, "decided_on", f.Get("decided_on"), false)
+	u.RevisitOn = sightline.ParseStrategyDate(p, "revisit_on", f.Get("revisit_on"), false)
+	version, verr := formVersion(f)
+	if verr != nil {
+		p.Add("form", sightline.ErrorMessage(verr))
+	}
+	if serr := sightline.CanSetDecisionStatus(d, u.Status); serr != nil {
+		p.Add("status", sightline.FieldErrors(serr)["status"])
+	}
+	next := *d
+	next.Title, next.Context, next.Options, next.Decision = u.Title, u.Context, u.Options, u.Decision
+	next.Consequences, next.Tradeoff = u.Consequences, u.Tradeoff
+	next.DecidedByID, next.DecidedOn, next.RevisitOn = u.DecidedByID, u.DecidedOn, u.RevisitOn
+	if sightline.ValidDecisionStatus(u.Status) {
+		next.Status = u.Status
+	}
+	today := s.decisionToday()
+	sightline.SettleDecision(d, &next, state(r).user.ID, today)
+	for k, v := range sightline.CheckDecision(&next) {
+		p.Add(k, v)
+	}
+	err = p.Err()
+	if err == nil {
+		var saved *sightline.Decision
+		if saved, err = s.db.UpdateDecision(r.Context(), actor(r), state(r).workspace.ID, d.ID, version, u, today); err == nil {
+			msg := saved.Ref() + " saved."
+			if saved.Status != d.Status {
+				msg = saved.Ref() + " is now " + strings.ToLower(sightline.DecisionStatusLabel(saved.Status)) + "."
+			}
+			s.flash(r, "success", msg)
+			return redirect(w, r, decisionPath(r, saved.Number))
+		}
+	}
+	return s.renderDecisionRejected(w, r, d, "edit", f, err)
+}
+
+// handleDecisionSupersede replaces the decision with a new, proposed one
+// (linked both ways); superseding an already superseded decision is refused
+// with a message naming its successor.
+func (s *Server) handleDecisionSupersede(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.decisionFromPath(r)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, "title", "context")
+	if err != nil {
+		return err
+	}
+	if err := sightline.CanSupersede(d); err != nil {
+		return s.renderDecisionRejected(w, r, d, "supersede", f, err)
+	}
+	nd := sightline.Decision{Title: f.Get("title"), Context: f.Get("context"), Status: sightline.DecisionProposed}
+	err = sightline.CheckDecision(&nd).Err()
+	if err == nil {
+		var created *sightline.Decision
+		if created, err = s.db.SupersedeDecision(r.Context(), actor(r), state(r).workspace.ID, d.ID, nd); err == nil {
+			s.flash(r, "success", created.Ref()+" proposed; it supersedes "+d.Ref()+".")
+			return redirect(w, r, decisionPath(r, created.Number))
+		}
+	}
+	return s.renderDecisionRejected(w, r, d, "supersede", f, err)
+}
+
+// handleDecisionStance records or changes the member's own stance. Dissent
+// needs a reason; it never blocks the decision.
+func (s *Server) handleDecisionStance(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.decisionFromPath(r)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, "stance", "reason", "version")
+	if err != nil {
+		return err
+	}
+	p := sightline.CheckStance(f.Get("stance"), f.Get("reason"))
+	version, verr := strconv.Atoi(f.Get("version"))
+	if verr != nil || version < 0 {
+		p.Add("form", "The form is missing its version; reload the page and try again.")
+	}
+	if serr := sightline.CanTakeStance(d); serr != nil {
+		p.Add("form", sightline.ErrorMessage(serr))
+	}
+	err = p.Err()
+	if err == nil {
+		var saved *sightline.Stance
+		if saved, err = s.db.SetStance(r.Context(), actor(r), state(r).workspace.ID, d.ID, version, f.Get("stance"), f.Get("reason")); err == nil {
+			s.flash(r, "success", "Your stance on "+d.Ref()+" is recorded: "+strings.ToLower(sightline.StanceLabel(saved.Stance))+".")
+			return redirect(w, r, decisionPath(r, d.Number)+"#stances")
+		}
+	}
+	return s.renderDecisionRejected(w, r, d, "stance", f, err)
+}
+
+// handleDecisionLink links the decision to an epic, architecture item,
+// concern or strategy shift of this workspace; anything else is refused
+// next to the field.
+func (s *Server) handleDecisionLink(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.decisionFromPath(r)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, "target_type", "target_id")
+	if err != nil {
+		return err
+	}
+	typ := f.Get("target_type")
+	form := "link-" + typ
+	p := sightline.Problems{}
+	if !sightline.ValidDecisionTarget(typ) {
+		form = "link-" + sightline.TargetEpic
+		p.Add("target_type", "Choose what to link: an epic, an architecture item, an NFR concern or a strategy shift.")
+	}
+	targetID, perr := strconv.ParseInt(f.Get("target_id"), 10, 64)
+	switch {
+	case f.Get("target_id") == "":
+		p.Add("target_id", "Choose what to link.")
+	case perr != nil || targetID < 1:
+		p.Add("target_id", "Choose one of the options.")
+	}
+	err = p.Err()
+	if err == nil {
+		err = s.db.LinkDecision(r.Context(), actor(r), state(r).workspace.ID, d.ID, typ, targetID)
+		if err == nil {
+			s.flash(r, "success", sightline.DecisionTargetLabel(typ)+" linked to "+d.Ref()+".")
+			return redirect(w, r, decisionPath(r, d.Number)+"#links")
+		}
+		err = refusedInForm(err)
+	}
+	return s.renderDecisionRejected(w, r, d, form, f, err)
+}
+
+// refusedInForm turns "that id is not in this workspace" from a form field
+// into an invalid-input error on that field (a 422 with the message next to
+// it), where a URL with the same id would be a 404.
+func refusedInForm(err error) error {
+	if sightline.ErrorCode(err) == sightline.ENOTFOUND && len(sightline.FieldErrors(err)) > 0 {
+		return &sightline.Error{Code: sightline.EINVALID, Message: sightline.ErrorMessage(err), Fields: sightline.FieldErrors(err)}
+	}
+	return err
+}
+
+// handleDecisionUnlink removes a link; unlinking an absent link is a no-op,
+// but the decision, the target type and the target must exist in this
+// workspace.
+func (s *Server) handleDecisionUnlink(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.decisionFromPath(r)
+	if err != nil {
+		return err
+	}
+	typ := chi.URLParam(r, "targetType")
+	if !sightline.ValidDecisionTarget(typ) {
+		return sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
+	}
+	targetID, err := pathID(r, "targetID")
+	if err != nil {
+		return err
+	}
+	if err := s.db.UnlinkDecision(r.Context(), actor(r), state(r).workspace.ID, d.ID, typ, targetID); err != nil {
+		if sightline.ErrorCode(err) == sightline.ENOTFOUND {
+			return sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
+		}
+		return err
+	}
+	s.flash(r, "success", sightline.DecisionTargetLabel(typ)+" unlinked from "+d.Ref()+".")
+	return redirect(w, r, decisionPath(r, d.Number)+"#links")
+}
+
+// handleDecisionMarkdown downloads the decision as a Markdown ADR file.
+func (s *Server) handleDecisionMarkdown(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.decisionFromPath(r)
+	if err != nil {
+		return err
+	}
+	ws := state(r).workspace
+	stances, err := s.db.Stances(r.Context(), ws.ID, d.ID)
+	if err != nil {
+		return err
+	}
+	links, err := s.db.DecisionLinks(r.Context(), ws.ID, d.ID)
+	if err != nil {
+		return err
+	}
+	body := sightline.DecisionMarkdown(d, stances, links)
+	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+sightline.DecisionFileName(d)+`"`)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(body))
+	return nil
+}

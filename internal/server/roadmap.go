@@ -1,0 +1,324 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/sightline/sightline/internal/sightline"
+	"github.com/sightline/sightline/web"
+)
+
+// roadmapHistoryLimit is how many history entries a roadmap item page shows.
+const roadmapHistoryLimit = 50
+
+var roadmapFormFields = []string{"kind", "title", "description", "starts_on", "ends_on", "confidence"}
+
+func roadmapItemPath(r *http.Request, id int64) string {
+	return "/w/" + state(r).workspace.Slug + "/roadmap/" + strconv.FormatInt(id, 10)
+}
+
+// roadmapItemFromForm reads and checks a roadmap item form; an end before
+// the start is refused next to the end date.
+func roadmapItemFromForm(f web.Form) (sightline.RoadmapItem, sightline.Problems) {
+	p := sightline.Problems{}
+	it := sightline.RoadmapItem{Kind: f.Get("kind"), Title: f.Get("title"), Description: f.Get("description"), Confidence: f.Get("confidence")}
+	if t := sightline.ParseStrategyDate(p, "starts_on", f.Get("starts_on"), true); t != nil {
+		it.StartsOn = *t
+	}
+	if t := sightline.ParseStrategyDate(p, "ends_on", f.Get("ends_on"), true); t != nil {
+		it.EndsOn = *t
+	}
+	for k, v := range sightline.CheckRoadmapItem(&it) {
+		p.Add(k, v)
+	}
+	return it, p
+}
+
+func fillRoadmapForm(f web.Form, it *sightline.RoadmapItem) {
+	f.Values["kind"], f.Values["title"], f.Values["description"] = it.Kind, it.Title, it.Description
+	f.Values["starts_on"], f.Values["ends_on"] = it.StartsOn.Format("2006-01-02"), it.EndsOn.Format("2006-01-02")
+	f.Values["confidence"] = it.Confidence
+	f.Values["version"] = strconv.Itoa(it.Version)
+}
+
+// handleRoadmap lists the roadmap items by start date, with the create form.
+func (s *Server) handleRoadmap(w http.ResponseWriter, r *http.Request) error {
+	f := web.NewForm()
+	f.Values["kind"], f.Values["confidence"] = "release", "planned"
+	return s.renderRoadmap(w, r, http.StatusOK, f)
+}
+
+func (s *Server) renderRoadmap(w http.ResponseWriter, r *http.Request, status int, f web.Form) error {
+	items, err := s.db.ListRoadmapItems(r.Context(), state(r).workspace.ID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, web.RoadmapPage(s.page(r, "Roadmap", "roadmap"), web.RoadmapData{Items: items, Form: f}))
+	return nil
+}
+
+// handleRoadmapItemCreate creates a release, milestone or theme.
+func (s *Server) handleRoadmapItemCreate(w http.ResponseWriter, r *http.Request) error {
+	f, err := readForm(w, r, roadmapFormFields...)
+	if err != nil {
+		return err
+	}
+	it, p := roadmapItemFromForm(f)
+	err = p.Err()
+	if err == nil {
+		created, cerr := s.db.CreateRoadmapItem(r.Context(), actor(r), state(r).workspace.ID, it)
+		if cerr == nil {
+			s.flash(r, "success", sightline.RoadmapKindLabel(created.Kind)+" “"+created.Title+"” added to the roadmap.")
+			return redirect(w, r, roadmapItemPath(r, created.ID))
+		}
+		err = cerr
+	}
+	if sightline.ErrorCode(err) != sightline.EINVALID {
+		return err
+	}
+	return s.renderRoadmap(w, r, http.StatusUnprocessableEntity, withErrors(f, err))
+}
+
+// roadmapItemFromPath loads the roadmap item named in the URL; another
+// workspace's id is not found.
+func (s *Server) roadmapItemFromPath(r *http.Request) (*sightline.RoadmapItem, error) {
+	id, err := pathID(r, "roadmapItemID")
+	if err != nil {
+		return nil, err
+	}
+	it, err := s.db.RoadmapItemByID(r.Context(), state(r).workspace.ID, id)
+	if sightline.ErrorCode(err) == sightline.ENOTFOUND {
+		return nil, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
+	}
+	return it, err
+}
+
+// roadmapItemData loads what a roadmap item's page shows, in a fixed number
+// of queries whatever the number of epics or history entries.
+func (s *Server) roadmapItemData(r *http.Request, it *sightline.RoadmapItem) (web.RoadmapItemData, error) {
+	ctx, st := r.Context(), state(r)
+	d := web.RoadmapItemData{Item: it, Form: web.NewForm(), LinkForm: web.NewForm()}
+	fillRoadmapForm(d.Form, it)
+	var err error
+	if d.Epics, err = s.db.RoadmapItemEpics(ctx, st.workspace.ID, it.ID); err != nil {
+		return d, err
+	}
+	if d.History, err = s.db.RoadmapItemHistory(ctx, st.workspace.ID, it.ID, roadmapHistoryLimit); err != nil {
+		return d, err
+	}
+	if st.member.Role.Can(sightline.ActionEditRoadmap) {
+		all, err := s.db.ListEpicsForPicker(ctx, st.workspace.ID)
+		if err != nil {
+			return d, err
+		}
+		linked := map[int64]bool{}
+		for _, e := range d.Epics {
+			linked[e.ID] = true
+		}
+		for _, e := range all {
+			if !linked[e.ID] {
+				d.EpicChoices = append(d.EpicChoices, e)
+			}
+		}
+	}
+	return d, nil
+}
+
+func (s *Server) renderRoadmapItem(w http.ResponseWriter, r *http.Request, status int, d web.RoadmapItemData) {
+	s.render(w, r, status, web.RoadmapItemPage(s.page(r, d.Item.Title, "roadmap"), d))
+}
+
+// handleRoadmapItem shows a roadmap item and the epics it delivers.
+func (s *Server) handleRoadmapItem(w http.ResponseWriter, r *http.Request) error {
+	it, err := s.roadmapItemFromPath(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.roadmapItemData(r, it)
+	if err != nil {
+		return err
+	}
+	s.renderRoadmapItem(w, r, http.StatusOK, d)
+	return nil
+}
+
+// handleRoadmapItemUpdate saves a roadmap item with optimistic locking: a
+// stale save comes back as 409 with both versions and the user's input.
+func (s *Server) handleRoadmapItemUpdate(w http.ResponseWriter, r *http.Request) error {
+	cur, err := s.roadmapItemFromPath(r)
+	if err != nil {
+		return err
+	}
+	ws := state(r).workspace
+	f, err := readForm(w, r, append(roadmapFormFields, "version")...)
+	if err != nil {
+		return err
+	}
+	it, p := roadmapItemFromForm(f)
+	version, verr := formVersion(f)
+	if verr != nil {
+		p.Add("form", sightline.ErrorMessage(verr))
+	}
+	err = p.Err()
+	if err == nil {
+		if _, err = s.db.UpdateRoadmapItem(r.Context(), actor(r), ws.ID, cur.ID, version, it); err == nil {
+			s.flash(r, "success", "Roadmap item saved.")
+			return redirect(w, r, roadmapItemPath(r, cur.ID))
+		}
+	}
+	switch sightline.ErrorCode(err) {
+	case sightline.ECONFLICT:
+		now, cerr := s.db.RoadmapItemByID(r.Context(), ws.ID, cur.ID)
+		if cerr != nil {
+			return cerr
+		}
+		d, derr := s.roadmapItemData(r, now)
+		if derr != nil {
+			return derr
+		}
+		saved := d.Form
+		word := func(name, v string) string {
+			switch {
+			case v == "":
+				return "—"
+			case name == "kind":
+				return sightline.RoadmapKindLabel(v)
+			case name == "confidence":
+				return sightline.ConfidenceLabel(v)
+			}
+			return v
+		}
+		for _, fld := range []struct{ name, label string }{
+			{"kind", "Kind"}, {"title", "Title"}, {"description", "Description"}, {"starts_on", "Start"},
+			{"ends_on", "End"}, {"confidence", "Confidence"},
+		} {
+			d.Conflict = append(d.Conflict, web.ConflictField{Label: fld.label, Mine: word(fld.name, f.Get(fld.name)), Theirs: word(fld.name, saved.Get(fld.name))})
+		}
+		f.Values["version"] = strconv.Itoa(now.Version)
+		d.Form = f
+		s.renderRoadmapItem(w, r, http.StatusConflict, d)
+		return nil
+	case sightline.EINVALID:
+		d, derr := s.roadmapItemData(r, cur)
+		if derr != nil {
+			return derr
+		}
+		d.Form = withErrors(f, err)
+		s.renderRoadmapItem(w, r, http.StatusUnprocessableEntity, d)
+		return nil
+	}
+	return err
+}
+
+// formRefID reads a required id from a select; problems go next to it.
+func formRefID(p sightline.Problems, f web.Form, name, missing string) int64 {
+	v := f.Get(name)
+	if v == "" {
+		p.Add(name, missing)
+		return 0
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 1 {
+		p.Add(name, "Choose one of the options.")
+		return 0
+	}
+	return id
+}
+
+// handleRoadmapEpicLink adds an epic of this workspace to the roadmap item.
+func (s *Server) handleRoadmapEpicLink(w http.ResponseWriter, r *http.Request) error {
+	it, err := s.roadmapItemFromPath(r)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, "epic_id")
+	if err != nil {
+		return err
+	}
+	p := sightline.Problems{}
+	epicID := formRefID(p, f, "epic_id", "Choose an epic to add.")
+	err = p.Err()
+	if err == nil {
+		if err = s.db.LinkRoadmapEpic(r.Context(), actor(r), state(r).workspace.ID, it.ID, epicID); err == nil {
+			s.flash(r, "success", "Epic added to “"+it.Title+"”.")
+			return redirect(w, r, roadmapItemPath(r, it.ID))
+		}
+		err = refusedInForm(err)
+	}
+	if sightline.ErrorCode(err) != sightline.EINVALID {
+		return err
+	}
+	d, derr := s.roadmapItemData(r, it)
+	if derr != nil {
+		return derr
+	}
+	d.LinkForm = withErrors(f, err)
+	s.renderRoadmapItem(w, r, http.StatusUnprocessableEntity, d)
+	return nil
+}
+
+// handleRoadmapEpicUnlink removes an epic from the roadmap item; unlinking
+// an absent link is a no-op, but both must be of this workspace. Posted from
+// the epic page (from=epic), it leads back there.
+func (s *Server) handleRoadmapEpicUnlink(w http.ResponseWriter, r *http.Request) error {
+	it, err := s.roadmapItemFromPath(r)
+	if err != nil {
+		return err
+	}
+	epicID, err := pathID(r, "epicID")
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, "from")
+	if err != nil {
+		return err
+	}
+	if err := s.db.UnlinkRoadmapEpic(r.Context(), actor(r), state(r).workspace.ID, it.ID, epicID); err != nil {
+		if sightline.ErrorCode(err) == sightline.ENOTFOUND {
+			return sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
+		}
+		return err
+	}
+	s.flash(r, "success", "Epic removed from “"+it.Title+"”.")
+	if f.Get("from") == "epic" {
+		return redirect(w, r, epicPath(r, epicID))
+	}
+	return redirect(w, r, roadmapItemPath(r, it.ID))
+}
+
+// handleEpicRoadmapLink links the epic to a roadmap item it delivers into,
+// from the epic page, and leads back there. A refused choice comes back on
+// a page of its own with the message next to the field.
+func (s *Server) handleEpicRoadmapLink(w http.ResponseWriter, r *http.Request) error {
+	e, err := s.epicFromPath(r)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, "roadmap_item_id")
+	if err != nil {
+		return err
+	}
+	ws := state(r).workspace
+	p := sightline.Problems{}
+	itemID := formRefID(p, f, "roadmap_item_id", "Choose the roadmap item this epic delivers into.")
+	err = p.Err()
+	if err == nil {
+		if err = s.db.LinkRoadmapEpic(r.Context(), actor(r), ws.ID, itemID, e.ID); err == nil {
+			s.flash(r, "success", "Epic linked to the roadmap.")
+			return redirect(w, r, epicPath(r, e.ID))
+		}
+		err = refusedInForm(err)
+	}
+	if sightline.ErrorCode(err) != sightline.EINVALID {
+		return err
+	}
+	d := web.EpicRoadmapLinkData{Epic: e, Form: withErrors(f, err)}
+	if d.Items, err = s.db.RoadmapItemsForEpic(r.Context(), ws.ID, e.ID); err != nil {
+		return err
+	}
+	if d.All, err = s.db.ListRoadmapItems(r.Context(), ws.ID); err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, web.EpicRoadmapLinkPage(s.page(r, e.Title, "epics"), d))
+	return nil
+}

@@ -1,0 +1,354 @@
+package sightline
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// This file holds every rule about architecture items and their relations.
+// Handlers call these to explain a refusal next to the right field; the
+// store calls them again inside its transaction, under row locks; the
+// database backs up kinds, health, limits and same-workspace references.
+//
+// The hierarchy is C4's, kept strict: a component sits in a container, a
+// container in a system; a system is top-level (systems are not nested: a
+// landscape of systems is drawn with relations, not containment) and an
+// external system stands alone. A container or component may be left
+// without a parent while its place is undecided; it is shown as "not
+// placed". Because every parent is one level above its child, a chain of
+// parents cannot loop; the loop check still runs, as a guard against rows
+// written around the store.
+
+// Limits of an architecture item's and a relation's fields (the database
+// checks the same).
+const (
+	MaxArchName           = 120
+	MaxArchTechnology     = 120
+	MaxArchOwnerTeam      = 120
+	MaxArchText           = 20000 // description, tech-debt notes
+	MaxRelationLabel      = 200
+	MaxRelationTechnology = 120
+)
+
+// ArchStaleAfter is how long an item may go without being revisited before
+// it is marked stale (DESIGN.md §2 idea 10).
+const ArchStaleAfter = 90 * 24 * time.Hour
+
+// Valid reports whether k is a known kind.
+func (k ItemKind) Valid() bool { return slices.Contains(ItemKinds, k) }
+
+// Label is the kind as people say it.
+func (k ItemKind) Label() string {
+	switch k {
+	case ItemSystem:
+		return "System"
+	case ItemContainer:
+		return "Container"
+	case ItemComponent:
+		return "Component"
+	case ItemExternal:
+		return "External system"
+	}
+	return string(k)
+}
+
+// Rank orders kinds in C4 order: system 0, container 1, component 2,
+// external 3; unknown kinds last.
+func (k ItemKind) Rank() int {
+	if i := slices.Index(ItemKinds, k); i >= 0 {
+		return i
+	}
+	return len(ItemKinds)
+}
+
+// ParentKind is the kind an item's parent must have, or "" when the item
+// has no parent (systems and external systems).
+func (k ItemKind) ParentKind() ItemKind {
+	switch k {
+	case ItemContainer:
+		return ItemSystem
+	case ItemComponent:
+		return ItemContainer
+	}
+	return ""
+}
+
+// ChildKind is the kind of the items that sit in one of this kind, or ""
+// when nothing sits in it.
+func (k ItemKind) ChildKind() ItemKind {
+	switch k {
+	case ItemSystem:
+		return ItemContainer
+	case ItemContainer:
+		return ItemComponent
+	}
+	return ""
+}
+
+// Valid reports whether h is a known health state.
+func (h Health) Valid() bool { return slices.Contains(Healths, h) }
+
+// Label is the health as people say it.
+func (h Health) Label() string {
+	switch h {
+	case HealthHealthy:
+		return "Healthy"
+	case HealthStrained:
+		return "Strained"
+	case HealthAtRisk:
+		return "At risk"
+	}
+	return string(h)
+}
+
+// ArchItemStale reports whether an item has not been revisited for
+// ArchStaleAfter.
+func ArchItemStale(it *ArchItem, now time.Time) bool {
+	return !it.ReviewedAt.IsZero() && now.Sub(it.ReviewedAt) > ArchStaleAfter
+}
+
+// CheckArchItem checks an item's own fields: kind, name, health, limits.
+// It returns the problems per form field name. Where the item sits is
+// checked by CheckArchParent.
+func CheckArchItem(it *ArchItem) Problems {
+	p := Problems{}
+	if !it.Kind.Valid() {
+		p.Add("kind", "Choose system, container, component or external system.")
+	}
+	CheckText(p, "name", it.Name, true, MaxArchName)
+	if strings.ContainsAny(it.Name, "\r\n\t") {
+		p.Add("name", "Write the name on one line.")
+	}
+	CheckText(p, "technology", it.Technology, false, MaxArchTechnology)
+	CheckText(p, "owner_team", it.OwnerTeam, false, MaxArchOwnerTeam)
+	if !it.Health.Valid() {
+		p.Add("health", "Choose healthy, strained or at risk.")
+	}
+	CheckText(p, "description", it.Description, false, MaxArchText)
+	CheckText(p, "tech_debt", it.TechDebt, false, MaxArchText)
+	return p
+}
+
+// CheckArchParent checks where an item sits. it is the item as it would be
+// saved (ID 0 when new); parent is the item named as its parent (nil for
+// none); parentAncestors are the ids above the parent, nearest first.
+// Refusals are for the "parent_id" field.
+func CheckArchParent(it *ArchItem, parent *ArchItem, parentAncestors []int64) Problems {
+	p := Problems{}
+	if parent == nil {
+		return p
+	}
+	if it.ID != 0 && (parent.ID == it.ID || slices.Contains(parentAncestors, it.ID)) {
+		if parent.ID == it.ID {
+			p.Add("parent_id", "An item cannot be its own parent.")
+		} else {
+			p.Add("parent_id", fmt.Sprintf("“%s” sits inside this item; making it the parent would make a loop.", parent.Name))
+		}
+		return p
+	}
+	switch want := it.Kind.ParentKind(); {
+	case it.Kind == ItemSystem:
+		p.Add("parent_id", "A system is top-level: it has no parent. Systems are not nested; draw how they relate with a relation instead.")
+	case it.Kind == ItemExternal:
+		p.Add("parent_id", "An external system stands alone: it has no parent.")
+	case want != "" && parent.Kind != want:
+		p.Add("parent_id", fmt.Sprintf("%s sits in %s; “%s” is %s. Choose %s.",
+			archCapFirst(article(it.Kind.Label())), article(want.Label()), parent.Name, article(parent.Kind.Label()), article(want.Label())))
+	}
+	return p
+}
+
+// CheckArchKindChange checks that changing an item's kind keeps its
+// children valid: the kind of what sits in an item is fixed by the item's
+// kind, so an item with children keeps its kind.
+func CheckArchKindChange(from, to ItemKind, childCount int) Problems {
+	p := Problems{}
+	if childCount > 0 && from != to {
+		verb := "sit"
+		if childCount == 1 {
+			verb = "sits"
+		}
+		p.Add("kind", fmt.Sprintf("%s %s in this %s, so it stays %s. Move them elsewhere first.",
+			countKind(childCount, from.ChildKind()), verb, strings.ToLower(from.Label()), article(from.Label())))
+	}
+	return p
+}
+
+func archCapFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func countItems(n int) string {
+	if n == 1 {
+		return "1 item"
+	}
+	return fmt.Sprintf("%d items", n)
+}
+
+func countKind(n int, k ItemKind) string {
+	l := strings.ToLower(k.Label())
+	if l == "" {
+		return countItems(n)
+	}
+	if n == 1 {
+		return "1 " + l
+	}
+	return fmt.Sprintf("%d %ss", n, l)
+}
+
+// CheckRelation checks a relation from the item sourceID: a target, not
+// the item itself, a label and limits.
+func CheckRelation(sourceID int64, r *ArchRelation) Problems {
+	p := Problems{}
+	switch {
+	case r.TargetID == 0:
+		p.Add("target_id", "Choose the item it relates to.")
+	case r.TargetID == sourceID:
+		p.Add("target_id", "An item cannot relate to itself; describe what happens inside it in its description.")
+	}
+	CheckText(p, "label", r.Label, true, MaxRelationLabel)
+	if strings.ContainsAny(r.Label, "\r\n") {
+		p.Add("label", "Write the label on one line.")
+	}
+	CheckText(p, "technology", r.Technology, false, MaxRelationTechnology)
+	return p
+}
+
+// ArchNode is an item in the hierarchy with the items that sit in it.
+type ArchNode struct {
+	Item     ArchItem
+	Depth    int
+	Children []*ArchNode
+}
+
+// archLess orders siblings: C4 order of kinds, then name, then id.
+func archLess(a, b *ArchItem) int {
+	if d := a.Kind.Rank() - b.Kind.Rank(); d != 0 {
+		return d
+	}
+	if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+		return c
+	}
+	switch {
+	case a.ID < b.ID:
+		return -1
+	case a.ID > b.ID:
+		return 1
+	}
+	return 0
+}
+
+// ArchTree arranges items into their hierarchy: the roots are the items
+// without a parent (systems, externals and anything not placed), in C4
+// order then by name; each node's children likewise. An item whose parent
+// is missing from items, or that sits in a loop (only possible in rows
+// written around the store), becomes a root so nothing is lost.
+func ArchTree(items []ArchItem) []*ArchNode {
+	nodes := make(map[int64]*ArchNode, len(items))
+	sorted := slices.Clone(items)
+	slices.SortFunc(sorted, func(a, b ArchItem) int { return archLess(&a, &b) })
+	for _, it := range sorted {
+		nodes[it.ID] = &ArchNode{Item: it}
+	}
+	var roots []*ArchNode
+	for _, it := range sorted {
+		n := nodes[it.ID]
+		if it.ParentID != nil {
+			if pn, ok := nodes[*it.ParentID]; ok && !archLoops(nodes, it.ID) {
+				pn.Children = append(pn.Children, n)
+				continue
+			}
+		}
+		roots = append(roots, n)
+	}
+	var depth func(ns []*ArchNode, d int)
+	depth = func(ns []*ArchNode, d int) {
+		for _, n := range ns {
+			n.Depth = d
+			depth(n.Children, d+1)
+		}
+	}
+	depth(roots, 0)
+	return roots
+}
+
+// archLoops reports whether following parents from id comes back to it.
+func archLoops(nodes map[int64]*ArchNode, id int64) bool {
+	seen := map[int64]bool{}
+	cur := id
+	for {
+		n, ok := nodes[cur]
+		if !ok || n.Item.ParentID == nil {
+			return false
+		}
+		cur = *n.Item.ParentID
+		if cur == id {
+			return true
+		}
+		if seen[cur] {
+			return false // a loop above, not through id
+		}
+		seen[cur] = true
+	}
+}
+
+// ArchTreeOrder lists items depth-first in hierarchy order (the order of
+// ArchTree), each parent before what sits in it.
+func ArchTreeOrder(items []ArchItem) []ArchItem {
+	out := make([]ArchItem, 0, len(items))
+	var walk func(ns []*ArchNode)
+	walk = func(ns []*ArchNode) {
+		for _, n := range ns {
+			out = append(out, n.Item)
+			walk(n.Children)
+		}
+	}
+	walk(ArchTree(items))
+	return out
+}
+
+// ArchSubtree returns the ids of the item rootID and everything that sits
+// in it, directly or not.
+func ArchSubtree(items []ArchItem, rootID int64) map[int64]bool {
+	children := map[int64][]int64{}
+	for _, it := range items {
+		if it.ParentID != nil {
+			children[*it.ParentID] = append(children[*it.ParentID], it.ID)
+		}
+	}
+	in := map[int64]bool{}
+	stack := []int64{rootID}
+	for len(stack) > 0 {
+		id := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if in[id] {
+			continue
+		}
+		in[id] = true
+		stack = append(stack, children[id]...)
+	}
+	return in
+}
+
+// ArchAncestors returns the items above id, nearest first.
+func ArchAncestors(items []ArchItem, id int64) []ArchItem {
+	byID := make(map[int64]*ArchItem, len(items))
+	for i := range items {
+		byID[items[i].ID] = &items[i]
+	}
+	var out []ArchItem
+	seen := map[int64]bool{id: true}
+	it, ok := byID[id]
+	for ok && it.ParentID != nil && !seen[*it.ParentID] {
+		seen[*it.ParentID] = true
+		if it, ok = byID[*it.ParentID]; ok {
+			out = append(out, *it)
+		}
+	}
+	return out
+}
