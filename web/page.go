@@ -51,12 +51,14 @@ func Nav(ws *sightline.Workspace, role sightline.Role) []NavItem {
 	base := "/w/" + ws.Slug
 	items := []NavItem{
 		{Area: "dashboard", Label: "Dashboard", Href: base},
+		{Area: "review", Label: "Review", Href: base + "/review"},
 		{Area: "strategy", Label: "Strategy", Href: base + "/strategy"},
 		{Area: "goals", Label: "Goals", Href: base + "/goals"},
 		{Area: "initiatives", Label: "Initiatives", Href: base + "/initiatives"},
 		{Area: "epics", Label: "Epics", Href: base + "/epics"},
 		{Area: "pains", Label: "Customer pain", Href: base + "/pains"},
 		{Area: "roadmap", Label: "Roadmap", Href: base + "/roadmap"},
+		{Area: "matrix", Label: "Matrix", Href: base + "/matrix"},
 		{Area: "architecture", Label: "Architecture", Href: base + "/architecture"},
 		{Area: "concerns", Label: "NFRs", Href: base + "/concerns"},
 		{Area: "decisions", Label: "Decisions", Href: base + "/decisions"},

@@ -27,6 +27,8 @@ Usage:
                                           PostgreSQL in --data-dir, migrate, seed the demo if empty, serve
   sightline migrate [up|status] [flags]   apply pending migrations, or list them
   sightline seed --demo [flags]           create the demo workspace "Taskly" and its five members
+  sightline seed --size large [--workspace SLUG] [--seed N] [flags]
+                                          generate a large workspace (default address "large") for benchmarks
   sightline user create --email E --name N [--workspace SLUG --role ROLE] [flags]
                                           create a user; the password is read from stdin
 
@@ -147,15 +149,25 @@ func runMigrate(ctx context.Context, env Env, args []string) error {
 
 func runSeed(ctx context.Context, env Env, args []string) error {
 	var demo bool
+	var sizeName, slug string
+	var seedValue int64
 	c, _, err := parse(env, "seed", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&demo, "demo", false, "create the demo workspace (Taskly) and its five members")
+		fs.StringVar(&sizeName, "size", "", "generate a workspace of this size for benchmarks: small, medium or large (2,000 epics, 50,000 pains…)")
+		fs.StringVar(&slug, "workspace", seed.LargeSlug, "with --size: the generated workspace's address (members are <address>-pm@example.com…)")
+		fs.Int64Var(&seedValue, "seed", 1, "with --size: the random seed; the same seed generates the same workspace")
 	})
 	if err != nil {
 		return err
 	}
-	if !demo {
-		return errors.New("nothing to seed: pass --demo")
+	if !demo && sizeName == "" {
+		return errors.New("nothing to seed: pass --demo, or --size large for a generated workspace")
 	}
+	size, ok := seed.SizeByName(sizeName)
+	if sizeName != "" && !ok {
+		return fmt.Errorf("unknown --size %q (want small, medium or large)", sizeName)
+	}
+	size.Slug = slug
 	db, err := openDB(ctx, c)
 	if err != nil {
 		return err
@@ -164,15 +176,27 @@ func runSeed(ctx context.Context, env Env, args []string) error {
 	if _, err := db.Migrate(ctx, nil); err != nil {
 		return err
 	}
-	err = seed.Demo(ctx, db, password.Default)
-	if errors.Is(err, seed.ErrDemoExists) {
-		fmt.Fprintln(env.Stdout, "the demo workspace is already there; nothing to do")
-		return nil
+	if demo {
+		err = seed.Demo(ctx, db, password.Default)
+		switch {
+		case errors.Is(err, seed.ErrDemoExists):
+			fmt.Fprintln(env.Stdout, "the demo workspace is already there; nothing to do")
+		case err != nil:
+			return err
+		default:
+			printDemo(env.Stdout, "")
+		}
 	}
-	if err != nil {
-		return err
+	if sizeName != "" {
+		rep, err := seed.Large(ctx, db, size, seedValue)
+		if err != nil {
+			if code := sightline.ErrorCode(err); code == sightline.ECONFLICT || code == sightline.EINVALID {
+				return errors.New(sightline.ErrorMessage(err))
+			}
+			return err
+		}
+		rep.Print(env.Stdout)
 	}
-	printDemo(env.Stdout, "")
 	return nil
 }
 

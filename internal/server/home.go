@@ -17,7 +17,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleDashboard shows vision and phase, the shifts waiting for
-// architects, goals, the team and recent activity: a fixed number of queries
+// architects, goals, the review's risks, the team and recent activity: a fixed number of queries
 // whatever the data size.
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
@@ -44,6 +44,11 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	} else if d.AwaitingAck, err = s.db.CountShiftsAwaitingAck(ctx, ws.ID); err != nil {
+		return err
+	}
+	// The review's risk call-outs for the default window: one query.
+	d.RiskWindow = sightline.DefaultReviewWindow(s.Now())
+	if d.Risks, err = s.db.ReviewRisks(ctx, ws.ID, sightline.ReviewScope{Window: d.RiskWindow}, s.Now()); err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, web.DashboardPage(s.page(r, ws.Name, "dashboard"), d))

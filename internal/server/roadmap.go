@@ -41,22 +41,6 @@ func fillRoadmapForm(f web.Form, it *sightline.RoadmapItem) {
 	f.Values["version"] = strconv.Itoa(it.Version)
 }
 
-// handleRoadmap lists the roadmap items by start date, with the create form.
-func (s *Server) handleRoadmap(w http.ResponseWriter, r *http.Request) error {
-	f := web.NewForm()
-	f.Values["kind"], f.Values["confidence"] = "release", "planned"
-	return s.renderRoadmap(w, r, http.StatusOK, f)
-}
-
-func (s *Server) renderRoadmap(w http.ResponseWriter, r *http.Request, status int, f web.Form) error {
-	items, err := s.db.ListRoadmapItems(r.Context(), state(r).workspace.ID)
-	if err != nil {
-		return err
-	}
-	s.render(w, r, status, web.RoadmapPage(s.page(r, "Roadmap", "roadmap"), web.RoadmapData{Items: items, Form: f}))
-	return nil
-}
-
 // handleRoadmapItemCreate creates a release, milestone or theme.
 func (s *Server) handleRoadmapItemCreate(w http.ResponseWriter, r *http.Request) error {
 	f, err := readForm(w, r, roadmapFormFields...)
@@ -76,7 +60,7 @@ func (s *Server) handleRoadmapItemCreate(w http.ResponseWriter, r *http.Request)
 	if sightline.ErrorCode(err) != sightline.EINVALID {
 		return err
 	}
-	return s.renderRoadmap(w, r, http.StatusUnprocessableEntity, withErrors(f, err))
+	return s.renderRoadmapTimeline(w, r, http.StatusUnprocessableEntity, withErrors(f, err))
 }
 
 // roadmapItemFromPath loads the roadmap item named in the URL; another

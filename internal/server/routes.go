@@ -117,7 +117,7 @@ func (s *Server) routes() []route {
 		{"POST", "/w/{ws}/links/{linkID}/delete", Can(sightline.ActionEditArchLinks), s.handleArchLinkDelete},
 
 		// Roadmap items and the epics they deliver.
-		{"GET", "/w/{ws}/roadmap", Can(sightline.ActionViewWorkspace), s.handleRoadmap},
+		{"GET", "/w/{ws}/roadmap", Can(sightline.ActionViewWorkspace), s.handleRoadmapTimeline},
 		{"POST", "/w/{ws}/roadmap", Can(sightline.ActionEditRoadmap), s.handleRoadmapItemCreate},
 		{"GET", "/w/{ws}/roadmap/{roadmapItemID}", Can(sightline.ActionViewWorkspace), s.handleRoadmapItem},
 		{"POST", "/w/{ws}/roadmap/{roadmapItemID}", Can(sightline.ActionEditRoadmap), s.handleRoadmapItemUpdate},
@@ -135,6 +135,12 @@ func (s *Server) routes() []route {
 		{"POST", "/w/{ws}/decisions/{number}/stance", Can(sightline.ActionTakeStance), s.handleDecisionStance},
 		{"POST", "/w/{ws}/decisions/{number}/links", Can(sightline.ActionEditDecisions), s.handleDecisionLink},
 		{"POST", "/w/{ws}/decisions/{number}/links/{targetType}/{targetID}/unlink", Can(sightline.ActionEditDecisions), s.handleDecisionUnlink},
+
+		// The review views: side by side, impact vs effort.
+		{"GET", "/w/{ws}/review", Can(sightline.ActionViewWorkspace), s.handleReview},
+		{"GET", "/w/{ws}/review/matrix.csv", Can(sightline.ActionViewWorkspace), s.handleReviewCSV},
+		{"POST", "/w/{ws}/review/mark", Can(sightline.ActionMarkReviewed), s.handleReviewMark},
+		{"GET", "/w/{ws}/matrix", Can(sightline.ActionViewWorkspace), s.handleMatrix},
 	}
 }
 

@@ -75,6 +75,7 @@ const (
 	ActionProposeDecision  Action = "decision.propose" // propose a decision
 	ActionEditDecisions    Action = "decision.edit"    // edit, accept, reject, supersede, link decisions
 	ActionTakeStance       Action = "decision.stance"  // record one's own stance on a decision
+	ActionMarkReviewed     Action = "review.mark"      // record that a roadmap/architecture review happened
 )
 
 // permissions is the one table of who may do what. A role not listed for an
@@ -111,6 +112,7 @@ var permissions = map[Action][]Role{
 	ActionProposeDecision:  {RoleOwner, RolePM, RoleArchitect},
 	ActionEditDecisions:    {RoleOwner, RoleArchitect},
 	ActionTakeStance:       {RoleOwner, RolePM, RoleArchitect, RoleEngineer},
+	ActionMarkReviewed:     {RoleOwner, RolePM, RoleArchitect},
 }
 
 // EngineeringInputActions are the actions reserved to engineers and

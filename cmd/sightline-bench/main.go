@@ -1,0 +1,64 @@
+// Command sightline-bench is `make bench`: it load-tests `sightline serve`
+// on a generated large workspace in a private PostgreSQL cluster and prints
+// one table of latencies, throughput, response sizes, queries per request
+// and the server's peak memory, next to two ceilings measured in the same run.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sightline/sightline/internal/bench"
+)
+
+func main() {
+	o := bench.Options{Out: os.Stdout, Log: os.Stderr}
+	conns := "1,8"
+	out := ""
+	flag.StringVar(&o.ServerBin, "server", "bin/sightline", "the sightline binary to load-test (run as `serve`)")
+	flag.DurationVar(&o.Warmup, "warmup", time.Second, "warm-up per row, not measured")
+	flag.DurationVar(&o.Duration, "duration", 5*time.Second, "measured time per row")
+	flag.StringVar(&conns, "conns", conns, "comma-separated connection counts")
+	flag.Int64Var(&o.Seed, "seed", 1, "random seed of the large workspace")
+	flag.StringVar(&out, "o", "", "also write the report (Markdown) to this file")
+	pages := flag.String("pages", "", "measure only these pages (comma-separated): dashboard, backlog, epic, roadmap, review, review-filtered, matrix, architecture, decisions; the ceilings are always measured")
+	flag.Parse()
+	if *pages != "" {
+		for _, p := range strings.Split(*pages, ",") {
+			o.Pages = append(o.Pages, strings.TrimSpace(p))
+		}
+	}
+	for _, c := range strings.Split(conns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(c))
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "sightline-bench: bad -conns %q\n", conns)
+			os.Exit(2)
+		}
+		o.Conns = append(o.Conns, n)
+	}
+	var report strings.Builder
+	if out != "" {
+		o.Out = io.MultiWriter(os.Stdout, &report)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := bench.Run(ctx, o)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sightline-bench:", err)
+		os.Exit(1)
+	}
+	if out != "" {
+		if err := os.WriteFile(out, []byte(report.String()), 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "sightline-bench:", err)
+			os.Exit(1)
+		}
+	}
+}

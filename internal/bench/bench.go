@@ -1,0 +1,318 @@
+// Package bench is `make bench`: it starts a private PostgreSQL cluster,
+// seeds the demo and the large generated workspace, starts `sightline serve`
+// as its own process, signs in as the large workspace's PM, and drives
+// concurrent load against the pages a review uses, next to two ceilings
+// measured in the same run: /healthz (HTTP) and a minimal pgx + templ page
+// of 2,000 epics (the stack). It prints one table.
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sightline/sightline/internal/password"
+	"github.com/sightline/sightline/internal/pgcluster"
+	"github.com/sightline/sightline/internal/postgres"
+	"github.com/sightline/sightline/internal/seed"
+)
+
+// Options tune a run.
+type Options struct {
+	ServerBin string        // the sightline binary to run as the server process
+	Warmup    time.Duration // per row, not measured
+	Duration  time.Duration // per row, measured
+	Conns     []int         // connection counts, e.g. 1 and 8
+	Seed      int64         // seed.Large's random seed
+	Pages     []string      // keys of the pages to measure (dashboard, backlog, epic, …); empty: all
+	Out       io.Writer     // the report
+	Log       io.Writer     // progress
+}
+
+// Kinds of targets.
+const (
+	kindPage         = "page"
+	kindHTTPCeiling  = "http-ceiling"
+	kindStackCeiling = "stack-ceiling"
+)
+
+// target is one row group of the table: a URL measured at each connection count.
+type target struct {
+	key              string // for -pages
+	name, path, kind string
+	base             string
+	cookie           bool
+	queries          int64
+	problem          string // why it was not measured
+	results          []Result
+}
+
+// Run performs a whole benchmark and prints the report. It stops the server
+// process and the cluster and removes its temporary directory on the way
+// out, also when ctx is cancelled (Ctrl-C).
+func Run(ctx context.Context, o Options) error {
+	logf := func(format string, args ...any) { fmt.Fprintf(o.Log, "bench: "+format+"\n", args...) }
+	bin, err := filepath.Abs(o.ServerBin)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return fmt.Errorf("server binary: %w (build it with `make build`)", err)
+	}
+	dir, err := os.MkdirTemp("", "sightline-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+
+	logf("starting a private PostgreSQL cluster in %s (fsync off: nothing here needs to survive a crash)", dir)
+	cl, err := pgcluster.Start(ctx, pgcluster.Options{Dir: filepath.Join(dir, "pg"), Fast: true})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		logf("stopping PostgreSQL")
+		if err := cl.Stop(); err != nil {
+			logf("stop PostgreSQL: %v", err)
+		}
+	}()
+	dbURL, err := createDatabase(ctx, cl, "sightline")
+	if err != nil {
+		return err
+	}
+	db, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx, nil); err != nil {
+		return err
+	}
+	logf("seeding the demo workspace and the large workspace (seed %d)", o.Seed)
+	if err := seed.Demo(ctx, db, password.Default); err != nil {
+		return fmt.Errorf("seed the demo: %w", err)
+	}
+	rep, err := seed.Large(ctx, db, seed.SizeLarge, o.Seed)
+	if err != nil {
+		return fmt.Errorf("seed the large workspace: %w", err)
+	}
+	logf("seeded %d rows in %.1f s", rep.Total(), rep.Elapsed.Seconds())
+	env, err := describe(ctx, db)
+	if err != nil {
+		return err
+	}
+	env.Seed = rep
+	targets, err := pageTargets(ctx, db, rep)
+	if err != nil {
+		return err
+	}
+	if len(o.Pages) > 0 {
+		targets = slices.DeleteFunc(targets, func(t target) bool { return !slices.Contains(o.Pages, t.key) })
+	}
+
+	logf("starting %s serve", o.ServerBin)
+	srv, err := startServer(ctx, bin, dbURL, filepath.Join(dir, "server.log"))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		logf("stopping the server process")
+		srv.stop()
+	}()
+	email := seed.LargeEmail(rep.Slug, "pm")
+	cookie, err := signIn(srv.base, email, seed.DemoPassword)
+	if err != nil {
+		return err
+	}
+	env.SignedInAs = email
+
+	probe, err := newQueryProbe(ctx, dbURL, email, seed.DemoPassword)
+	if err != nil {
+		return err
+	}
+	defer probe.Close()
+
+	// The stack ceiling, served in this process on its own pool.
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	ceiling := &Ceiling{Pool: pool, WorkspaceID: rep.WorkspaceID, Slug: rep.Slug}
+	ceilingBase, stopCeiling, err := serveInProcess(ceiling)
+	if err != nil {
+		return err
+	}
+	defer stopCeiling()
+
+	for i := range targets {
+		targets[i].base = srv.base
+	}
+	targets = append(targets,
+		target{name: "HTTP ceiling", path: "/healthz", kind: kindHTTPCeiling, base: srv.base},
+		target{name: "stack ceiling", path: "/ceiling", kind: kindStackCeiling, base: ceilingBase})
+
+	// One request to each target first: a page that is not there (404 "not
+	// built yet") or fails is reported, not measured.
+	for i := range targets {
+		t := &targets[i]
+		c := ""
+		if t.cookie {
+			c = cookie
+		}
+		n, err := get(ctx, &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, t.base+t.path, c)
+		if err != nil {
+			t.problem = err.Error()
+			if n > 0 && strings.Contains(t.problem, "404") {
+				t.problem += " (not built yet?)"
+			}
+			continue
+		}
+		switch t.kind {
+		case kindPage:
+			q, status := probe.Count(t.path)
+			t.queries = q
+			if status != http.StatusOK {
+				t.problem = fmt.Sprintf("in-process: HTTP %d", status)
+			}
+		case kindStackCeiling:
+			t.queries = probe.CountHandler(&Ceiling{Pool: probe.Pool(), WorkspaceID: rep.WorkspaceID, Slug: rep.Slug}, t.path)
+		}
+	}
+
+	for i := range targets {
+		t := &targets[i]
+		if t.problem != "" {
+			logf("%-16s %s: not measured: %s", t.name, t.path, t.problem)
+			continue
+		}
+		for _, conns := range o.Conns {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("interrupted: %w", err)
+			}
+			c := ""
+			if t.cookie {
+				c = cookie
+			}
+			res := Load(ctx, t.base+t.path, c, conns, o.Warmup, o.Duration)
+			logf("%-16s %d conn: %7.1f req/s, p50 %s, p99 %s, %d errors", t.name, conns, res.RPS(),
+				ms(res.Percentile(0.5)), ms(res.Percentile(0.99)), res.Errors)
+			t.results = append(t.results, res)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted: %w", err)
+	}
+	env.PeakRSS, env.RSS, err = memory(srv.Pid())
+	if err != nil {
+		return err
+	}
+	report(o.Out, env, o, targets)
+	return nil
+}
+
+// pageTargets lists the pages to measure on the large workspace, with the
+// ids they need: the busiest epic (most pains and links), and the
+// initiative with the most epics for the filtered review.
+func pageTargets(ctx context.Context, db *postgres.DB, rep seed.Report) ([]target, error) {
+	var epicID, initiativeID int64
+	var pains, links int
+	err := db.Pool.QueryRow(ctx, `
+		SELECT id, pains, links FROM (
+		  SELECT e.id,
+		         (SELECT count(*) FROM epic_pains p WHERE p.workspace_id = e.workspace_id AND p.epic_id = e.id) AS pains,
+		         (SELECT count(*) FROM epic_arch_links l WHERE l.workspace_id = e.workspace_id AND l.epic_id = e.id) AS links
+		  FROM epics e WHERE e.workspace_id = $1) x
+		ORDER BY pains + links DESC, id LIMIT 1`, rep.WorkspaceID).Scan(&epicID, &pains, &links)
+	if err != nil {
+		return nil, fmt.Errorf("pick the busiest epic: %w", err)
+	}
+	err = db.Pool.QueryRow(ctx, `
+		SELECT initiative_id FROM epics WHERE workspace_id = $1 AND initiative_id IS NOT NULL
+		GROUP BY initiative_id ORDER BY count(*) DESC, initiative_id LIMIT 1`, rep.WorkspaceID).Scan(&initiativeID)
+	if err != nil {
+		return nil, fmt.Errorf("pick an initiative: %w", err)
+	}
+	w := "/w/" + rep.Slug
+	page := func(key, name, path string) target {
+		return target{key: key, name: name, path: w + path, kind: kindPage, cookie: true}
+	}
+	return []target{
+		page("dashboard", "dashboard", ""),
+		page("backlog", "backlog", "/epics"),
+		page("epic", fmt.Sprintf("epic (%d pains, %d links)", pains, links), fmt.Sprintf("/epics/%d", epicID)),
+		page("roadmap", "roadmap", "/roadmap"),
+		page("review", "review", "/review"),
+		page("review-filtered", "review, filtered", fmt.Sprintf("/review?initiative=%d&kind=enabler", initiativeID)),
+		page("matrix", "matrix", "/matrix"),
+		page("architecture", "architecture", "/architecture"),
+		page("decisions", "decision log", "/decisions"),
+	}, nil
+}
+
+// createDatabase creates a database in the cluster and returns its URL.
+func createDatabase(ctx context.Context, cl *pgcluster.Cluster, name string) (string, error) {
+	conn, err := pgx.Connect(ctx, cl.URL("postgres"))
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return "", err
+	}
+	return cl.URL(name), nil
+}
+
+// signIn posts the sign-in form like a browser and returns the session cookie.
+func signIn(base, email, pw string) (string, error) {
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.PostForm(base+"/login", url.Values{"email": {email}, "password": {pw}})
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, res.Body)
+	if res.StatusCode != http.StatusSeeOther {
+		return "", fmt.Errorf("sign in as %s: HTTP %d, want 303", email, res.StatusCode)
+	}
+	var parts []string
+	for _, c := range res.Cookies() {
+		if c.Value != "" {
+			parts = append(parts, c.Name+"="+c.Value)
+		}
+	}
+	if len(parts) == 0 {
+		return "", errors.New("sign-in set no session cookie")
+	}
+	return strings.Join(parts, "; "), nil
+}
+
+// serveInProcess serves h on a free local port, with the timeouts of the
+// real server, and returns its base URL and a stop function.
+func serveInProcess(h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	s := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	go func() { _ = s.Serve(ln) }()
+	stop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = s.Shutdown(ctx)
+	}
+	return "http://" + ln.Addr().String(), stop, nil
+}

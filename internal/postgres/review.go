@@ -1,0 +1,531 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sightline/sightline/internal/sightline"
+)
+
+// The side-by-side review's queries. Each is one aggregate statement over
+// the same selection (reviewScopeCTE), so the page runs a fixed number of
+// queries whatever the number of epics, items, links and impacts.
+
+// reviewScopeCTE selects what a review looks at; its parameters are
+// reviewScopeArgs ($1…$7), and the statements that use it number theirs
+// from $8.
+//
+//	scope_items: the items in scope (all, or the root's subtree)
+//	win_epics:   the epics of the window, initiative, kind and status
+//	epic_level:  each of their highest impact rank (1 low … 4 blocking),
+//	             counting only impacts of the category when one is chosen
+//	sel_epics:   the selected epics (win_epics narrowed by category and subtree)
+//	sel_links:   their links to items in scope
+const reviewScopeCTE = `
+WITH RECURSIVE scope_items AS (
+	SELECT a.id FROM arch_items a WHERE a.workspace_id = $1 AND ($7::bigint = 0 OR a.id = $7)
+	UNION
+	SELECT c.id FROM arch_items c JOIN scope_items s ON c.parent_id = s.id
+	WHERE c.workspace_id = $1 AND $7::bigint <> 0
+),
+win_epics AS (
+	SELECT e.id FROM epics e
+	WHERE e.workspace_id = $1 AND e.target_quarter = ANY($2::text[])
+	  AND ($3::bigint = 0 OR e.initiative_id = $3)
+	  AND ($4::text = '' OR e.kind = $4)
+	  AND (CASE WHEN $5::text = '' THEN e.status <> 'dropped' ELSE e.status = $5 END)
+),
+epic_level AS (
+	SELECT i.epic_id, max(CASE i.level WHEN 'low' THEN 1 WHEN 'medium' THEN 2 WHEN 'high' THEN 3 WHEN 'blocking' THEN 4 END) AS rank
+	FROM win_epics w JOIN nfr_impacts i ON i.workspace_id = $1 AND i.epic_id = w.id
+	WHERE $6::text = '' OR i.category = $6
+	GROUP BY i.epic_id
+),
+sel_epics AS (
+	SELECT w.id FROM win_epics w
+	WHERE ($6::text = '' OR w.id IN (SELECT epic_id FROM epic_level))
+	  AND ($7::bigint = 0 OR EXISTS (
+		SELECT 1 FROM epic_arch_links l JOIN scope_items s ON s.id = l.item_id
+		WHERE l.workspace_id = $1 AND l.epic_id = w.id))
+),
+sel_links AS (
+	SELECT l.epic_id, l.item_id, l.change_kind
+	FROM sel_epics se JOIN epic_arch_links l ON l.workspace_id = $1 AND l.epic_id = se.id
+	WHERE $7::bigint = 0 OR l.item_id IN (SELECT id FROM scope_items)
+)`
+
+func reviewScopeArgs(wsID int64, s sightline.ReviewScope, more ...any) []any {
+	return append([]any{pgx.QueryExecModeCacheDescribe, wsID, s.Quarters(), s.InitiativeID, string(s.Kind), string(s.Status), s.Category, s.RootID}, more...)
+}
+
+// reviewConfidenceRank orders roadmap confidences as sightline.EpicConfidence does.
+const reviewConfidenceRank = `CASE r.confidence WHEN 'exploring' THEN 1 WHEN 'planned' THEN 2 WHEN 'committed' THEN 3 END`
+
+func confidenceOfRank(rank int) string {
+	switch rank {
+	case 1:
+		return "exploring"
+	case 2:
+		return "planned"
+	case 3:
+		return "committed"
+	}
+	return ""
+}
+
+// ReviewContext returns the review's filter choices and headings in one
+// query: initiatives, systems and containers (subtree roots), roadmap items
+// overlapping the window, the range of target quarters in use and the
+// last review held; and the item rootID (0 for none), when it is one of
+// the workspace's.
+func (db *DB) ReviewContext(ctx context.Context, wsID int64, w sightline.TimelineWindow, rootID int64) (*sightline.ReviewContext, error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT 'initiative' AS what, id, title, '' AS a, '' AS b, NULL::date AS d1, NULL::date AS d2, NULL::bigint AS parent, 0 AS n1, 0 AS n2
+		FROM initiatives WHERE workspace_id = $1
+		UNION ALL
+		SELECT 'root', a.id, a.name, a.kind, '', NULL, NULL, a.parent_id, 0, 0
+		FROM arch_items a WHERE a.workspace_id = $1 AND a.kind IN ('system', 'container')
+		UNION ALL
+		SELECT 'subtree', a.id, a.name, a.kind, coalesce(p.name, ''), NULL, NULL, a.parent_id, 0, 0
+		FROM arch_items a LEFT JOIN arch_items p ON p.workspace_id = a.workspace_id AND p.id = a.parent_id
+		WHERE a.workspace_id = $1 AND a.id = $4
+		UNION ALL
+		SELECT 'roadmap', r.id, r.title, r.kind, r.confidence, r.starts_on, r.ends_on, NULL, 0, 0
+		FROM roadmap_items r WHERE r.workspace_id = $1 AND r.starts_on < $3 AND r.ends_on >= $2
+		UNION ALL
+		SELECT 'quarters', 0, '', coalesce(min(target_quarter), ''), coalesce(max(target_quarter), ''), NULL, NULL, NULL, 0, 0
+		FROM epics WHERE workspace_id = $1
+		UNION ALL
+		(SELECT 'review', v.id, v.attendees, v.scope, coalesce(u.name, ''), v.held_on, v.created_at::date, NULL, v.epic_count, v.item_count
+		 FROM reviews v LEFT JOIN users u ON u.id = v.created_by
+		 WHERE v.workspace_id = $1 ORDER BY v.held_on DESC, v.id DESC LIMIT 1)
+		ORDER BY 1, 6, 3, 2`, wsID, w.Start(), w.End(), rootID)
+	if err != nil {
+		return nil, translate("store.ReviewContext", err)
+	}
+	c := &sightline.ReviewContext{}
+	var (
+		what, title, a, b string
+		id                int64
+		d1, d2            *time.Time
+		parent            *int64
+		n1, n2            int
+	)
+	_, err = pgx.ForEachRow(rows, []any{&what, &id, &title, &a, &b, &d1, &d2, &parent, &n1, &n2}, func() error {
+		switch what {
+		case "initiative":
+			c.Initiatives = append(c.Initiatives, sightline.Choice{ID: id, Title: title})
+		case "root":
+			c.Roots = append(c.Roots, sightline.ArchItem{ID: id, WorkspaceID: wsID, Name: title, Kind: sightline.ItemKind(a), ParentID: parent})
+		case "subtree":
+			c.Root = &sightline.ArchItem{ID: id, WorkspaceID: wsID, Name: title, Kind: sightline.ItemKind(a), ParentName: b, ParentID: parent}
+		case "roadmap":
+			c.RoadmapItems = append(c.RoadmapItems, sightline.RoadmapItem{ID: id, WorkspaceID: wsID, Title: title, Kind: a, Confidence: b, StartsOn: *d1, EndsOn: *d2})
+		case "quarters":
+			c.FirstQuarter, c.LastQuarter = a, b
+		case "review":
+			rv := &sightline.Review{ID: id, WorkspaceID: wsID, Attendees: title, Scope: a, CreatedByName: b, EpicCount: n1, ItemCount: n2}
+			if d1 != nil {
+				rv.HeldOn = *d1
+			}
+			if d2 != nil {
+				rv.CreatedAt = *d2
+			}
+			c.LastReview = rv
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, translate("store.ReviewContext", err)
+	}
+	c.Roots = sightline.ArchTreeOrder(c.Roots)
+	return c, nil
+}
+
+// ReviewRoadmap returns the selected epics as roadmap cards, at most
+// sightline.ReviewCardsPerCell per initiative × quarter cell, each with its
+// cell's total. In a cell, the epics that touch f.ItemID (and f.EpicID
+// itself) come first, then committed epics by date, then by confidence and
+// title.
+func (db *DB) ReviewRoadmap(ctx context.Context, wsID int64, f sightline.ReviewFilter) ([]sightline.ReviewCard, error) {
+	rows, err := db.Pool.Query(ctx, reviewScopeCTE+`,
+		cards AS (
+			SELECT e.id, e.title, e.kind, e.status, e.target_quarter, coalesce(e.initiative_id, 0) AS initiative_id,
+			       coalesce(i.title, '') AS initiative_title, e.committed_on, coalesce(e.estimate_size, '') AS estimate,
+			       coalesce(el.rank, 0) AS level_rank,
+			       coalesce((SELECT max(`+reviewConfidenceRank+`) FROM epic_roadmap_items er
+			                 JOIN roadmap_items r ON r.workspace_id = er.workspace_id AND r.id = er.roadmap_item_id
+			                 WHERE er.workspace_id = $1 AND er.epic_id = e.id), 0) AS conf_rank,
+			       (e.id = $8 OR EXISTS (SELECT 1 FROM epic_arch_links l
+			                              WHERE l.workspace_id = $1 AND l.epic_id = e.id AND l.item_id = $9)) AS hl
+			FROM sel_epics se
+			JOIN epics e ON e.workspace_id = $1 AND e.id = se.id
+			LEFT JOIN initiatives i ON i.workspace_id = e.workspace_id AND i.id = e.initiative_id
+			LEFT JOIN epic_level el ON el.epic_id = e.id
+		),
+		ranked AS (
+			SELECT c.*,
+			       row_number() OVER (PARTITION BY c.initiative_id, c.target_quarter
+			                          ORDER BY c.hl DESC, c.committed_on ASC NULLS LAST, c.conf_rank DESC, lower(c.title), c.id) AS rn,
+			       count(*) OVER (PARTITION BY c.initiative_id, c.target_quarter) AS cell_total
+			FROM cards c
+		)
+		SELECT id, title, kind, status, target_quarter, initiative_id, initiative_title, committed_on, estimate,
+		       level_rank, conf_rank, hl, cell_total
+		FROM ranked WHERE rn <= $10
+		ORDER BY initiative_id, target_quarter, rn`,
+		reviewScopeArgs(wsID, f.ReviewScope, f.EpicID, f.ItemID, sightline.ReviewCardsPerCell)...)
+	if err != nil {
+		return nil, translate("store.ReviewRoadmap", err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.ReviewCard, error) {
+		var c sightline.ReviewCard
+		var level, conf int
+		err := row.Scan(&c.ID, &c.Title, &c.Kind, &c.Status, &c.Quarter, &c.InitiativeID, &c.InitiativeTitle, &c.CommittedOn,
+			&c.Estimate, &level, &conf, &c.Highlight, &c.CellTotal)
+		c.Level = sightline.LevelOfRank(level)
+		c.Confidence = sightline.EpicConfidence(c.CommittedOn != nil, confidenceOfRank(conf))
+		return c, err
+	})
+	return list, translate("store.ReviewRoadmap", err)
+}
+
+// ReviewItems returns every item in scope, in hierarchy order, with its
+// heat: how many selected epics touch it and their highest impact level,
+// and how many of its concerns are not met (and violated).
+func (db *DB) ReviewItems(ctx context.Context, wsID int64, s sightline.ReviewScope) ([]sightline.ReviewItem, error) {
+	rows, err := db.Pool.Query(ctx, reviewScopeCTE+`,
+		heat AS (
+			SELECT sl.item_id, count(DISTINCT sl.epic_id) AS epics, max(el.rank) AS rank
+			FROM sel_links sl LEFT JOIN epic_level el ON el.epic_id = sl.epic_id
+			GROUP BY sl.item_id
+		),
+		concerns AS (
+			SELECT ci.item_id, count(*) FILTER (WHERE c.status <> 'met') AS open, count(*) FILTER (WHERE c.status = 'violated') AS violated
+			FROM concern_items ci JOIN nfr_concerns c ON c.workspace_id = ci.workspace_id AND c.id = ci.concern_id
+			WHERE ci.workspace_id = $1
+			GROUP BY ci.item_id
+		)
+		SELECT a.id, a.kind, a.name, a.parent_id, coalesce(p.name, ''), a.health, a.reviewed_at,
+		       coalesce(h.epics, 0), coalesce(h.rank, 0), coalesce(c.open, 0), coalesce(c.violated, 0)
+		FROM scope_items s
+		JOIN arch_items a ON a.workspace_id = $1 AND a.id = s.id
+		LEFT JOIN arch_items p ON p.workspace_id = a.workspace_id AND p.id = a.parent_id
+		LEFT JOIN heat h ON h.item_id = a.id
+		LEFT JOIN concerns c ON c.item_id = a.id`,
+		reviewScopeArgs(wsID, s)...)
+	if err != nil {
+		return nil, translate("store.ReviewItems", err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.ReviewItem, error) {
+		var it sightline.ReviewItem
+		var rank int
+		err := row.Scan(&it.ID, &it.Kind, &it.Name, &it.ParentID, &it.ParentName, &it.Health, &it.ReviewedAt,
+			&it.Epics, &rank, &it.OpenConcerns, &it.ViolatedConcerns)
+		it.Level = sightline.LevelOfRank(rank)
+		return it, err
+	})
+	if err != nil {
+		return nil, translate("store.ReviewItems", err)
+	}
+	return reviewTreeOrder(list), nil
+}
+
+// reviewTreeOrder lists items in hierarchy order (sightline.ArchTreeOrder).
+func reviewTreeOrder(list []sightline.ReviewItem) []sightline.ReviewItem {
+	arch := make([]sightline.ArchItem, len(list))
+	byID := make(map[int64]sightline.ReviewItem, len(list))
+	for i, it := range list {
+		arch[i] = sightline.ArchItem{ID: it.ID, Kind: it.Kind, Name: it.Name, ParentID: it.ParentID}
+		byID[it.ID] = it
+	}
+	out := make([]sightline.ReviewItem, 0, len(list))
+	for _, a := range sightline.ArchTreeOrder(arch) {
+		out = append(out, byID[a.ID])
+	}
+	return out
+}
+
+// ReviewMatrix returns one page of the matrix's rows: the selected epics
+// that touch an item in scope (those touching f.ItemID first, then by
+// quarter and title), sightline.ReviewMatrixPerPage a page, each with every
+// link to an item in scope. A page past the end shows the last page.
+func (db *DB) ReviewMatrix(ctx context.Context, wsID int64, f sightline.ReviewFilter) (*sightline.ReviewMatrixPage, error) {
+	rows, err := db.Pool.Query(ctx, reviewScopeCTE+`,
+		touching AS (
+			SELECT sl.epic_id, bool_or(sl.item_id = $10) AS hl FROM sel_links sl GROUP BY sl.epic_id
+		),
+		mrows AS (
+			SELECT e.id, e.title, e.kind, e.status, e.target_quarter, coalesce(el.rank, 0) AS level_rank,
+			       row_number() OVER (ORDER BY (e.id = $9 OR t.hl) DESC, e.target_quarter, lower(e.title), e.id) AS rn,
+			       count(*) OVER () AS total
+			FROM touching t
+			JOIN epics e ON e.workspace_id = $1 AND e.id = t.epic_id
+			LEFT JOIN epic_level el ON el.epic_id = e.id
+		),
+		pg AS (
+			SELECT LEAST(GREATEST($8::int, 1), GREATEST(1, (coalesce(max(total), 0)::int + $11 - 1) / $11)) AS page FROM mrows
+		)
+		SELECT r.id, r.title, r.kind, r.status, r.target_quarter, r.level_rank, r.total::int, pg.page, sl.item_id, sl.change_kind
+		FROM mrows r CROSS JOIN pg
+		JOIN sel_links sl ON sl.epic_id = r.id
+		WHERE r.rn > (pg.page - 1) * $11 AND r.rn <= pg.page * $11
+		ORDER BY r.rn, sl.item_id`,
+		reviewScopeArgs(wsID, f.ReviewScope, f.Page, f.EpicID, f.ItemID, sightline.ReviewMatrixPerPage)...)
+	if err != nil {
+		return nil, translate("store.ReviewMatrix", err)
+	}
+	m := &sightline.ReviewMatrixPage{Page: 1}
+	var (
+		c                sightline.ReviewCard
+		rank, total, pgn int
+		itemID           int64
+		change           string
+	)
+	_, err = pgx.ForEachRow(rows, []any{&c.ID, &c.Title, &c.Kind, &c.Status, &c.Quarter, &rank, &total, &pgn, &itemID, &change}, func() error {
+		m.Total, m.Page = total, pgn
+		if n := len(m.Rows); n == 0 || m.Rows[n-1].Epic.ID != c.ID {
+			e := c
+			e.Level = sightline.LevelOfRank(rank)
+			m.Rows = append(m.Rows, sightline.ReviewMatrixRow{Epic: e, Changes: map[int64]string{}})
+		}
+		m.Rows[len(m.Rows)-1].Changes[itemID] = change
+		return nil
+	})
+	if err != nil {
+		return nil, translate("store.ReviewMatrix", err)
+	}
+	return m, nil
+}
+
+// ReviewMatrixCSV calls fn for every cell of the matrix (every selected
+// epic × every item in scope it links to, not one page), ordered by epic
+// quarter, title and item name, in one query.
+func (db *DB) ReviewMatrixCSV(ctx context.Context, wsID int64, s sightline.ReviewScope, fn func(sightline.ReviewCSVRow) error) error {
+	rows, err := db.Pool.Query(ctx, reviewScopeCTE+`
+		SELECT e.id, e.title, e.kind, e.status, e.target_quarter, a.id, a.name, a.kind, sl.change_kind, coalesce(el.rank, 0)
+		FROM sel_links sl
+		JOIN epics e ON e.workspace_id = $1 AND e.id = sl.epic_id
+		JOIN arch_items a ON a.workspace_id = $1 AND a.id = sl.item_id
+		LEFT JOIN epic_level el ON el.epic_id = e.id
+		ORDER BY e.target_quarter, lower(e.title), e.id, lower(a.name), a.id`,
+		reviewScopeArgs(wsID, s)...)
+	if err != nil {
+		return translate("store.ReviewMatrixCSV", err)
+	}
+	var r sightline.ReviewCSVRow
+	var rank int
+	_, err = pgx.ForEachRow(rows, []any{&r.EpicID, &r.EpicTitle, &r.EpicKind, &r.EpicStatus, &r.Quarter, &r.ItemID, &r.ItemName, &r.ItemKind, &r.ChangeKind, &rank}, func() error {
+		r.Level = sightline.LevelOfRank(rank)
+		return fn(r)
+	})
+	return translate("store.ReviewMatrixCSV", err)
+}
+
+// ReviewSelection resolves ?epic= and ?item= (0 for none) in one query:
+// the epic's title and the items it links to, the item's name and the
+// epics linked to it. An id of nothing in the workspace is marked missing.
+func (db *DB) ReviewSelection(ctx context.Context, wsID, epicID, itemID int64) (*sightline.ReviewSelection, error) {
+	sel := &sightline.ReviewSelection{EpicID: epicID, ItemID: itemID, EpicItems: map[int64]bool{}, ItemEpics: map[int64]bool{},
+		EpicMissing: epicID != 0, ItemMissing: itemID != 0}
+	if epicID == 0 && itemID == 0 {
+		return sel, nil
+	}
+	rows, err := db.Pool.Query(ctx, `
+		SELECT 'epic', e.title, l.item_id FROM epics e
+		LEFT JOIN epic_arch_links l ON l.workspace_id = e.workspace_id AND l.epic_id = e.id
+		WHERE e.workspace_id = $1 AND e.id = $2
+		UNION ALL
+		SELECT 'item', a.name, l.epic_id FROM arch_items a
+		LEFT JOIN epic_arch_links l ON l.workspace_id = a.workspace_id AND l.item_id = a.id
+		WHERE a.workspace_id = $1 AND a.id = $3`, wsID, epicID, itemID)
+	if err != nil {
+		return nil, translate("store.ReviewSelection", err)
+	}
+	var what, name string
+	var other *int64
+	_, err = pgx.ForEachRow(rows, []any{&what, &name, &other}, func() error {
+		if what == "epic" {
+			sel.EpicMissing, sel.EpicTitle = false, name
+			if other != nil {
+				sel.EpicItems[*other] = true
+			}
+		} else {
+			sel.ItemMissing, sel.ItemName = false, name
+			if other != nil {
+				sel.ItemEpics[*other] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, translate("store.ReviewSelection", err)
+	}
+	if sel.EpicMissing {
+		sel.EpicID = 0
+	}
+	if sel.ItemMissing {
+		sel.ItemID = 0
+	}
+	return sel, nil
+}
+
+// ReviewRisks computes every call-out of the selection in one query (see
+// sightline/review_rules.go for what each means): its count and its first
+// sightline.ReviewCalloutTop rows. now dates staleness. The dashboard calls
+// it with the default window and no other filter.
+func (db *DB) ReviewRisks(ctx context.Context, wsID int64, s sightline.ReviewScope, now time.Time) (*sightline.ReviewRisks, error) {
+	rows, err := db.Pool.Query(ctx, reviewScopeCTE+`,
+		product_items AS (
+			SELECT DISTINCT l.item_id FROM epic_arch_links l
+			JOIN epics p ON p.workspace_id = l.workspace_id AND p.id = l.epic_id
+			WHERE l.workspace_id = $1 AND p.target_quarter = ANY($2::text[]) AND p.kind = 'product' AND p.status <> 'dropped'
+		),
+		risks AS (
+			SELECT 'heavy' AS what, a.id, a.name AS label, a.kind AS detail, h.epics::int AS n, coalesce(h.rank, 0) AS level_rank,
+			       '' AS quarter, NULL::timestamptz AS at,
+			       row_number() OVER (ORDER BY h.epics DESC, h.rank DESC NULLS LAST, lower(a.name), a.id) AS rn
+			FROM (SELECT sl.item_id, count(DISTINCT sl.epic_id) AS epics, max(el.rank) AS rank
+			      FROM sel_links sl LEFT JOIN epic_level el ON el.epic_id = sl.epic_id
+			      GROUP BY sl.item_id HAVING count(DISTINCT sl.epic_id) >= $9) h
+			JOIN arch_items a ON a.workspace_id = $1 AND a.id = h.item_id
+			UNION ALL
+			SELECT 'undecided', e.id, e.title, i.category, 0,
+			       CASE i.level WHEN 'high' THEN 3 ELSE 4 END, e.target_quarter, NULL,
+			       row_number() OVER (ORDER BY (i.level = 'blocking') DESC, e.target_quarter, lower(e.title), i.id)
+			FROM nfr_impacts i
+			JOIN sel_epics se ON se.id = i.epic_id
+			JOIN epics e ON e.workspace_id = $1 AND e.id = i.epic_id
+			WHERE i.workspace_id = $1 AND i.level IN ('high', 'blocking') AND ($6::text = '' OR i.category = $6)
+			  AND NOT EXISTS (
+				SELECT 1 FROM decision_epics de
+				JOIN decisions d ON d.workspace_id = de.workspace_id AND d.id = de.decision_id
+				WHERE de.workspace_id = $1 AND de.epic_id = i.epic_id AND d.status = 'accepted')
+			UNION ALL
+			SELECT 'unestimated', e.id, e.title, e.status, 0, 0, e.target_quarter, NULL,
+			       row_number() OVER (ORDER BY e.target_quarter, lower(e.title), e.id)
+			FROM sel_epics se JOIN epics e ON e.workspace_id = $1 AND e.id = se.id
+			WHERE e.estimate_size IS NULL AND e.status NOT IN ('done', 'dropped')
+			UNION ALL
+			SELECT 'committed_unestimated', e.id, e.title, e.status, 0, 0, coalesce(e.target_quarter, ''), e.committed_on::timestamptz,
+			       row_number() OVER (ORDER BY e.committed_on, e.id)
+			FROM epics e
+			WHERE e.workspace_id = $1 AND e.committed_on IS NOT NULL AND e.estimate_size IS NULL
+			UNION ALL
+			SELECT 'stale_item', a.id, a.name, a.kind, 0, 0, '', a.reviewed_at,
+			       row_number() OVER (ORDER BY a.reviewed_at, a.id)
+			FROM scope_items s JOIN arch_items a ON a.workspace_id = $1 AND a.id = s.id
+			WHERE a.reviewed_at < $8
+			UNION ALL
+			SELECT 'stale_epic', e.id, e.title, e.status, 0, 0, e.target_quarter, e.reviewed_at,
+			       row_number() OVER (ORDER BY e.reviewed_at, e.id)
+			FROM sel_epics se JOIN epics e ON e.workspace_id = $1 AND e.id = se.id
+			WHERE e.reviewed_at < $8
+			UNION ALL
+			SELECT 'lonely_enabler', e.id, e.title, e.status, 0, 0, e.target_quarter, NULL,
+			       row_number() OVER (ORDER BY e.target_quarter, lower(e.title), e.id)
+			FROM sel_epics se JOIN epics e ON e.workspace_id = $1 AND e.id = se.id
+			WHERE e.kind = 'enabler' AND NOT EXISTS (
+				SELECT 1 FROM sel_links mine JOIN product_items pi ON pi.item_id = mine.item_id
+				WHERE mine.epic_id = e.id AND mine.change_kind <> 'depends_on')
+		)
+		SELECT what, id, label, detail, n, level_rank, quarter, at, (count(*) OVER (PARTITION BY what))::int AS total
+		FROM risks r
+		ORDER BY what, rn`,
+		reviewScopeArgs(wsID, s, now.Add(-sightline.ReviewStaleAfter), sightline.ReviewHeavyLoad)...)
+	if err != nil {
+		return nil, translate("store.ReviewRisks", err)
+	}
+	out := &sightline.ReviewRisks{}
+	lists := map[string]*sightline.RiskList{
+		"heavy": &out.HeavyItems, "undecided": &out.UndecidedImpacts, "unestimated": &out.Unestimated,
+		"committed_unestimated": &out.CommittedUnestimated, "stale_item": &out.StaleItems, "stale_epic": &out.StaleEpics,
+		"lonely_enabler": &out.LonelyEnablers,
+	}
+	var (
+		what  string
+		r     sightline.ReviewRisk
+		rank  int
+		total int
+		at    *time.Time
+	)
+	_, err = pgx.ForEachRow(rows, []any{&what, &r.ID, &r.Label, &r.Detail, &r.Count, &rank, &r.Quarter, &at, &total}, func() error {
+		l := lists[what]
+		l.Total = total
+		if len(l.Top) < sightline.ReviewCalloutTop {
+			row := r
+			row.Level = sightline.LevelOfRank(rank)
+			if at != nil {
+				t := *at
+				row.At = &t
+			}
+			l.Top = append(l.Top, row)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, translate("store.ReviewRisks", err)
+	}
+	return out, nil
+}
+
+// MarkReviewed records a review meeting over a selection: the selected
+// epics and the items the review looked at (items in scope touched by a
+// selected epic, plus the whole subtree when the scope has a root) get
+// reviewed_at = at, a reviews row is written with the counts, and the
+// activity feed gets a "review.held" entry — all in one transaction.
+// Versions do not change: a review is not an edit.
+func (db *DB) MarkReviewed(ctx context.Context, actor Actor, wsID int64, s sightline.ReviewScope, rv sightline.Review, at time.Time) (*sightline.Review, error) {
+	rv.Scope = truncateRunes(rv.Scope, sightline.MaxReviewScope)
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, reviewScopeCTE+`,
+			upd_epics AS (
+				UPDATE epics e SET reviewed_at = $8 FROM sel_epics se
+				WHERE e.workspace_id = $1 AND e.id = se.id RETURNING e.id
+			),
+			looked_at AS (
+				SELECT item_id AS id FROM sel_links
+				UNION
+				SELECT id FROM scope_items WHERE $7::bigint <> 0
+			),
+			upd_items AS (
+				UPDATE arch_items a SET reviewed_at = $8 FROM looked_at l
+				WHERE a.workspace_id = $1 AND a.id = l.id RETURNING a.id
+			)
+			SELECT (SELECT count(*) FROM upd_epics)::int, (SELECT count(*) FROM upd_items)::int`,
+			reviewScopeArgs(wsID, s, at)...).Scan(&rv.EpicCount, &rv.ItemCount); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO reviews (workspace_id, held_on, attendees, notes, scope, epic_count, item_count, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, NULLIF($8, 0))
+			RETURNING id, created_at`,
+			wsID, rv.HeldOn, rv.Attendees, rv.Notes, rv.Scope, rv.EpicCount, rv.ItemCount, actor.UserID).Scan(&rv.ID, &rv.CreatedAt); err != nil {
+			return err
+		}
+		rv.WorkspaceID = wsID
+		return record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: "review.held", ItemType: "review", ItemID: rv.ID,
+			Summary: fmt.Sprintf("%s (%s, %s)", rv.Scope, reviewCount(rv.EpicCount, "epic"), reviewCount(rv.ItemCount, "item"))})
+	})
+	if err != nil {
+		return nil, translate("store.MarkReviewed", err)
+	}
+	return &rv, nil
+}
+
+func reviewCount(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func truncateRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}

@@ -1,0 +1,150 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Writing SVG text: escaping, numbers, cutting and wrapping names. Shared
+// by the timeline and the matrix.
+
+// svgWriter builds SVG text.
+type svgWriter struct{ strings.Builder }
+
+func (w *svgWriter) printf(format string, args ...any) {
+	if len(args) == 0 {
+		w.WriteString(format)
+		return
+	}
+	fmt.Fprintf(w, format, args...)
+}
+
+func (w *svgWriter) raw(s string) { w.WriteString(s) }
+
+func (w *svgWriter) int(i int64) {
+	var buf [20]byte
+	w.Write(strconv.AppendInt(buf[:0], i, 10))
+}
+
+// num writes a coordinate rounded to a tenth.
+func (w *svgWriter) num(f float64) {
+	var buf [24]byte
+	w.Write(strconv.AppendFloat(buf[:0], math.Round(f*10)/10, 'f', -1, 64))
+}
+
+// esc writes text for an XML text node or a double-quoted attribute: & < >
+// " ' become references (tab, newline and return too, as encoding/xml
+// does), and what XML cannot hold (control characters, invalid UTF-8)
+// becomes U+FFFD.
+func (w *svgWriter) esc(s string) {
+	last := 0
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		var rep string
+		switch {
+		case r == '&':
+			rep = "&amp;"
+		case r == '<':
+			rep = "&lt;"
+		case r == '>':
+			rep = "&gt;"
+		case r == '"':
+			rep = "&#34;"
+		case r == '\'':
+			rep = "&#39;"
+		case r == '\t':
+			rep = "&#x9;"
+		case r == '\n':
+			rep = "&#xA;"
+		case r == '\r':
+			rep = "&#xD;"
+		case r < 0x20 || (r == utf8.RuneError && size == 1) || r == 0xFFFE || r == 0xFFFF:
+			rep = "\uFFFD"
+		default:
+			i += size
+			continue
+		}
+		w.WriteString(s[last:i])
+		w.WriteString(rep)
+		i += size
+		last = i
+	}
+	w.WriteString(s[last:])
+}
+
+// svgEsc escapes text for an XML text node or a double-quoted attribute.
+func svgEsc(s string) string {
+	var w svgWriter
+	w.esc(s)
+	return w.String()
+}
+
+// svgCut shortens s to n characters with an ellipsis ("" when n < 2).
+func svgCut(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n < 2 {
+		return ""
+	}
+	i, k := 0, 0
+	for k < n-1 {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		k++
+	}
+	return strings.TrimSpace(s[:i]) + "…"
+}
+
+// svgWrap breaks s into at most lines lines of about width characters;
+// the last line ends with an ellipsis when s does not fit.
+func svgWrap(s string, width, lines int) []string {
+	words := strings.Fields(s)
+	var out []string
+	cur := ""
+	for i, wd := range words {
+		next := wd
+		if cur != "" {
+			next = cur + " " + wd
+		}
+		if len([]rune(next)) <= width || cur == "" {
+			cur = next
+			continue
+		}
+		out = append(out, cur)
+		cur = wd
+		if len(out) == lines-1 {
+			cur = strings.Join(words[i:], " ")
+			break
+		}
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	for i := range out {
+		out[i] = svgCut(out[i], width)
+	}
+	if len(out) == 0 {
+		out = []string{""}
+	}
+	return out
+}
+
+func svgNum(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) }
+
+func svgPlural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func boolF(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
