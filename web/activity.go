@@ -67,6 +67,8 @@ func describeActivity(a sightline.Activity) string {
 		return fmt.Sprintf("moved the business phase from %s to %s", changeValue(c.From), changeValue(c.To))
 	case "workspace.pressures_changed":
 		return "changed which quality attributes each business phase puts under pressure"
+	case "review.held":
+		return fmt.Sprintf("recorded a roadmap and architecture review (%s)", shorten(a.Summary, 120))
 	case "shift.logged":
 		return fmt.Sprintf("logged the strategy shift “%s”", a.Summary)
 	case "shift.acknowledged":

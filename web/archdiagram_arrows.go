@@ -77,25 +77,20 @@ func (l *archLayout) drawEdges(w *archWriter, edges []*archEdge, d *ArchDiagram)
 		pairs[[2]int{e.from, e.to}] = true
 	}
 	// Obstacles: every card and chip, and the headings of frames and bands.
-	var taken [][4]float64
+	var taken archRects
 	for _, b := range l.boxes {
 		switch b.kind {
 		case "frame", "band":
-			taken = append(taken, [4]float64{b.x, b.y, b.w, 40})
+			taken.add([4]float64{b.x, b.y, b.w, 40})
 		default:
-			taken = append(taken, [4]float64{b.x, b.y, b.w, b.h})
+			taken.add([4]float64{b.x, b.y, b.w, b.h})
 		}
 	}
 	free := func(r [4]float64) bool {
 		if r[0] < 2 || r[0]+r[2] > archDiagramWidth-2 || r[1] < archMargin+archLegendH-4 {
 			return false
 		}
-		for _, o := range taken {
-			if r[0] < o[0]+o[2] && o[0] < r[0]+r[2] && r[1] < o[1]+o[3] && o[1] < r[1]+r[3] {
-				return false
-			}
-		}
-		return true
+		return !taken.overlaps(r)
 	}
 	if len(edges) > 0 {
 		w.printf(`<g class="ad-edges">`)
@@ -123,10 +118,7 @@ func (l *archLayout) drawEdges(w *archWriter, edges []*archEdge, d *ArchDiagram)
 				pts = []archPt{pts[0], {0.25*x1 + 0.5*cx + 0.25*x2, 0.25*y1 + 0.5*cy + 0.25*y2}, pts[1]}
 			}
 		}
-		width := 1.4 + 0.6*math.Min(float64(len(e.rels)-1), 5)
 		title := l.edgeTitle(e)
-		w.printf(`<g class="ad-edge-g" data-count="%d" data-arrow="%d"><title>%s</title>`, len(e.rels), n, archEsc(archNumbered(n, title)))
-		w.printf(`<path class="ad-edge" d="%s" stroke-width="%s" marker-end="url(#ad-arrow)"/></g>`, path.String(), archNum(width))
 
 		label := archCut(e.rels[0].Label, archLabelChars)
 		if len(e.rels) > 1 {
@@ -144,7 +136,7 @@ func (l *archLayout) drawEdges(w *archWriter, edges []*archEdge, d *ArchDiagram)
 				r := [4]float64{x - tw/2, y - 8, tw, 16}
 				if free(r) {
 					m.text, m.x, m.y, m.w, m.number = text, x, y, tw, text != label
-					taken = append(taken, r)
+					taken.add(r)
 					placed = true
 					break
 				}
@@ -156,6 +148,25 @@ func (l *archLayout) drawEdges(w *archWriter, edges []*archEdge, d *ArchDiagram)
 		if placed {
 			l.marks = append(l.marks, m)
 		}
+		// The tooltip: on the arrow, and on its label or number. In a compact
+		// diagram (many arrows) it is written once: on the mark when the
+		// arrow has one, else on the arrow.
+		// Merged arrows are thicker (a class per width: the stylesheet's
+		// .ad-edge-g rules would win over an attribute); data-count says
+		// how many relations an arrow stands for when more than one.
+		if len(e.rels) > 1 {
+			w.printf(`<g class="ad-edge-g" data-count="%d" data-arrow="%d">`, len(e.rels), n)
+		} else {
+			w.printf(`<g class="ad-edge-g" data-arrow="%d">`, n)
+		}
+		if !placed || !l.compact {
+			w.printf(`<title>%s</title>`, archEsc(m.title))
+		}
+		cls := "ad-edge"
+		if k := min(len(e.rels), 6); k > 1 {
+			cls += " ad-w" + strconv.Itoa(k)
+		}
+		w.printf(`<path class="%s" d="%s" marker-end="url(#ad-arrow)"/></g>`, cls, path.String())
 		key := ArchDiagramArrow{N: n, From: l.boxName(a), To: l.boxName(b), Relations: e.rels, Marked: placed, Labelled: placed && !m.number}
 		if a.item != nil {
 			key.FromID = a.item.ID
@@ -186,7 +197,7 @@ func (l *archLayout) drawMarks(w *archWriter, d *ArchDiagram) {
 		}
 		w.printf(`<g class="%s"><title>%s</title>`, cls, archEsc(m.title))
 		w.printf(`<rect class="ad-label-bg" x="%s" y="%s" width="%s" height="16" rx="3"/>`, archNum(m.x-m.w/2), archNum(m.y-8), archNum(m.w))
-		w.printf(`<text class="ad-label-t" x="%s" y="%s" text-anchor="middle">%s</text></g>`, archNum(m.x), archNum(m.y+4), archEsc(m.text))
+		w.printf(`<text class="ad-label-t" x="%s" y="%s">%s</text></g>`, archNum(m.x), archNum(m.y+4), archEsc(m.text))
 	}
 	w.printf(`</g>`)
 }
@@ -360,4 +371,50 @@ func archClip(b *archBox, tx, ty float64) (float64, float64) {
 	}
 	s := math.Min(sx, sy)
 	return cx + dx*s, cy + dy*s
+}
+
+// archRects is a set of rectangles (x, y, w, h) that answers whether a
+// rectangle overlaps any of them, looking only at those in the same cells
+// of a grid: placing hundreds of labels stays linear, not quadratic.
+type archRects struct {
+	rects [][4]float64
+	cells map[[2]int][]int // grid cell → indexes in rects
+}
+
+// archRectCell is the side of a grid cell.
+const archRectCell = 80.0
+
+func archCellsOf(r [4]float64) (x0, y0, x1, y1 int) {
+	return int(math.Floor(r[0] / archRectCell)), int(math.Floor(r[1] / archRectCell)),
+		int(math.Floor((r[0] + r[2]) / archRectCell)), int(math.Floor((r[1] + r[3]) / archRectCell))
+}
+
+func (g *archRects) add(r [4]float64) {
+	if g.cells == nil {
+		g.cells = map[[2]int][]int{}
+	}
+	i := len(g.rects)
+	g.rects = append(g.rects, r)
+	x0, y0, x1, y1 := archCellsOf(r)
+	for cx := x0; cx <= x1; cx++ {
+		for cy := y0; cy <= y1; cy++ {
+			g.cells[[2]int{cx, cy}] = append(g.cells[[2]int{cx, cy}], i)
+		}
+	}
+}
+
+// overlaps reports whether r overlaps (not merely touches) a rectangle of g.
+func (g *archRects) overlaps(r [4]float64) bool {
+	x0, y0, x1, y1 := archCellsOf(r)
+	for cx := x0; cx <= x1; cx++ {
+		for cy := y0; cy <= y1; cy++ {
+			for _, i := range g.cells[[2]int{cx, cy}] {
+				o := g.rects[i]
+				if r[0] < o[0]+o[2] && o[0] < r[0]+r[2] && r[1] < o[1]+o[3] && o[1] < r[1]+r[3] {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

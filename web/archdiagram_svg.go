@@ -261,7 +261,23 @@ func archCut(s string, n int) string {
 	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
-func archNum(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) }
+// archNum writes a coordinate rounded to a tenth, without a needless
+// fraction: "142", "142.5".
+func archNum(f float64) string {
+	v := math.Round(f * 10)
+	if math.IsNaN(v) || math.Abs(v) > 1e15 {
+		return strconv.FormatFloat(v/10, 'f', -1, 64)
+	}
+	n := int64(v)
+	if n%10 == 0 {
+		return strconv.FormatInt(n/10, 10)
+	}
+	sign := ""
+	if n < 0 {
+		sign, n = "-", -n
+	}
+	return sign + strconv.FormatInt(n/10, 10) + "." + strconv.FormatInt(n%10, 10)
+}
 
 func archPlural(n int, one, many string) string {
 	if n == 1 {

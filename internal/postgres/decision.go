@@ -77,32 +77,53 @@ func (db *DB) DecisionByID(ctx context.Context, workspaceID, id int64) (*sightli
 	return d, translate(fmt.Sprintf("store.DecisionByID(%d)", id), err)
 }
 
-// ListDecisions returns the decision log, newest first, filtered by status,
-// by a linked architecture item, and to decisions whose revisit date has come
-// (live ones only: proposed or accepted), in one query.
-func (db *DB) ListDecisions(ctx context.Context, workspaceID int64, f sightline.DecisionFilter, today time.Time) ([]sightline.Decision, error) {
+// decisionLogFilter narrows decisions d by status ($2), by a linked
+// architecture item ($3), and to live decisions (proposed or accepted)
+// whose revisit date ($5) has come ($4).
+const decisionLogFilter = `d.workspace_id = $1
+	  AND ($2::text = '' OR d.status = $2)
+	  AND ($3::bigint = 0 OR EXISTS (
+		SELECT 1 FROM decision_items di
+		WHERE di.workspace_id = d.workspace_id AND di.decision_id = d.id AND di.item_id = $3))
+	  AND (NOT $4::boolean OR (d.revisit_on <= $5::date AND d.status IN ('proposed', 'accepted')))`
+
+// ListDecisions returns one page of the decision log, newest first,
+// filtered by status, by a linked architecture item, and to decisions whose
+// revisit date has come (live ones only: proposed or accepted), and how many
+// match in all: one query (two past the last page, to count).
+func (db *DB) ListDecisions(ctx context.Context, workspaceID int64, f sightline.DecisionFilter, today time.Time, limit, offset int) ([]sightline.Decision, int, error) {
 	f = f.Normalize()
+	offset = max(offset, 0)
+	args := []any{workspaceID, f.Status, f.ItemID, f.RevisitDue, decisionDate(&today)}
 	rows, err := db.Pool.Query(ctx, `
-		SELECT `+decisionColumns+` FROM decisions d `+decisionJoins+`
-		WHERE d.workspace_id = $1
-		  AND ($2::text = '' OR d.status = $2)
-		  AND ($3::bigint = 0 OR EXISTS (
-			SELECT 1 FROM decision_items di
-			WHERE di.workspace_id = d.workspace_id AND di.decision_id = d.id AND di.item_id = $3))
-		  AND (NOT $4::boolean OR (d.revisit_on <= $5::date AND d.status IN ('proposed', 'accepted')))
-		ORDER BY d.number DESC`,
-		workspaceID, f.Status, f.ItemID, f.RevisitDue, decisionDate(&today))
+		WITH page AS (
+			SELECT d.id, count(*) OVER () AS total FROM decisions d
+			WHERE `+decisionLogFilter+`
+			ORDER BY d.number DESC LIMIT $6 OFFSET $7)
+		SELECT `+decisionColumns+`, page.total
+		FROM page JOIN decisions d ON d.workspace_id = $1 AND d.id = page.id `+decisionJoins+`
+		ORDER BY d.number DESC`, append(args, limit, offset)...)
 	if err != nil {
-		return nil, translate("store.ListDecisions", err)
+		return nil, 0, translate("store.ListDecisions", err)
 	}
+	total := 0
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Decision, error) {
-		d, err := scanDecision(row)
+		d, err := scanDecision(row, &total)
 		if err != nil {
 			return sightline.Decision{}, err
 		}
 		return *d, nil
 	})
-	return list, translate("store.ListDecisions", err)
+	if err != nil {
+		return nil, 0, translate("store.ListDecisions", err)
+	}
+	if len(list) == 0 && offset > 0 {
+		// Past the last page: count without the page so the pager can lead back.
+		if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM decisions d WHERE `+decisionLogFilter, args...).Scan(&total); err != nil {
+			return nil, 0, translate("store.ListDecisions", err)
+		}
+	}
+	return list, total, nil
 }
 
 // nextDecisionNumber takes the workspace's next ADR number. The counter row
@@ -488,14 +509,14 @@ func (db *DB) DecisionLinks(ctx context.Context, workspaceID, decisionID int64) 
 	return list, translate("store.DecisionLinks", err)
 }
 
-// DecisionChoices returns the options of the decision page's selects (epics,
-// architecture items, concerns, strategy shifts, members) in one query.
+// DecisionChoices returns the options of the decision page's selects
+// (architecture items, concerns, strategy shifts, members) in one query.
+// Epics are too many to list: DecisionEpicChoices offers a bounded,
+// searchable page of them.
 func (db *DB) DecisionChoices(ctx context.Context, workspaceID int64) (*sightline.DecisionChoices, error) {
 	rows, err := db.Pool.Query(ctx, `
 		SELECT kind, id, title, extra FROM (
-			SELECT 'epic' AS kind, id, title, '' AS extra FROM epics WHERE workspace_id = $1
-			UNION ALL
-			SELECT 'item', id, name, kind FROM arch_items WHERE workspace_id = $1
+			SELECT 'item' AS kind, id, name AS title, kind AS extra FROM arch_items WHERE workspace_id = $1
 			UNION ALL
 			SELECT 'concern', id, title, category FROM nfr_concerns WHERE workspace_id = $1
 			UNION ALL
@@ -512,8 +533,6 @@ func (db *DB) DecisionChoices(ctx context.Context, workspaceID int64) (*sightlin
 	var id int64
 	_, err = pgx.ForEachRow(rows, []any{&kind, &id, &title, &extra}, func() error {
 		switch kind {
-		case "epic":
-			c.Epics = append(c.Epics, sightline.Choice{ID: id, Title: title})
 		case "item":
 			c.Items = append(c.Items, sightline.Choice{ID: id, Title: title + " (" + extra + ")"})
 		case "concern":
@@ -529,6 +548,13 @@ func (db *DB) DecisionChoices(ctx context.Context, workspaceID int64) (*sightlin
 		return nil, translate("store.DecisionChoices", err)
 	}
 	return c, nil
+}
+
+// DecisionEpicChoices fills the decision page's "link an epic" select: the
+// epics the decision is not linked to yet, bounded and searchable as
+// ListEpicPicker.
+func (db *DB) DecisionEpicChoices(ctx context.Context, workspaceID, decisionID int64, search string, limit int) (*EpicPicker, error) {
+	return db.ListEpicPicker(ctx, workspaceID, EpicPickerOptions{Search: search, Limit: limit, NotLinkedToDecision: decisionID})
 }
 
 // DecisionItemChoices lists the workspace's architecture items by name, for

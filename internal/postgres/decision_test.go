@@ -360,7 +360,7 @@ func TestDecisionLinksStayInTheirWorkspace(t *testing.T) {
 		}
 	}
 	// The log filters by linked item.
-	list, err := db.ListDecisions(ctx, fx.ws.ID, sightline.DecisionFilter{ItemID: ids[sightline.TargetItem]}, time.Now())
+	list, _, err := db.ListDecisions(ctx, fx.ws.ID, sightline.DecisionFilter{ItemID: ids[sightline.TargetItem]}, time.Now(), 50, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,9 +405,12 @@ func TestDecisionLogFilters(t *testing.T) {
 	mk("Rejected and past", sightline.DecisionRejected, &past)
 	mk("Proposed", sightline.DecisionProposed, nil)
 	titles := func(f sightline.DecisionFilter) []string {
-		list, err := db.ListDecisions(ctx, fx.ws.ID, f, today)
+		list, total, err := db.ListDecisions(ctx, fx.ws.ID, f, today, 50, 0)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if total != len(list) {
+			t.Fatalf("total %d for %d decisions", total, len(list))
 		}
 		var out []string
 		for _, d := range list {
@@ -429,5 +432,30 @@ func TestDecisionLogFilters(t *testing.T) {
 	}
 	if got := titles(sightline.DecisionFilter{Status: "bogus"}); len(got) != 4 {
 		t.Fatalf("an unknown status filters nothing: %v", got)
+	}
+
+	// Pages: newest first, the total whatever the page, even past the end.
+	page := func(f sightline.DecisionFilter, limit, offset int) ([]string, int) {
+		list, total, err := db.ListDecisions(ctx, fx.ws.ID, f, today, limit, offset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, d := range list {
+			out = append(out, d.Title)
+		}
+		return out, total
+	}
+	if got, total := page(sightline.DecisionFilter{}, 3, 0); !slices.Equal(got, []string{"Proposed", "Rejected and past", "Later"}) || total != 4 {
+		t.Fatalf("page 1 of 3: %v of %d", got, total)
+	}
+	if got, total := page(sightline.DecisionFilter{}, 3, 3); !slices.Equal(got, []string{"Due"}) || total != 4 {
+		t.Fatalf("page 2 of 3: %v of %d", got, total)
+	}
+	if got, total := page(sightline.DecisionFilter{Status: sightline.DecisionAccepted}, 1, 1); !slices.Equal(got, []string{"Due"}) || total != 2 {
+		t.Fatalf("accepted, page 2 of 1: %v of %d", got, total)
+	}
+	if got, total := page(sightline.DecisionFilter{}, 3, 30); len(got) != 0 || total != 4 {
+		t.Fatalf("past the end: %v of %d", got, total)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -142,6 +143,73 @@ func (db *DB) ListEpicsForPicker(ctx context.Context, workspaceID int64) ([]sigh
 		return e, err
 	})
 	return list, translate("store.ListEpicsForPicker", err)
+}
+
+// EpicPickerLimit is how many epics a "link to an epic" select lists; a
+// search finds any other.
+const EpicPickerLimit = 200
+
+// EpicPickerOptions narrow a "link to an epic" select.
+type EpicPickerOptions struct {
+	// Search keeps the epics whose title contains it (case-insensitive), or
+	// whose number it is; empty keeps every epic.
+	Search string
+	Limit  int // at most this many; 0 means EpicPickerLimit
+	// Leave out the epics already linked to this pain, architecture item,
+	// decision or roadmap item (0: none).
+	NotLinkedToPain, NotLinkedToItem, NotLinkedToDecision, NotOnRoadmapItem int64
+}
+
+// EpicPicker is one bounded page of a "link to an epic" select.
+type EpicPicker struct {
+	Epics []sightline.Epic // id, title, kind, status and target quarter; by title
+	Total int              // how many epics match in all
+}
+
+// ListEpicPicker fills a "link to an epic" select in one query: of the
+// epics that match, open ones first (not done or dropped), the earliest
+// target quarter first, then the most recently updated; the first Limit
+// of them, listed by title.
+func (db *DB) ListEpicPicker(ctx context.Context, workspaceID int64, o EpicPickerOptions) (*EpicPicker, error) {
+	if o.Limit <= 0 {
+		o.Limit = EpicPickerLimit
+	}
+	search := PickerSearch(o.Search)
+	pattern := ""
+	if search != "" {
+		pattern = likePattern(search)
+	}
+	rows, err := db.Pool.Query(ctx, `
+		SELECT id, title, kind, status, quarter, total FROM (
+			SELECT e.id, e.title, e.kind, e.status, coalesce(e.target_quarter, '') AS quarter, count(*) OVER () AS total
+			FROM epics e
+			WHERE e.workspace_id = $1
+			  AND ($2::text = '' OR e.title ILIKE $2 OR e.id::text = $3)
+			  AND ($4::bigint = 0 OR NOT EXISTS (SELECT 1 FROM epic_pains l
+				WHERE l.workspace_id = e.workspace_id AND l.epic_id = e.id AND l.pain_id = $4))
+			  AND ($5::bigint = 0 OR NOT EXISTS (SELECT 1 FROM epic_arch_links l
+				WHERE l.workspace_id = e.workspace_id AND l.epic_id = e.id AND l.item_id = $5))
+			  AND ($6::bigint = 0 OR NOT EXISTS (SELECT 1 FROM decision_epics l
+				WHERE l.workspace_id = e.workspace_id AND l.epic_id = e.id AND l.decision_id = $6))
+			  AND ($7::bigint = 0 OR NOT EXISTS (SELECT 1 FROM epic_roadmap_items l
+				WHERE l.workspace_id = e.workspace_id AND l.epic_id = e.id AND l.roadmap_item_id = $7))
+			ORDER BY e.status IN ('done', 'dropped'), e.target_quarter NULLS LAST, e.updated_at DESC, e.id DESC
+			LIMIT $8) x
+		ORDER BY lower(title), id`,
+		workspaceID, pattern, strings.TrimPrefix(search, "#"), o.NotLinkedToPain, o.NotLinkedToItem, o.NotLinkedToDecision, o.NotOnRoadmapItem, o.Limit)
+	if err != nil {
+		return nil, translate("store.ListEpicPicker", err)
+	}
+	ep := &EpicPicker{}
+	ep.Epics, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Epic, error) {
+		e := sightline.Epic{WorkspaceID: workspaceID}
+		err := row.Scan(&e.ID, &e.Title, &e.Kind, &e.Status, &e.TargetQuarter, &ep.Total)
+		return e, err
+	})
+	if err != nil {
+		return nil, translate("store.ListEpicPicker", err)
+	}
+	return ep, nil
 }
 
 // EstimatorNames lists the names of the workspace's engineers and

@@ -114,24 +114,109 @@ func (db *DB) PainsForEpic(ctx context.Context, wsID, epicID int64) ([]sightline
 	return list, translate("store.PainsForEpic", err)
 }
 
-// ListPainsForPicker lists every pain of a workspace for a select: id, the
-// quote cut to 120 characters, customer, severity, frequency and firsthand;
-// highest score first.
-func (db *DB) ListPainsForPicker(ctx context.Context, wsID int64) ([]sightline.PainNote, error) {
-	rows, err := db.Pool.Query(ctx, `
-		SELECT p.id, p.workspace_id, CASE WHEN length(p.quote) > 120 THEN left(p.quote, 119) || '…' ELSE p.quote END,
-		       p.customer, p.severity, p.frequency, p.firsthand
-		FROM pain_notes p WHERE p.workspace_id = $1
-		ORDER BY `+painOrders[sightline.PainSortScore], wsID)
+// PainsForEpicPage returns one page of the pains linked to an epic, highest
+// score first (the epic's PainCount says how many there are in all).
+func (db *DB) PainsForEpicPage(ctx context.Context, wsID, epicID int64, limit, offset int) ([]sightline.PainNote, error) {
+	rows, err := db.Pool.Query(ctx, `SELECT `+painColumns+`
+		FROM epic_pains l JOIN pain_notes p ON p.workspace_id = l.workspace_id AND p.id = l.pain_id
+		WHERE l.workspace_id = $1 AND l.epic_id = $2
+		ORDER BY `+painOrders[sightline.PainSortScore]+` LIMIT $3 OFFSET $4`, wsID, epicID, limit, max(offset, 0))
+	if err != nil {
+		return nil, translate("store.PainsForEpicPage", err)
+	}
+	list, err := collectPains(rows)
+	return list, translate("store.PainsForEpicPage", err)
+}
+
+// PainPickerCandidates is how many of the most recently heard pains the
+// unsearched picker ranks: reading them is cheap (an index), ranking every
+// pain of a large workspace is not.
+const PainPickerCandidates = 500
+
+// PainPicker is one bounded page of the "link a customer pain" select of an
+// epic: pains not linked to it yet, at most limit of them, highest score
+// first (the ranking of PainNote.Score).
+type PainPicker struct {
+	Pains []sightline.PainNote // id, quote cut to 120 characters, customer, segment, severity, frequency, firsthand
+	// Total is how many pains match: every pain not linked to the epic, or
+	// those the search finds.
+	Total int
+	// AtLeast says Total is a floor: without a search only the
+	// PainPickerCandidates most recently heard pains are ranked, and more
+	// than that are not linked yet.
+	AtLeast bool
+}
+
+// painPickerColumns are what a picker option shows, and how many match.
+const painPickerColumns = `p.id, p.workspace_id,
+	CASE WHEN length(p.quote) > 120 THEN left(p.quote, 119) || '…' ELSE p.quote END,
+	p.customer, p.segment, p.severity, p.frequency, p.firsthand`
+
+// ListPainsForPicker fills the "link a customer pain" select of an epic in
+// one query. Without a search it ranks the PainPickerCandidates most
+// recently heard pains not linked to the epic (by score, then most recent)
+// and keeps the first limit; with one, it ranks every unlinked pain whose
+// quote, customer or segment contains the search (case-insensitive), or
+// whose number it is.
+func (db *DB) ListPainsForPicker(ctx context.Context, wsID, epicID int64, search string, limit int) (*PainPicker, error) {
+	const unlinked = `p.workspace_id = $1
+		AND p.id NOT IN (SELECT l.pain_id FROM epic_pains l WHERE l.workspace_id = $1 AND l.epic_id = $2)`
+	var rows pgx.Rows
+	var err error
+	search = PickerSearch(search)
+	if search == "" {
+		rows, err = db.Pool.Query(ctx, `
+			WITH cand AS MATERIALIZED (
+				SELECT p.id, p.workspace_id, p.quote, p.customer, p.segment, p.severity, p.frequency, p.firsthand, p.heard_on
+				FROM pain_notes p WHERE `+unlinked+`
+				ORDER BY p.heard_on DESC, p.id DESC LIMIT $3 + 1)
+			SELECT `+painPickerColumns+`, (SELECT count(*) FROM cand)
+			FROM cand p ORDER BY `+painOrders[sightline.PainSortScore]+` LIMIT $4`,
+			wsID, epicID, PainPickerCandidates, limit)
+	} else {
+		rows, err = db.Pool.Query(ctx, `
+			SELECT `+painPickerColumns+`, count(*) OVER ()
+			FROM pain_notes p WHERE `+unlinked+`
+			  AND (p.quote ILIKE $3 OR p.customer ILIKE $3 OR p.segment ILIKE $3 OR p.id::text = $4)
+			ORDER BY `+painOrders[sightline.PainSortScore]+` LIMIT $5`,
+			wsID, epicID, likePattern(search), strings.TrimPrefix(search, "#"), limit)
+	}
 	if err != nil {
 		return nil, translate("store.ListPainsForPicker", err)
 	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.PainNote, error) {
+	pp := &PainPicker{}
+	pp.Pains, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.PainNote, error) {
 		var n sightline.PainNote
-		err := row.Scan(&n.ID, &n.WorkspaceID, &n.Quote, &n.Customer, &n.Severity, &n.Frequency, &n.Firsthand)
+		err := row.Scan(&n.ID, &n.WorkspaceID, &n.Quote, &n.Customer, &n.Segment, &n.Severity, &n.Frequency, &n.Firsthand, &pp.Total)
 		return n, err
 	})
-	return list, translate("store.ListPainsForPicker", err)
+	if err != nil {
+		return nil, translate("store.ListPainsForPicker", err)
+	}
+	if search == "" && pp.Total > PainPickerCandidates {
+		pp.Total, pp.AtLeast = PainPickerCandidates, true
+	}
+	return pp, nil
+}
+
+// MaxPickerSearch is the longest search a picker takes, in characters.
+const MaxPickerSearch = 100
+
+// PickerSearch trims a picker's search and cuts it to MaxPickerSearch
+// characters.
+func PickerSearch(s string) string {
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > MaxPickerSearch {
+		s = strings.TrimSpace(string(r[:MaxPickerSearch]))
+	}
+	return s
+}
+
+// likePattern is an ILIKE pattern matching s anywhere, its wildcards
+// taken literally.
+func likePattern(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
 }
 
 // ListSegments lists the distinct customer segments a workspace's pains name.
@@ -317,19 +402,10 @@ func (db *DB) EpicsForPain(ctx context.Context, wsID, painID int64) ([]sightline
 	return list, translate("store.EpicsForPain", err)
 }
 
-// EpicsToLinkToPain lists the epics a pain is not linked to yet, for the
-// "link to epic" picker: id, title, status, kind.
-func (db *DB) EpicsToLinkToPain(ctx context.Context, wsID, painID int64) ([]sightline.Epic, error) {
-	rows, err := db.Pool.Query(ctx, `
-		SELECT e.id, e.title, e.status, e.kind FROM epics e
-		WHERE e.workspace_id = $1
-		  AND NOT EXISTS (SELECT 1 FROM epic_pains l WHERE l.workspace_id = e.workspace_id AND l.epic_id = e.id AND l.pain_id = $2)
-		ORDER BY lower(e.title), e.id`, wsID, painID)
-	if err != nil {
-		return nil, translate("store.EpicsToLinkToPain", err)
-	}
-	list, err := pgx.CollectRows(rows, scanEpicBrief(wsID))
-	return list, translate("store.EpicsToLinkToPain", err)
+// EpicsToLinkToPain fills the pain page's "link to epic" select: the epics
+// the pain is not linked to yet, bounded and searchable as ListEpicPicker.
+func (db *DB) EpicsToLinkToPain(ctx context.Context, wsID, painID int64, search string, limit int) (*EpicPicker, error) {
+	return db.ListEpicPicker(ctx, wsID, EpicPickerOptions{Search: search, Limit: limit, NotLinkedToPain: painID})
 }
 
 // scanEpicBrief scans id, title, status, kind.

@@ -227,11 +227,15 @@ func TestLinkAndUnlinkPain(t *testing.T) {
 	if len(epics) != 1 || epics[0].ID != epic || epics[0].Title != "Fix it" || epics[0].Kind != sightline.KindProduct || epics[0].Status != sightline.StatusIdea {
 		t.Fatalf("epics for pain: %+v", epics)
 	}
-	if linkable, _ := fx.db.EpicsToLinkToPain(ctx, fx.ws.ID, pain.ID); len(linkable) != 0 {
+	if linkable, _ := fx.db.EpicsToLinkToPain(ctx, fx.ws.ID, pain.ID, "", 10); len(linkable.Epics) != 0 || linkable.Total != 0 {
 		t.Fatalf("a linked epic is offered again: %+v", linkable)
 	}
-	picker, _ := fx.db.ListPainsForPicker(ctx, fx.ws.ID)
-	if len(picker) != 1 || picker[0].Quote != "It hurts" || picker[0].Severity != 4 {
+	if picker, _ := fx.db.ListPainsForPicker(ctx, fx.ws.ID, epic, "", 10); len(picker.Pains) != 0 || picker.Total != 0 {
+		t.Fatalf("a linked pain is offered again: %+v", picker)
+	}
+	other := painMustEpic(t, fx.db, fx.ws.ID, "Another")
+	picker, _ := fx.db.ListPainsForPicker(ctx, fx.ws.ID, other, "", 10)
+	if len(picker.Pains) != 1 || picker.Pains[0].Quote != "It hurts" || picker.Pains[0].Severity != 4 || picker.Total != 1 || picker.AtLeast {
 		t.Fatalf("picker: %+v", picker)
 	}
 	// One activity row on each side, once.
@@ -288,8 +292,14 @@ func TestPainLinksStayInTheirWorkspace(t *testing.T) {
 	if _, err := fx.db.PainByID(ctx, fx.ws.ID, theirPain.ID); sightline.ErrorCode(err) != sightline.ENOTFOUND {
 		t.Fatalf("their pain by our workspace: %v", err)
 	}
-	if list, _ := fx.db.EpicsToLinkToPain(ctx, fx.ws.ID, pain.ID); len(list) != 1 || list[0].ID != epic {
+	if list, _ := fx.db.EpicsToLinkToPain(ctx, fx.ws.ID, pain.ID, "", 10); len(list.Epics) != 1 || list.Epics[0].ID != epic || list.Total != 1 {
 		t.Fatalf("picker offers another workspace's epics: %+v", list)
+	}
+	if list, _ := fx.db.ListPainsForPicker(ctx, fx.ws.ID, epic, "", 10); len(list.Pains) != 1 || list.Pains[0].ID != pain.ID || list.Total != 1 {
+		t.Fatalf("pain picker offers another workspace's pains: %+v", list)
+	}
+	if list, _ := fx.db.ListPainsForPicker(ctx, fx.ws.ID, epic, "Theirs", 10); len(list.Pains) != 0 || list.Total != 0 {
+		t.Fatalf("pain search finds another workspace's pains: %+v", list)
 	}
 	// The database itself refuses a link that joins two workspaces.
 	for _, q := range []struct{ ws, ep, pain int64 }{{fx.ws.ID, epic, theirPain.ID}, {other.ID, epic, theirPain.ID}, {fx.ws.ID, theirEpic, pain.ID}} {

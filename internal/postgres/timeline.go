@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -35,12 +37,15 @@ func (db *DB) TimelineLanes(ctx context.Context, workspaceID int64) ([]sightline
 // sightline.EpicSpan in SQL: sq (start) and eq (end) are the target quarter
 // and the committed date's quarter, whichever comes first and last, as
 // 'YYYY-Qn' text (which sorts in time order); NULL when the epic has
-// neither. Only committed epics pay for formatting a date.
+// neither. Only committed epics pay for formatting a date. The quarters
+// compare in the "C" collation: the same order for 'YYYY-Qn' in any
+// collation, and a byte comparison instead of the locale's (a tenth of the
+// statement's time on the large workspace).
 const timelineSpan = `
 	WITH f AS (
 		SELECT e.id, e.title, e.kind, e.status, coalesce(e.initiative_id, 0) AS lane,
-		       e.target_quarter AS tq, e.committed_on,
-		       CASE WHEN e.committed_on IS NULL THEN NULL ELSE to_char(e.committed_on, 'YYYY-"Q"Q') END AS cq
+		       e.target_quarter COLLATE "C" AS tq, e.committed_on,
+		       CASE WHEN e.committed_on IS NULL THEN NULL ELSE to_char(e.committed_on, 'YYYY-"Q"Q') COLLATE "C" END AS cq
 		FROM epics e
 		WHERE e.workspace_id = $1
 		  AND ($2::bigint = 0 OR e.initiative_id = $2)
@@ -62,8 +67,29 @@ func timelineArgs(workspaceID int64, f sightline.TimelineFilter) []any {
 // with its cell's total; and the counts of the filtered epics in the
 // window, before it, after it and without a quarter. One query: the counts
 // ride on every row (and on a lone row of NULLs when no epic is drawn).
+//
+// The result is cached (reviewcache.go) under the filter and the cap.
 func (db *DB) TimelineEpics(ctx context.Context, workspaceID int64, f sightline.TimelineFilter, perCell int) ([]sightline.TimelineEpic, sightline.TimelineCounts, error) {
 	f = f.Normalize()
+	key := reviewCacheKey{kind: "timeline.epics", ws: workspaceID, params: fmt.Sprintf("%d|%t|%s|%s|%s|%s|%d",
+		f.InitiativeID, f.NoInitiative, f.Kind, f.Status, f.Window.From, f.Window.To, perCell)}
+	t, err := cached(ctx, db, key, time.Now(), func(t timelineEpics) timelineEpics {
+		t.list = slices.Clone(t.list)
+		return t
+	}, func() (cachedResult[timelineEpics], error) {
+		return db.timelineEpics(ctx, workspaceID, f, perCell)
+	})
+	return t.list, t.counts, err
+}
+
+// timelineEpics is what TimelineEpics returns.
+type timelineEpics struct {
+	list   []sightline.TimelineEpic
+	counts sightline.TimelineCounts
+}
+
+func (db *DB) timelineEpics(ctx context.Context, workspaceID int64, f sightline.TimelineFilter, perCell int) (cachedResult[timelineEpics], error) {
+	var res cachedResult[timelineEpics]
 	var counts sightline.TimelineCounts
 	rows, err := db.Pool.Query(ctx, timelineSpan+`,
 	totals AS (
@@ -88,11 +114,12 @@ func (db *DB) TimelineEpics(ctx context.Context, workspaceID int64, f sightline.
 		WHERE s.sq <= $7::text AND s.eq >= $6::text
 	)
 	SELECT t.in_window, t.before, t.after, t.unplaced,
-	       c.id, c.title, c.kind, c.status, c.lane, coalesce(c.tq, ''), c.committed_on, c.item_conf, c.item_title, c.cell, c.total
+	       c.id, c.title, c.kind, c.status, c.lane, coalesce(c.tq, ''), c.committed_on, c.item_conf, c.item_title, c.cell, c.total,
+	       `+revisionColumns+`
 	FROM totals t LEFT JOIN c ON c.rn <= $8
 	ORDER BY c.lane, c.cell, c.rn`, append(timelineArgs(workspaceID, f), perCell)...)
 	if err != nil {
-		return nil, counts, translate("store.TimelineEpics", err)
+		return res, translate("store.TimelineEpics", err)
 	}
 	var list []sightline.TimelineEpic
 	var (
@@ -101,7 +128,8 @@ func (db *DB) TimelineEpics(ctx context.Context, workspaceID int64, f sightline.
 		committed                                          *time.Time
 	)
 	_, err = pgx.ForEachRow(rows, []any{&counts.InWindow, &counts.Before, &counts.After, &counts.Unplaced,
-		&id, &title, &kind, &status, &lane, &tq, &committed, &itemConf, &itemTitle, &cell, &total}, func() error {
+		&id, &title, &kind, &status, &lane, &tq, &committed, &itemConf, &itemTitle, &cell, &total, &res.rev.ID, &res.rev.Settled}, func() error {
+		res.rows++
 		if id == nil {
 			return nil // no epic in the window: the counts alone
 		}
@@ -121,9 +149,10 @@ func (db *DB) TimelineEpics(ctx context.Context, workspaceID int64, f sightline.
 		return nil
 	})
 	if err != nil {
-		return nil, sightline.TimelineCounts{}, translate("store.TimelineEpics", err)
+		return res, translate("store.TimelineEpics", err)
 	}
-	return list, counts, nil
+	res.value = timelineEpics{list: list, counts: counts}
+	return res, nil
 }
 
 // ShiftsBetween lists the strategy shifts made on or after from and before

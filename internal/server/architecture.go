@@ -4,12 +4,18 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
 
 // archHistoryLimit is how many history entries the item page shows.
 const archHistoryLimit = 50
+
+// archDiagrams remembers the diagrams drawn lately, by what they are drawn
+// from (every item and relation, the root, the workspace's address): a
+// large architecture is laid out once per change, not once per view.
+var archDiagrams = web.NewArchDiagramCache(32)
 
 // archItemFields are the propose and edit forms' fields.
 var archItemFields = []string{"kind", "name", "parent_id", "technology", "owner_team", "health", "description", "tech_debt"}
@@ -50,9 +56,10 @@ func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, stat
 	if d.Root != nil {
 		d.Tree = archSubtreeNodes(d.Tree, rootID)
 	}
+	d.Collapse = d.Root == nil && len(items) > web.ArchCollapseAfter
 	slug := st.workspace.Slug
-	d.Diagram = web.BuildArchDiagram(web.ArchDiagramInput{Items: items, Relations: rels, RootID: rootID,
-		ItemURL: func(id int64) string { return "/w/" + slug + "/architecture/" + strconv.FormatInt(id, 10) }})
+	d.Diagram = archDiagrams.Build(web.ArchDiagramInput{Items: items, Relations: rels, RootID: rootID,
+		ItemURL: func(id int64) string { return "/w/" + slug + "/architecture/" + strconv.FormatInt(id, 10) }}, slug)
 	title := "Architecture"
 	if d.Root != nil {
 		title = d.Root.Name + " · Architecture"
@@ -220,13 +227,17 @@ func (s *Server) archItemData(r *http.Request, it *sightline.ArchItem) (web.Arch
 		return d, err
 	}
 	canLink := st.member.Role.Can(sightline.ActionEditArchLinks)
-	var epics []sightline.Epic
+	d.EpicsSection = web.ItemEpicsSection(p, it.ID, links, nil, false)
 	if canLink {
-		if epics, err = s.db.ListEpicsForPicker(ctx, st.workspace.ID); err != nil {
+		// A bounded page of the epics not linked yet, and a search for any other.
+		search := postgres.PickerSearch(r.URL.Query().Get("epicq"))
+		picker, err := s.db.ListEpicPicker(ctx, st.workspace.ID, postgres.EpicPickerOptions{Search: search, NotLinkedToItem: it.ID})
+		if err != nil {
 			return d, err
 		}
+		d.EpicsSection = web.ArchItemEpicPicker(p, it.ID, web.ItemEpicsSection(p, it.ID, links, picker.Epics, true),
+			len(picker.Epics), picker.Total, search)
 	}
-	d.EpicsSection = web.ItemEpicsSection(p, it.ID, links, epics, canLink)
 	concerns, err := s.db.ConcernsForItem(ctx, st.workspace.ID, it.ID)
 	if err != nil {
 		return d, err

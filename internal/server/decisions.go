@@ -9,12 +9,16 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
 
 // decisionHistoryLimit is how many history entries a decision page shows.
 const decisionHistoryLimit = 50
+
+// decisionsPerPage is how many decisions one page of the log lists.
+const decisionsPerPage = 50
 
 // decisionTextNames are the text fields every decision form shares.
 var decisionTextNames = []string{"title", "context", "options", "decision", "consequences", "tradeoff"}
@@ -31,6 +35,16 @@ func decisionFilterFromQuery(q url.Values) sightline.DecisionFilter {
 	return sightline.DecisionFilter{Status: q.Get("status"), ItemID: item, RevisitDue: q.Get("revisit") == "1"}.Normalize()
 }
 
+// queryPage reads a page number: 1 when absent, not a number or below 1,
+// and at most 100,000 (so that the offset stays an int).
+func queryPage(raw string) int {
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 {
+		return 1
+	}
+	return min(n, 100_000)
+}
+
 // handleDecisions is the decision log with its filters and the propose form.
 func (s *Server) handleDecisions(w http.ResponseWriter, r *http.Request) error {
 	return s.renderDecisions(w, r, http.StatusOK, web.NewForm())
@@ -38,9 +52,11 @@ func (s *Server) handleDecisions(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderDecisions(w http.ResponseWriter, r *http.Request, status int, f web.Form) error {
 	ctx, ws := r.Context(), state(r).workspace
-	d := web.DecisionsData{Filter: decisionFilterFromQuery(r.URL.Query()), Form: f, Today: s.decisionToday()}
+	q := r.URL.Query()
+	d := web.DecisionsData{Filter: decisionFilterFromQuery(q), Form: f, Today: s.decisionToday(),
+		Page: queryPage(q.Get("page")), PerPage: decisionsPerPage}
 	var err error
-	if d.Decisions, err = s.db.ListDecisions(ctx, ws.ID, d.Filter, d.Today); err != nil {
+	if d.Decisions, d.Total, err = s.db.ListDecisions(ctx, ws.ID, d.Filter, d.Today, d.PerPage, (d.Page-1)*d.PerPage); err != nil {
 		return err
 	}
 	if d.Items, err = s.db.DecisionItemChoices(ctx, ws.ID); err != nil {
@@ -133,6 +149,15 @@ func (s *Server) decisionData(r *http.Request, d *sightline.Decision) (web.Decis
 		if data.Choices, err = s.db.DecisionChoices(ctx, st.workspace.ID); err != nil {
 			return data, err
 		}
+		data.EpicQuery = postgres.PickerSearch(r.URL.Query().Get("epicq"))
+		picker, err := s.db.DecisionEpicChoices(ctx, st.workspace.ID, d.ID, data.EpicQuery, postgres.EpicPickerLimit)
+		if err != nil {
+			return data, err
+		}
+		for _, e := range picker.Epics {
+			data.Choices.Epics = append(data.Choices.Epics, sightline.Choice{ID: e.ID, Title: web.EpicChoiceLabel(e)})
+		}
+		data.EpicTotal = picker.Total
 	}
 	stance := web.NewForm()
 	stance.Values["version"] = "0"

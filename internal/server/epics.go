@@ -7,12 +7,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
 
 // epicHistoryLimit is how many history entries the epic page shows.
 const epicHistoryLimit = 50
+
+// epicPainsPerPage is how many of its pains the epic page lists at a time.
+const epicPainsPerPage = 50
+
+// epicPainPickerLimit is how many pains the epic page's link select offers;
+// its search (?painq=) finds any other.
+const epicPainPickerLimit = 100
 
 // handleEpics is the unified backlog: product and enabler epics in one list,
 // filtered and sorted by the query string, one page at a time.
@@ -218,9 +226,10 @@ func (s *Server) epicFromPath(r *http.Request) (*sightline.Epic, error) {
 func (s *Server) epicData(r *http.Request, e *sightline.Epic) (web.EpicData, error) {
 	ctx, st := r.Context(), state(r)
 	role := st.member.Role
-	d := web.EpicData{Epic: e, Forms: epicForms(e)}
+	q := r.URL.Query()
+	d := web.EpicData{Epic: e, Forms: epicForms(e), PainPage: queryPage(q.Get("painpage")), PainsPerPage: epicPainsPerPage}
 	var err error
-	if d.Pains, err = s.db.PainsForEpic(ctx, st.workspace.ID, e.ID); err != nil {
+	if d.Pains, err = s.db.PainsForEpicPage(ctx, st.workspace.ID, e.ID, d.PainsPerPage, (d.PainPage-1)*d.PainsPerPage); err != nil {
 		return d, err
 	}
 	if d.History, err = s.db.EpicHistory(ctx, st.workspace.ID, e.ID, epicHistoryLimit); err != nil {
@@ -232,19 +241,12 @@ func (s *Server) epicData(r *http.Request, e *sightline.Epic) (web.EpicData, err
 		}
 	}
 	if role.Can(sightline.ActionLinkPains) {
-		all, err := s.db.ListPainsForPicker(ctx, st.workspace.ID)
+		d.PainQuery = postgres.PickerSearch(q.Get("painq"))
+		picker, err := s.db.ListPainsForPicker(ctx, st.workspace.ID, e.ID, d.PainQuery, epicPainPickerLimit)
 		if err != nil {
 			return d, err
 		}
-		linked := map[int64]bool{}
-		for _, n := range d.Pains {
-			linked[n.ID] = true
-		}
-		for _, n := range all {
-			if !linked[n.ID] {
-				d.PainChoices = append(d.PainChoices, n)
-			}
-		}
+		d.PainChoices, d.PainChoiceTotal, d.PainChoiceAtLeast = picker.Pains, picker.Total, picker.AtLeast
 	}
 	if role.Can(sightline.ActionCommitEpic) && !e.Estimated() {
 		if d.Estimators, err = s.db.EstimatorNames(ctx, st.workspace.ID); err != nil {

@@ -24,31 +24,37 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 	ws := st.workspace
 	ctx := r.Context()
 	d := web.DashboardData{IsArchitect: st.member.Role == sightline.RoleArchitect}
-	var err error
-	if d.Members, err = s.db.ListMembers(ctx, ws.ID); err != nil {
-		return err
-	}
-	if d.Activity, err = s.db.ListActivity(ctx, ws.ID, 20); err != nil {
-		return err
-	}
-	if d.Goals, err = s.db.ListGoals(ctx, ws.ID); err != nil {
-		return err
-	}
-	pressures, err := s.db.ListPressures(ctx, ws.ID)
-	if err != nil {
-		return err
-	}
-	d.Pressures = pressures[ws.Phase]
-	if d.IsArchitect {
-		if d.MyPending, err = s.db.UnacknowledgedShifts(ctx, ws.ID, st.user.ID); err != nil {
+	// The review's risk call-outs for the default window: one query (the
+	// review's own, cached by the store and shared with the review page),
+	// run beside the others.
+	now := s.Now()
+	d.RiskWindow = sightline.DefaultReviewWindow(now)
+	err := together(func() (err error) {
+		if d.Members, err = s.db.ListMembers(ctx, ws.ID); err != nil {
 			return err
 		}
-	} else if d.AwaitingAck, err = s.db.CountShiftsAwaitingAck(ctx, ws.ID); err != nil {
+		if d.Activity, err = s.db.ListActivity(ctx, ws.ID, 20); err != nil {
+			return err
+		}
+		if d.Goals, err = s.db.ListGoals(ctx, ws.ID); err != nil {
+			return err
+		}
+		pressures, err := s.db.ListPressures(ctx, ws.ID)
+		if err != nil {
+			return err
+		}
+		d.Pressures = pressures[ws.Phase]
+		if d.IsArchitect {
+			d.MyPending, err = s.db.UnacknowledgedShifts(ctx, ws.ID, st.user.ID)
+			return err
+		}
+		d.AwaitingAck, err = s.db.CountShiftsAwaitingAck(ctx, ws.ID)
 		return err
-	}
-	// The review's risk call-outs for the default window: one query.
-	d.RiskWindow = sightline.DefaultReviewWindow(s.Now())
-	if d.Risks, err = s.db.ReviewRisks(ctx, ws.ID, sightline.ReviewScope{Window: d.RiskWindow}, s.Now()); err != nil {
+	}, func() (err error) {
+		d.Risks, err = s.db.ReviewRisks(ctx, ws.ID, sightline.ReviewScope{Window: d.RiskWindow}, now)
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	s.render(w, r, http.StatusOK, web.DashboardPage(s.page(r, ws.Name, "dashboard"), d))

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
@@ -303,7 +304,10 @@ func (s *Server) renderArchLinkForm(w http.ResponseWriter, r *http.Request, stat
 	case "epic":
 		d.Items, err = s.db.ConcernItemChoices(ctx, wsID)
 	case "item":
-		d.Epics, err = s.db.ListEpicsForPicker(ctx, wsID)
+		var picker *postgres.EpicPicker
+		if picker, err = s.db.ListEpicPicker(ctx, wsID, postgres.EpicPickerOptions{}); err == nil {
+			d.Epics = picker.Epics
+		}
 	}
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
@@ -120,9 +121,12 @@ func (s *Server) painData(r *http.Request, n *sightline.PainNote) (web.PainData,
 		return d, err
 	}
 	if st.member.Role.Can(sightline.ActionLinkPains) {
-		if d.Linkable, err = s.db.EpicsToLinkToPain(r.Context(), st.workspace.ID, n.ID); err != nil {
+		d.EpicQuery = postgres.PickerSearch(r.URL.Query().Get("epicq"))
+		picker, err := s.db.EpicsToLinkToPain(r.Context(), st.workspace.ID, n.ID, d.EpicQuery, postgres.EpicPickerLimit)
+		if err != nil {
 			return d, err
 		}
+		d.Linkable, d.LinkableTotal = picker.Epics, picker.Total
 	}
 	if d.History, err = s.db.PainHistory(r.Context(), st.workspace.ID, n.ID, 50); err != nil {
 		return d, err

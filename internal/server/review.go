@@ -2,11 +2,14 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
@@ -62,7 +65,15 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 		f.ItemID = 0
 	}
 	d.Quarters = f.Quarters()
-	cards, err := s.db.ReviewRoadmap(ctx, wsID, f)
+	// The four aggregates (each cached by the store, reviewcache.go) are
+	// independent: they run side by side.
+	var cards []sightline.ReviewCard
+	err = together(
+		func() (err error) { cards, err = s.db.ReviewRoadmap(ctx, wsID, f); return err },
+		func() (err error) { d.Items, err = s.db.ReviewItems(ctx, wsID, f.ReviewScope); return err },
+		func() (err error) { d.Matrix, err = s.db.ReviewMatrix(ctx, wsID, f); return err },
+		func() (err error) { d.Risks, err = s.db.ReviewRisks(ctx, wsID, f.ReviewScope, d.Now); return err },
+	)
 	if err != nil {
 		return err
 	}
@@ -70,16 +81,7 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 	for _, l := range d.Lanes {
 		d.EpicTotal += l.Total
 	}
-	if d.Items, err = s.db.ReviewItems(ctx, wsID, f.ReviewScope); err != nil {
-		return err
-	}
-	if d.Matrix, err = s.db.ReviewMatrix(ctx, wsID, f); err != nil {
-		return err
-	}
 	f.Page = d.Matrix.Page
-	if d.Risks, err = s.db.ReviewRisks(ctx, wsID, f.ReviewScope, s.Now()); err != nil {
-		return err
-	}
 	keep := map[int64]bool{}
 	for id := range d.Selection.EpicItems {
 		keep[id] = true
@@ -88,10 +90,42 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int
 		keep[f.ItemID] = true
 	}
 	d.Columns, d.Touched = sightline.MatrixColumns(d.Items, keep)
-	d.Tree = sightline.ReviewTree(d.Items, keep)
+	d.Tree = sightline.ReviewTree(reviewArchSorted(d.Items), keep)
 	d.Filter, d.Notes = f, notes
 	s.render(w, r, status, web.ReviewPage(s.page(r, "Review", "review"), d))
 	return nil
+}
+
+// reviewArchSorted returns a copy of items in the order ArchTree sorts
+// them (kind, then name ignoring case, then id), each name lowered once.
+// ReviewTree sorts its input with a comparison that lowers both names on
+// every call; handed them in that order, its sort only checks the order.
+// The tree is the same whatever the input order.
+func reviewArchSorted(items []sightline.ReviewItem) []sightline.ReviewItem {
+	type key struct {
+		rank  int
+		lower string
+		id    int64
+		i     int
+	}
+	ks := make([]key, len(items))
+	for i, it := range items {
+		ks[i] = key{it.Kind.Rank(), strings.ToLower(it.Name), it.ID, i}
+	}
+	slices.SortFunc(ks, func(a, b key) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
+		}
+		if c := strings.Compare(a.lower, b.lower); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	out := make([]sightline.ReviewItem, len(ks))
+	for i, k := range ks {
+		out[i] = items[k.i]
+	}
+	return out
 }
 
 // reviewContext loads the filter choices and drops an initiative or a

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
@@ -91,19 +92,12 @@ func (s *Server) roadmapItemData(r *http.Request, it *sightline.RoadmapItem) (we
 		return d, err
 	}
 	if st.member.Role.Can(sightline.ActionEditRoadmap) {
-		all, err := s.db.ListEpicsForPicker(ctx, st.workspace.ID)
+		// A bounded picker: at most postgres.EpicPickerLimit open epics not on this item yet.
+		picker, err := s.db.ListEpicPicker(ctx, st.workspace.ID, postgres.EpicPickerOptions{Search: r.URL.Query().Get("epicq"), NotOnRoadmapItem: it.ID})
 		if err != nil {
 			return d, err
 		}
-		linked := map[int64]bool{}
-		for _, e := range d.Epics {
-			linked[e.ID] = true
-		}
-		for _, e := range all {
-			if !linked[e.ID] {
-				d.EpicChoices = append(d.EpicChoices, e)
-			}
-		}
+		d.EpicChoices = picker.Epics
 	}
 	return d, nil
 }
