@@ -423,6 +423,8 @@ func TestScreenshots(t *testing.T) {
 	page("decisions", ws+"/decisions", chromedp.CSS("main h1"))
 	page("decision", ws+"/decisions/2", chromedp.CSS("main h1"))
 	page("roadmap", ws+"/roadmap", chromedp.CSS("main h1"))
+	page("review", ws+"/review", chromedp.CSS("main h1"))
+	page("matrix", ws+"/matrix", chromedp.CSS("main h1"))
 	b.do("open the Task API", chromedp.Navigate(ws+"/architecture"), chromedp.WaitVisible(chromedp.CSS("main svg")))
 	b.follow("open an item", chromedp.Click(chromedp.CSS(`main a[href$="/architecture/3"]`)))
 	shoot("item")
