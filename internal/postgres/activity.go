@@ -80,6 +80,24 @@ func (db *DB) ListAccountActivity(ctx context.Context, email string, limit int) 
 	return list, translate("store.ListAccountActivity", err)
 }
 
+// ItemHistory returns the activity about one item of a workspace (an epic,
+// a pain, an architecture item, …), newest first: the history every item
+// page shows.
+func (db *DB) ItemHistory(ctx context.Context, workspaceID int64, itemType string, itemID int64, limit int) ([]sightline.Activity, error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
+		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
+		FROM activity a LEFT JOIN users u ON u.id = a.actor_id
+		WHERE a.workspace_id = $1 AND a.item_type = $2 AND a.item_id = $3
+		ORDER BY a.created_at DESC, a.id DESC
+		LIMIT $4`, workspaceID, itemType, itemID, limit)
+	if err != nil {
+		return nil, translate("store.ItemHistory", err)
+	}
+	list, err := pgx.CollectRows(rows, scanActivity)
+	return list, translate("store.ItemHistory", err)
+}
+
 func scanActivity(row pgx.CollectableRow) (sightline.Activity, error) {
 	var a sightline.Activity
 	var changes []byte

@@ -94,23 +94,6 @@ func archItemByID(ctx context.Context, q archRowQuerier, workspaceID, id int64) 
 	return scanArchItem(q.QueryRow(ctx, `SELECT `+archItemColumns+archItemJoin+`WHERE a.workspace_id = $1 AND a.id = $2`, workspaceID, id))
 }
 
-// ArchItemHistory returns the activity about one item (its edits and its
-// relations), newest first.
-func (db *DB) ArchItemHistory(ctx context.Context, workspaceID, itemID int64, limit int) ([]sightline.Activity, error) {
-	rows, err := db.Pool.Query(ctx, `
-		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
-		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
-		FROM activity a LEFT JOIN users u ON u.id = a.actor_id
-		WHERE a.workspace_id = $1 AND a.item_type = 'arch_item' AND a.item_id = $2
-		ORDER BY a.created_at DESC, a.id DESC
-		LIMIT $3`, workspaceID, itemID, limit)
-	if err != nil {
-		return nil, translate("store.ArchItemHistory", err)
-	}
-	list, err := pgx.CollectRows(rows, scanActivity)
-	return list, translate("store.ArchItemHistory", err)
-}
-
 // CreateArchItem creates an item. Its fields, its place in the hierarchy
 // and its name's uniqueness are checked in the transaction; the parent row
 // is share-locked so it cannot change kind meanwhile.

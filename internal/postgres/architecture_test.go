@@ -246,7 +246,7 @@ func TestArchCrossWorkspaceRefused(t *testing.T) {
 	if err != nil || len(in)+len(out) != 0 {
 		t.Errorf("relations of a foreign item: %v %v %v", in, out, err)
 	}
-	if h, err := db.ArchItemHistory(ctx, fx.ws.ID, awayAPI.ID, 10); err != nil || len(h) != 0 {
+	if h, err := db.ItemHistory(ctx, fx.ws.ID, "arch_item", awayAPI.ID, 10); err != nil || len(h) != 0 {
 		t.Errorf("history of a foreign item: %v %v", h, err)
 	}
 
@@ -303,7 +303,7 @@ func TestArchItemOptimisticLockingAndHistory(t *testing.T) {
 	if err != nil || reviewed.Version != 3 {
 		t.Fatalf("review: %v", err)
 	}
-	hist, err := fx.db.ArchItemHistory(ctx, fx.ws.ID, api.ID, 10)
+	hist, err := fx.db.ItemHistory(ctx, fx.ws.ID, "arch_item", api.ID, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -366,7 +366,7 @@ func TestArchRelations(t *testing.T) {
 	wantCode(t, fx.db.DeleteRelation(ctx, arch, fx.ws.ID, billing.ID, rel.ID, 1), sightline.ENOTFOUND)
 	// Both ends' histories tell.
 	for _, it := range []*sightline.ArchItem{api, billing} {
-		h, err := fx.db.ArchItemHistory(ctx, fx.ws.ID, it.ID, 10)
+		h, err := fx.db.ItemHistory(ctx, fx.ws.ID, "arch_item", it.ID, 10)
 		if err != nil {
 			t.Fatal(err)
 		}

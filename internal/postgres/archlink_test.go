@@ -103,7 +103,7 @@ func TestArchLinkLifecycle(t *testing.T) {
 	if n := count("arch_item", item); n != 3 {
 		t.Errorf("%d link entries on the item's history, want 3", n)
 	}
-	hist, _ := db.EpicHistory(ctx, fx.ws.ID, epic, 1)
+	hist, _ := db.ItemHistory(ctx, fx.ws.ID, "epic", epic, 1)
 	if len(hist) != 1 || hist[0].Verb != "archlink.removed" || hist[0].Changes["item"].From != "User management" {
 		t.Errorf("last entry %+v", hist)
 	}

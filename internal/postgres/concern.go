@@ -143,12 +143,6 @@ func (db *DB) ConcernItemChoices(ctx context.Context, wsID int64) ([]sightline.A
 	return list, translate("store.ConcernItemChoices", err)
 }
 
-// ConcernHistory lists a concern's activity, newest first.
-func (db *DB) ConcernHistory(ctx context.Context, wsID, concernID int64, limit int) ([]sightline.Activity, error) {
-	list, err := painInitiativeHistory(ctx, db, wsID, "concern", concernID, limit)
-	return list, translate("store.ConcernHistory", err)
-}
-
 // CreateConcern adds a concern to the register, attached to the given items
 // (each must be one of the workspace's architecture items).
 func (db *DB) CreateConcern(ctx context.Context, actor Actor, wsID int64, c sightline.Concern, itemIDs []int64) (*sightline.Concern, error) {

@@ -173,7 +173,7 @@ func TestConcernUpdateAttachDetach(t *testing.T) {
 	if err := db.DetachConcernItem(ctx, fx.actor, fx.ws.ID, c.ID, theirs); sightline.ErrorCode(err) != sightline.ENOTFOUND {
 		t.Fatalf("detach a foreign item: %v", err)
 	}
-	hist, _ := db.ConcernHistory(ctx, fx.ws.ID, c.ID, 10)
+	hist, _ := db.ItemHistory(ctx, fx.ws.ID, "concern", c.ID, 10)
 	var verbs []string
 	for _, a := range hist {
 		verbs = append(verbs, a.Verb)

@@ -569,12 +569,6 @@ func (db *DB) DecisionItemChoices(ctx context.Context, workspaceID int64) ([]sig
 	return list, translate("store.DecisionItemChoices", err)
 }
 
-// DecisionHistory returns the activity about one decision, newest first.
-func (db *DB) DecisionHistory(ctx context.Context, workspaceID, decisionID int64, limit int) ([]sightline.Activity, error) {
-	list, err := strategyItemHistory(ctx, db, workspaceID, "decision", decisionID, limit)
-	return list, translate("store.DecisionHistory", err)
-}
-
 // DecisionsForEpic lists the decisions linked to an epic, by number.
 func (db *DB) DecisionsForEpic(ctx context.Context, workspaceID, epicID int64) ([]sightline.DecisionRef, error) {
 	return db.decisionsFor(ctx, sightline.TargetEpic, workspaceID, epicID)

@@ -153,7 +153,7 @@ func TestDecisionEditStatusRules(t *testing.T) {
 	_, err = db.UpdateDecision(ctx, fx.as(sightline.RoleArchitect), fx.ws.ID, d.ID, saved.Version, edit, today)
 	wantCode(t, err, sightline.EINVALID)
 
-	history, err := db.DecisionHistory(ctx, fx.ws.ID, d.ID, 10)
+	history, err := db.ItemHistory(ctx, fx.ws.ID, "decision", d.ID, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestDecisionSupersedeChain(t *testing.T) {
 	// Stances are not taken on a superseded decision.
 	_, err = db.SetStance(ctx, fx.as(sightline.RoleEngineer), fx.ws.ID, old.ID, 0, sightline.StanceAgree, "")
 	wantCode(t, err, sightline.EINVALID)
-	history, err := db.DecisionHistory(ctx, fx.ws.ID, old.ID, 10)
+	history, err := db.ItemHistory(ctx, fx.ws.ID, "decision", old.ID, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -273,22 +273,6 @@ func (db *DB) EpicChoices(ctx context.Context, workspaceID int64) (*sightline.Ep
 	return c, nil
 }
 
-// EpicHistory returns the activity about one epic, newest first.
-func (db *DB) EpicHistory(ctx context.Context, workspaceID, epicID int64, limit int) ([]sightline.Activity, error) {
-	rows, err := db.Pool.Query(ctx, `
-		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
-		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
-		FROM activity a LEFT JOIN users u ON u.id = a.actor_id
-		WHERE a.workspace_id = $1 AND a.item_type = 'epic' AND a.item_id = $2
-		ORDER BY a.created_at DESC, a.id DESC
-		LIMIT $3`, workspaceID, epicID, limit)
-	if err != nil {
-		return nil, translate("store.EpicHistory", err)
-	}
-	list, err := pgx.CollectRows(rows, scanActivity)
-	return list, translate("store.EpicHistory", err)
-}
-
 // CreateEpic creates an epic in status idea. With painID set, the pain is
 // linked in the same transaction (an epic created from a pain note).
 func (db *DB) CreateEpic(ctx context.Context, actor Actor, workspaceID int64, e sightline.Epic, painID int64) (*sightline.Epic, error) {

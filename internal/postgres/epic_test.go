@@ -137,7 +137,7 @@ func TestEpicRulesInTheStore(t *testing.T) {
 	}
 
 	// Every write is in the history, with what changed.
-	hist, err := fx.db.EpicHistory(ctx, fx.ws.ID, e.ID, 50)
+	hist, err := fx.db.ItemHistory(ctx, fx.ws.ID, "epic", e.ID, 50)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestEpicTenancy(t *testing.T) {
 	wantCode(t, err, sightline.ENOTFOUND)
 	_, err = fx.db.RevalidateEpic(ctx, fx.as(sightline.RolePM), fx.ws.ID, foreign.ID, foreign.Version)
 	wantCode(t, err, sightline.ENOTFOUND)
-	if h, _ := fx.db.EpicHistory(ctx, fx.ws.ID, foreign.ID, 10); len(h) != 0 {
+	if h, _ := fx.db.ItemHistory(ctx, fx.ws.ID, "epic", foreign.ID, 10); len(h) != 0 {
 		t.Fatalf("history of a foreign epic: %v", h)
 	}
 
@@ -256,7 +256,7 @@ func TestEpicFromPainLinksInTheSameTransaction(t *testing.T) {
 	if err != nil || len(pains) != 1 || pains[0].ID != painID {
 		t.Fatalf("pains %v %v", pains, err)
 	}
-	hist, _ := fx.db.EpicHistory(ctx, fx.ws.ID, e.ID, 10)
+	hist, _ := fx.db.ItemHistory(ctx, fx.ws.ID, "epic", e.ID, 10)
 	if len(hist) != 2 || hist[0].Verb != "pain.linked" || hist[1].Verb != "epic.created" {
 		t.Fatalf("history %+v", hist)
 	}
@@ -391,7 +391,7 @@ func TestEpicRevalidation(t *testing.T) {
 	if e.Revalidate {
 		t.Fatal("still flagged after the PM confirmed it")
 	}
-	hist, _ := fx.db.EpicHistory(ctx, fx.ws.ID, e.ID, 1)
+	hist, _ := fx.db.ItemHistory(ctx, fx.ws.ID, "epic", e.ID, 1)
 	if hist[0].Verb != "epic.revalidated" {
 		t.Fatalf("history %v", hist)
 	}

@@ -138,9 +138,3 @@ func (db *DB) GoalInitiatives(ctx context.Context, workspaceID, goalID int64) ([
 	})
 	return list, translate("store.GoalInitiatives", err)
 }
-
-// GoalHistory returns the activity about one goal, newest first.
-func (db *DB) GoalHistory(ctx context.Context, workspaceID, goalID int64, limit int) ([]sightline.Activity, error) {
-	list, err := strategyItemHistory(ctx, db, workspaceID, "goal", goalID, limit)
-	return list, translate("store.GoalHistory", err)
-}

@@ -39,7 +39,7 @@ func TestGoalCreateUpdateAndScope(t *testing.T) {
 	if _, err := db.UpdateGoal(ctx, pm, ws.ID, g.ID, g.Version, edit); sightline.ErrorCode(err) != sightline.ECONFLICT {
 		t.Fatalf("stale: %v", err)
 	}
-	hist, _ := db.GoalHistory(ctx, ws.ID, g.ID, 10)
+	hist, _ := db.ItemHistory(ctx, ws.ID, "goal", g.ID, 10)
 	if len(hist) != 2 || hist[0].Changes["current"].To != "180" {
 		t.Fatalf("history %+v", hist)
 	}

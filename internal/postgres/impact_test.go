@@ -84,7 +84,7 @@ func TestImpactLifecycle(t *testing.T) {
 	if len(named) != 1 || named[0].EpicID != epic {
 		t.Errorf("impacts naming the concern: %+v", named)
 	}
-	hist, _ := db.EpicHistory(ctx, fx.ws.ID, epic, 10)
+	hist, _ := db.ItemHistory(ctx, fx.ws.ID, "epic", epic, 10)
 	var verbs []string
 	for _, a := range hist {
 		verbs = append(verbs, a.Verb)

@@ -287,9 +287,3 @@ func (db *DB) EpicsForInitiative(ctx context.Context, wsID, initiativeID int64) 
 	})
 	return list, translate("store.EpicsForInitiative", err)
 }
-
-// InitiativeHistory lists an initiative's activity, newest first.
-func (db *DB) InitiativeHistory(ctx context.Context, wsID, initiativeID int64, limit int) ([]sightline.Activity, error) {
-	list, err := painInitiativeHistory(ctx, db, wsID, "initiative", initiativeID, limit)
-	return list, translate("store.InitiativeHistory", err)
-}

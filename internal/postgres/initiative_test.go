@@ -108,7 +108,7 @@ func TestInitiativeCreateUpdateAndRefs(t *testing.T) {
 	if _, err := db.UpdateInitiative(ctx, actor, other.ID, saved.ID, 2, next); sightline.ErrorCode(err) != sightline.ENOTFOUND {
 		t.Fatalf("foreign workspace: %v", err)
 	}
-	hist, _ := db.InitiativeHistory(ctx, ws.ID, saved.ID, 10)
+	hist, _ := db.ItemHistory(ctx, ws.ID, "initiative", saved.ID, 10)
 	if len(hist) != 2 || hist[0].Verb != "initiative.updated" || hist[0].Changes["title"].To != "Usage billing" {
 		t.Fatalf("history: %+v", hist)
 	}
@@ -173,7 +173,7 @@ func TestInitiativeRevalidation(t *testing.T) {
 	if flag, _ := iniRevalidate(t, db, ws.ID, in.ID); flag {
 		t.Fatal("still flagged after naming the latest shift")
 	}
-	hist, _ := db.InitiativeHistory(ctx, ws.ID, in.ID, 10)
+	hist, _ := db.ItemHistory(ctx, ws.ID, "initiative", in.ID, 10)
 	verbs := map[string]bool{}
 	for _, a := range hist {
 		verbs[a.Verb] = true

@@ -416,24 +416,3 @@ func scanEpicBrief(wsID int64) pgx.RowToFunc[sightline.Epic] {
 		return e, err
 	}
 }
-
-// PainHistory lists a pain note's activity, newest first.
-func (db *DB) PainHistory(ctx context.Context, wsID, painID int64, limit int) ([]sightline.Activity, error) {
-	list, err := painInitiativeHistory(ctx, db, wsID, "pain", painID, limit)
-	return list, translate("store.PainHistory", err)
-}
-
-// painInitiativeHistory lists one item's activity, newest first.
-func painInitiativeHistory(ctx context.Context, db *DB, wsID int64, itemType string, itemID int64, limit int) ([]sightline.Activity, error) {
-	rows, err := db.Pool.Query(ctx, `
-		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
-		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
-		FROM activity a LEFT JOIN users u ON u.id = a.actor_id
-		WHERE a.workspace_id = $1 AND a.item_type = $2 AND a.item_id = $3
-		ORDER BY a.created_at DESC, a.id DESC
-		LIMIT $4`, wsID, itemType, itemID, limit)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, scanActivity)
-}

@@ -73,7 +73,7 @@ func TestPainCreateAndRead(t *testing.T) {
 		got.Frequency != "daily" || got.Version != 1 || !got.HeardOn.Equal(n.HeardOn) || got.QualityAttribute != "performance" {
 		t.Fatalf("saved pain differs: %+v", got)
 	}
-	acts, _ := fx.db.PainHistory(ctx, fx.ws.ID, saved.ID, 10)
+	acts, _ := fx.db.ItemHistory(ctx, fx.ws.ID, "pain", saved.ID, 10)
 	if len(acts) != 1 || acts[0].Verb != "pain.created" {
 		t.Fatalf("history: %+v", acts)
 	}
@@ -116,7 +116,7 @@ func TestUpdatePainOptimisticLocking(t *testing.T) {
 	if _, err := fx.db.UpdatePain(ctx, fx.actor, other.ID, saved.ID, 2, a); sightline.ErrorCode(err) != sightline.ENOTFOUND {
 		t.Fatalf("foreign workspace update: %v", err)
 	}
-	acts, _ := fx.db.PainHistory(ctx, fx.ws.ID, saved.ID, 10)
+	acts, _ := fx.db.ItemHistory(ctx, fx.ws.ID, "pain", saved.ID, 10)
 	if acts[0].Verb != "pain.updated" || acts[0].Changes["quote"].To != a.Quote {
 		t.Fatalf("update not recorded with its change: %+v", acts[0])
 	}
@@ -255,7 +255,7 @@ func TestLinkAndUnlinkPain(t *testing.T) {
 	if pains, _ := fx.db.PainsForEpic(ctx, fx.ws.ID, epic); len(pains) != 0 {
 		t.Fatalf("still linked: %v", painIDs(pains))
 	}
-	acts, _ := fx.db.PainHistory(ctx, fx.ws.ID, pain.ID, 10)
+	acts, _ := fx.db.ItemHistory(ctx, fx.ws.ID, "pain", pain.ID, 10)
 	if acts[0].Verb != "pain.unlinked" || acts[1].Verb != "pain.linked" {
 		t.Fatalf("pain history: %v, %v", acts[0].Verb, acts[1].Verb)
 	}

@@ -89,12 +89,6 @@ func (db *DB) RoadmapItemEpics(ctx context.Context, workspaceID, roadmapItemID i
 	return list, translate("store.RoadmapItemEpics", err)
 }
 
-// RoadmapItemHistory returns the activity about one roadmap item, newest first.
-func (db *DB) RoadmapItemHistory(ctx context.Context, workspaceID, roadmapItemID int64, limit int) ([]sightline.Activity, error) {
-	list, err := strategyItemHistory(ctx, db, workspaceID, "roadmap_item", roadmapItemID, limit)
-	return list, translate("store.RoadmapItemHistory", err)
-}
-
 // CreateRoadmapItem creates a release, milestone or theme.
 func (db *DB) CreateRoadmapItem(ctx context.Context, actor Actor, workspaceID int64, it sightline.RoadmapItem) (*sightline.RoadmapItem, error) {
 	if err := sightline.CheckRoadmapItem(&it).Err(); err != nil {

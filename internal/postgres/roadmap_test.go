@@ -80,7 +80,7 @@ func TestRoadmapItemCreateUpdateAndRules(t *testing.T) {
 	_, err = db.RoadmapItemByID(ctx, other.ws.ID, first.ID)
 	wantCode(t, err, sightline.ENOTFOUND)
 
-	history, err := db.RoadmapItemHistory(ctx, fx.ws.ID, first.ID, 10)
+	history, err := db.ItemHistory(ctx, fx.ws.ID, "roadmap_item", first.ID, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -380,26 +380,6 @@ func (db *DB) AcknowledgeShift(ctx context.Context, actor Actor, workspaceID, sh
 	return translate("store.AcknowledgeShift", err)
 }
 
-// ShiftHistory returns the activity about one shift, newest first.
-func (db *DB) ShiftHistory(ctx context.Context, workspaceID, shiftID int64, limit int) ([]sightline.Activity, error) {
-	list, err := strategyItemHistory(ctx, db, workspaceID, "shift", shiftID, limit)
-	return list, translate("store.ShiftHistory", err)
-}
-
-func strategyItemHistory(ctx context.Context, db *DB, workspaceID int64, itemType string, itemID int64, limit int) ([]sightline.Activity, error) {
-	rows, err := db.Pool.Query(ctx, `
-		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
-		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
-		FROM activity a LEFT JOIN users u ON u.id = a.actor_id
-		WHERE a.workspace_id = $1 AND a.item_type = $2 AND a.item_id = $3
-		ORDER BY a.created_at DESC, a.id DESC
-		LIMIT $4`, workspaceID, itemType, itemID, limit)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, scanActivity)
-}
-
 // ShiftFollowUps returns the initiatives and epics that name the shift as
 // the one that prompted them (only ID and Title, plus Horizon/Status, are filled).
 func (db *DB) ShiftFollowUps(ctx context.Context, workspaceID, shiftID int64) ([]sightline.Initiative, []sightline.Epic, error) {

@@ -117,7 +117,7 @@ func TestShiftUpdateOptimisticLockingAndHistory(t *testing.T) {
 	if _, err := db.UpdateShift(ctx, pm, ws.ID, s.ID+1000, 1, edit); sightline.ErrorCode(err) != sightline.ENOTFOUND {
 		t.Fatalf("missing shift: %v", err)
 	}
-	hist, err := db.ShiftHistory(ctx, ws.ID, s.ID, 50)
+	hist, err := db.ItemHistory(ctx, ws.ID, "shift", s.ID, 50)
 	if err != nil || len(hist) != 2 || hist[0].Verb != "shift.updated" || hist[0].Changes["title"].To != "B" {
 		t.Fatalf("history %+v %v", hist, err)
 	}

@@ -215,7 +215,7 @@ func (s *Server) archItemData(r *http.Request, it *sightline.ArchItem) (web.Arch
 	if d.In, d.Out, err = s.db.RelationsOfItem(ctx, st.workspace.ID, it.ID); err != nil {
 		return d, err
 	}
-	if d.History, err = s.db.ArchItemHistory(ctx, st.workspace.ID, it.ID, archHistoryLimit); err != nil {
+	if d.History, err = s.db.ItemHistory(ctx, st.workspace.ID, "arch_item", it.ID, archHistoryLimit); err != nil {
 		return d, err
 	}
 	// The sections other areas own: epics that touch the item, its NFR

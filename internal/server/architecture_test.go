@@ -500,7 +500,7 @@ func TestArchitectureRoutesRefuseOtherWorkspaces(t *testing.T) {
 }
 
 func TestArchitecturePagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &epQueryCounter{}
+	counter := &queryCounter{}
 	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	ctx := context.Background()
 	if err := seed.Demo(ctx, db, password.Fast); err != nil {

@@ -22,9 +22,9 @@ import (
 // everything beyond the bound, in a fixed number of queries.
 
 // bdApp is a test app on the demo whose queries are counted.
-func bdApp(t *testing.T) (*testApp, *epQueryCounter, int64) {
+func bdApp(t *testing.T) (*testApp, *queryCounter, int64) {
 	t.Helper()
-	counter := &epQueryCounter{}
+	counter := &queryCounter{}
 	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	if err := seed.Demo(context.Background(), db, password.Fast); err != nil {
 		t.Fatal(err)
@@ -51,7 +51,7 @@ func bdID(t *testing.T, app *testApp, sql string, args ...any) int64 {
 
 // bdQueries returns how many statements one GET of path runs (after a
 // first GET that drops any pending flash message).
-func bdQueries(t *testing.T, counter *epQueryCounter, c *client, path string) int64 {
+func bdQueries(t *testing.T, counter *queryCounter, c *client, path string) int64 {
 	t.Helper()
 	wantStatus(t, c.get(path), http.StatusOK)
 	before := counter.n.Load()

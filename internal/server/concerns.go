@@ -132,7 +132,7 @@ func (s *Server) concernData(r *http.Request, c *sightline.Concern) (web.Concern
 	if d.Impacts, err = s.db.ImpactsForConcern(ctx, st.workspace.ID, c.ID); err != nil {
 		return d, err
 	}
-	if d.History, err = s.db.ConcernHistory(ctx, st.workspace.ID, c.ID, concernHistoryLimit); err != nil {
+	if d.History, err = s.db.ItemHistory(ctx, st.workspace.ID, "concern", c.ID, concernHistoryLimit); err != nil {
 		return d, err
 	}
 	if d.Decisions, err = s.db.DecisionsForConcern(ctx, st.workspace.ID, c.ID); err != nil {

@@ -397,7 +397,7 @@ func TestConcernItemsAndForeignIDs(t *testing.T) {
 }
 
 func TestConcernPagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &epQueryCounter{}
+	counter := &queryCounter{}
 	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	ctx := context.Background()
 	if err := seed.Demo(ctx, db, password.Fast); err != nil {

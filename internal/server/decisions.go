@@ -142,7 +142,7 @@ func (s *Server) decisionData(r *http.Request, d *sightline.Decision) (web.Decis
 	if data.Links, err = s.db.DecisionLinks(ctx, st.workspace.ID, d.ID); err != nil {
 		return data, err
 	}
-	if data.History, err = s.db.DecisionHistory(ctx, st.workspace.ID, d.ID, decisionHistoryLimit); err != nil {
+	if data.History, err = s.db.ItemHistory(ctx, st.workspace.ID, "decision", d.ID, decisionHistoryLimit); err != nil {
 		return data, err
 	}
 	if st.member.Role.Can(sightline.ActionEditDecisions) {

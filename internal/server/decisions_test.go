@@ -559,7 +559,7 @@ func TestDecisionLinksAndOtherWorkspaces(t *testing.T) {
 }
 
 func TestDecisionPagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &epQueryCounter{}
+	counter := &queryCounter{}
 	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	ctx := context.Background()
 	if err := seed.Demo(ctx, db, password.Fast); err != nil {

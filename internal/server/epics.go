@@ -232,7 +232,7 @@ func (s *Server) epicData(r *http.Request, e *sightline.Epic) (web.EpicData, err
 	if d.Pains, err = s.db.PainsForEpicPage(ctx, st.workspace.ID, e.ID, d.PainsPerPage, (d.PainPage-1)*d.PainsPerPage); err != nil {
 		return d, err
 	}
-	if d.History, err = s.db.EpicHistory(ctx, st.workspace.ID, e.ID, epicHistoryLimit); err != nil {
+	if d.History, err = s.db.ItemHistory(ctx, st.workspace.ID, "epic", e.ID, epicHistoryLimit); err != nil {
 		return d, err
 	}
 	if role.Can(sightline.ActionEditEpicProduct) || role.Can(sightline.ActionEditEpicTech) {

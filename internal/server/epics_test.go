@@ -6,11 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sightline/sightline/internal/password"
@@ -640,18 +638,8 @@ func TestEpicRoutesRefuseOtherWorkspaces(t *testing.T) {
 	}
 }
 
-// epQueryCounter counts the SQL statements run through a pool.
-type epQueryCounter struct{ n atomic.Int64 }
-
-func (c *epQueryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	c.n.Add(1)
-	return ctx
-}
-
-func (c *epQueryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
 func TestEpicPagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &epQueryCounter{}
+	counter := &queryCounter{}
 	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	ctx := context.Background()
 	if err := seed.Demo(ctx, db, password.Fast); err != nil {

@@ -79,7 +79,7 @@ func (s *Server) goalData(r *http.Request, g *sightline.Goal) (web.GoalData, err
 	if err != nil {
 		return web.GoalData{}, err
 	}
-	history, err := s.db.GoalHistory(r.Context(), ws.ID, g.ID, 50)
+	history, err := s.db.ItemHistory(r.Context(), ws.ID, "goal", g.ID, 50)
 	if err != nil {
 		return web.GoalData{}, err
 	}

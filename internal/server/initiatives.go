@@ -122,7 +122,7 @@ func (s *Server) initiativeData(r *http.Request, in *sightline.InitiativeOvervie
 	if d.Epics, err = s.db.EpicsForInitiative(r.Context(), wsID, in.ID); err != nil {
 		return d, err
 	}
-	if d.History, err = s.db.InitiativeHistory(r.Context(), wsID, in.ID, 50); err != nil {
+	if d.History, err = s.db.ItemHistory(r.Context(), wsID, "initiative", in.ID, 50); err != nil {
 		return d, err
 	}
 	if d.Choices, err = s.initiativeChoices(r); err != nil {

@@ -128,7 +128,7 @@ func (s *Server) painData(r *http.Request, n *sightline.PainNote) (web.PainData,
 		}
 		d.Linkable, d.LinkableTotal = picker.Epics, picker.Total
 	}
-	if d.History, err = s.db.PainHistory(r.Context(), st.workspace.ID, n.ID, 50); err != nil {
+	if d.History, err = s.db.ItemHistory(r.Context(), st.workspace.ID, "pain", n.ID, 50); err != nil {
 		return d, err
 	}
 	d.Form = painForm(sightline.PainDraftOf(*n))

@@ -7,11 +7,9 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sightline/sightline/internal/password"
@@ -537,18 +535,8 @@ func TestPainWritesNeedTheRole(t *testing.T) {
 	}
 }
 
-// piQueryCounter counts the SQL statements the server runs.
-type piQueryCounter struct{ n atomic.Int64 }
-
-func (c *piQueryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	c.n.Add(1)
-	return ctx
-}
-
-func (c *piQueryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
 // queries returns how many statements one GET of path runs.
-func (c *piQueryCounter) queries(t testing.TB, cl *client, path string) int64 {
+func (c *queryCounter) queries(t testing.TB, cl *client, path string) int64 {
 	t.Helper()
 	wantStatus(t, cl.get(path), http.StatusOK) // warm up (flash, prepared statements)
 	c.n.Store(0)
@@ -557,7 +545,7 @@ func (c *piQueryCounter) queries(t testing.TB, cl *client, path string) int64 {
 }
 
 func TestPainsAndInitiativesPagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &piQueryCounter{}
+	counter := &queryCounter{}
 	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	ctx := context.Background()
 	if err := seed.Demo(ctx, db, password.Fast); err != nil {

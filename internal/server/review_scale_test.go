@@ -7,12 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sightline/sightline/internal/password"
@@ -123,22 +121,12 @@ func rvGrow(t testing.TB, db *postgres.DB, wsID int64, n rvSize) {
 	}
 }
 
-// rvCounter counts the SQL statements run through a pool.
-type rvCounter struct{ n atomic.Int64 }
-
-func (c *rvCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	c.n.Add(1)
-	return ctx
-}
-
-func (c *rvCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
 // TestReviewRunsAFixedNumberOfQueries measures the review (default,
 // filtered, with a selection), its CSV and the dashboard on the demo, on the
 // demo grown by rvMedium, and on a generated workspace (seed.Large, medium):
 // the counts are equal.
 func TestReviewRunsAFixedNumberOfQueries(t *testing.T) {
-	counter := &rvCounter{}
+	counter := &queryCounter{}
 	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	ctx := context.Background()
 	if err := seed.Demo(ctx, db, password.Fast); err != nil {

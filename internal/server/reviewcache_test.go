@@ -117,7 +117,7 @@ func TestReviewCacheSeesEveryWrite(t *testing.T) {
 // A page runs the same number of queries whether its aggregates come from
 // the cache or from the database.
 func TestReviewCacheKeepsQueryCounts(t *testing.T) {
-	counter := &rvCounter{}
+	counter := &queryCounter{}
 	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	if err := seed.Demo(context.Background(), db, password.Fast); err != nil {
 		t.Fatal(err)

@@ -88,7 +88,7 @@ func (s *Server) roadmapItemData(r *http.Request, it *sightline.RoadmapItem) (we
 	if d.Epics, err = s.db.RoadmapItemEpics(ctx, st.workspace.ID, it.ID); err != nil {
 		return d, err
 	}
-	if d.History, err = s.db.RoadmapItemHistory(ctx, st.workspace.ID, it.ID, roadmapHistoryLimit); err != nil {
+	if d.History, err = s.db.ItemHistory(ctx, st.workspace.ID, "roadmap_item", it.ID, roadmapHistoryLimit); err != nil {
 		return d, err
 	}
 	if st.member.Role.Can(sightline.ActionEditRoadmap) {

@@ -266,7 +266,7 @@ func TestRoadmapRoutesRefuseOtherWorkspaces(t *testing.T) {
 }
 
 func TestRoadmapPagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &epQueryCounter{}
+	counter := &queryCounter{}
 	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	ctx := context.Background()
 	if err := seed.Demo(ctx, db, password.Fast); err != nil {

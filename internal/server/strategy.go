@@ -238,7 +238,7 @@ func (s *Server) shiftData(r *http.Request, sh *sightline.StrategyShift) (web.Sh
 	if err != nil {
 		return web.ShiftData{}, err
 	}
-	history, err := s.db.ShiftHistory(r.Context(), ws.ID, sh.ID, 50)
+	history, err := s.db.ItemHistory(r.Context(), ws.ID, "shift", sh.ID, 50)
 	if err != nil {
 		return web.ShiftData{}, err
 	}

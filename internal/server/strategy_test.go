@@ -6,11 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sightline/sightline/internal/password"
@@ -402,18 +400,8 @@ func TestShiftOfAnotherWorkspaceIsNotFound(t *testing.T) {
 	wantStatus(t, app.signIn(demoEmail(sightline.RoleArchitect)).post(path+"/ack", url.Values{"assessment": {"x"}}), http.StatusNotFound)
 }
 
-// stratQueryCounter counts the SQL statements run through a pool.
-type stratQueryCounter struct{ n atomic.Int64 }
-
-func (c *stratQueryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	c.n.Add(1)
-	return ctx
-}
-
-func (c *stratQueryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
 func TestStrategyPagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &stratQueryCounter{}
+	counter := &queryCounter{}
 	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	ctx := context.Background()
 	if err := seed.Demo(ctx, db, password.Fast); err != nil {

@@ -6,12 +6,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sightline/sightline/internal/password"
@@ -326,16 +324,6 @@ func TestRoadmapTimelineCreateFormStillWorks(t *testing.T) {
 	}
 }
 
-// tlQueryCounter counts the SQL statements run through a pool.
-type tlQueryCounter struct{ n atomic.Int64 }
-
-func (c *tlQueryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	c.n.Add(1)
-	return ctx
-}
-
-func (c *tlQueryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
 // scaleSize is a generated workspace with as many initiatives as the large
 // one and 600 epics over 12 quarters, the rest small to stay quick.
 var scaleSize = seed.Size{Slug: "scale", Quarters: 12, Goals: 2, Shifts: 3, Initiatives: 20, RoadmapItems: 8, Epics: 600,
@@ -347,7 +335,7 @@ var scaleSize = seed.Size{Slug: "scale", Quarters: 12, Goals: 2, Shifts: 3, Init
 // 20 initiatives; there, cells are capped with "+N more" links and the
 // matrix draws count bubbles.
 func TestTimelineAndMatrixRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &tlQueryCounter{}
+	counter := &queryCounter{}
 	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	ctx := context.Background()
 	if err := seed.Demo(ctx, db, password.Fast); err != nil {
