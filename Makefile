@@ -61,12 +61,22 @@ deps-postgres: ## make sure PostgreSQL server binaries are installed (skipped wh
 	  $(call ensure_packages,postgresql); \
 	fi
 
-deps-test: ## make sure PostgreSQL server binaries and Chromium (for the browser tests) are installed
+# axe-core checks every main page for WCAG 2.1 A/AA violations in the
+# browser tests (internal/e2e/axe_test.go); pinned, installed once per clone.
+AXE_VERSION := 4.14.1
+AXE_JS      := .tools/axe/node_modules/axe-core/axe.min.js
+
+deps-test: ## make sure PostgreSQL server binaries, Chromium and axe-core (for the browser tests) are installed
 	@$(call ensure_packages,postgresql chromium)
+	@if [ ! -f $(AXE_JS) ] || ! grep -q '"version": "$(AXE_VERSION)"' .tools/axe/node_modules/axe-core/package.json; then \
+	  command -v npm >/dev/null 2>&1 || { echo "npm is needed to install axe-core for the accessibility test" >&2; exit 1; }; \
+	  echo "Installing axe-core $(AXE_VERSION) (npm) into .tools/axe..."; \
+	  npm install --silent --no-audit --no-fund --prefix .tools/axe axe-core@$(AXE_VERSION) || exit 1; \
+	fi
 
 test: deps-test check-generated ## check generated code, vet, and run every test against a real PostgreSQL
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 20m ./...
+	SIGHTLINE_AXE_JS=$(CURDIR)/$(AXE_JS) $(GO) test -count=1 -timeout 20m ./...
 
 generate: ## regenerate the templ components (*_templ.go)
 	$(GO) tool templ generate

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sightline/sightline/internal/markdown"
 	"github.com/sightline/sightline/internal/sightline"
 )
 
@@ -110,17 +111,48 @@ func genericActivity(a sightline.Activity) string {
 	return s
 }
 
-// changeValue prints one side of a change, shortened for the feed.
+// changeValue prints one side of a change for the feed and history: as
+// plain text (markdown rendered, then its text: no "> " or "**"), shortened.
 func changeValue(v any) string {
-	if v == nil {
-		return "—"
-	}
-	s := fmt.Sprint(v)
-	if s == "" {
-		return "—"
-	}
-	if r := []rune(s); len(r) > 60 {
-		return string(r[:57]) + "…"
+	s := changeText(v)
+	if r := []rune(s); len(r) > changeShort {
+		return string(r[:changeShort-3]) + "…"
 	}
 	return s
 }
+
+// changeShort is how many characters of a changed value show before "…".
+const changeShort = 60
+
+// changeText is one side of a change in full, as plain text.
+func changeText(v any) string {
+	if v == nil {
+		return "—"
+	}
+	s := strings.TrimSpace(fmt.Sprint(v))
+	if s == "" {
+		return "—"
+	}
+	return markdown.PlainText(s)
+}
+
+// ChangeLine is one changed field of a history entry: what shows in the
+// line, and, when that is shortened, both sides in full.
+type ChangeLine struct {
+	Field, From, To string
+	FullFrom        string
+	FullTo          string
+}
+
+// withFull keeps both sides of c in full when either side of the line was
+// shortened, so the history can show the whole change on request.
+func (l ChangeLine) withFull(c sightline.Change) ChangeLine {
+	from, to := changeText(c.From), changeText(c.To)
+	if len([]rune(from)) > changeShort || len([]rune(to)) > changeShort {
+		l.FullFrom, l.FullTo = from, to
+	}
+	return l
+}
+
+// Shortened reports whether the line shows only the start of its values.
+func (l ChangeLine) Shortened() bool { return l.FullFrom != "" || l.FullTo != "" }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"github.com/a-h/templ"
+	"strings"
 	"time"
 
 	"github.com/sightline/sightline/internal/sightline"
@@ -15,6 +17,38 @@ type Page struct {
 	Area      string               // the nav entry to mark current
 	Flash     Flash
 	RequestID string
+	// Errors is the summary of a refused form, shown first on the page.
+	Errors []ErrorLink
+}
+
+// ErrorLink is one line of the error summary at the top of a refused form's
+// page: the message, and the field (or element id) it links to.
+type ErrorLink struct {
+	Field   string // a form field's name; the link goes to its input
+	Target  string // an element id to link to instead (the conflict panel)
+	Message string
+}
+
+// Href is where the summary line links: the field's input, or Target.
+func (l ErrorLink) Href() string {
+	switch {
+	case l.Target != "":
+		return "#" + l.Target
+	case l.Field != "":
+		return "#" + fieldID(l.Field)
+	}
+	return ""
+}
+
+// FieldLabel names a field for the summary: "due_on" is "Due on", and an id
+// field is named by what it picks ("pm_owner_id" is "Pm owner").
+func (l ErrorLink) FieldLabel() string {
+	n := strings.TrimSuffix(l.Field, "_id")
+	n = strings.ReplaceAll(n, "_", " ")
+	if n == "" {
+		return ""
+	}
+	return strings.ToUpper(n[:1]) + n[1:]
 }
 
 // Flash is a one-time message shown at the top of the next page.
@@ -79,3 +113,21 @@ func formatDate(t time.Time) string { return t.UTC().Format("2 Jan 2006") }
 func fieldID(name string) string { return "f-" + name }
 
 func errID(name string) string { return "err-" + name }
+
+// invalidAttrs marks a control whose field was refused: aria-invalid, and
+// described by its message (the FieldError components' id, FORM-err-NAME).
+func invalidAttrs(f Form, form, name string) templ.Attributes {
+	if f.Err(name) == "" {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"aria-invalid": "true", "aria-describedby": form + "-err-" + name}
+}
+
+// fieldInvalidAttrs is invalidAttrs for the fields with the plain id scheme
+// (f-NAME, message err-NAME).
+func fieldInvalidAttrs(f Form, name string) templ.Attributes {
+	if f.Err(name) == "" {
+		return templ.Attributes{}
+	}
+	return templ.Attributes{"aria-invalid": "true", "aria-describedby": errID(name)}
+}

@@ -1388,7 +1388,7 @@ func reviewRoadmap(p Page, d ReviewData) templ.Component {
 			templ_7745c5c3_Var70 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 124, "<section class=\"card rv-side\" aria-labelledby=\"rv-roadmap-h\" data-testid=\"review-roadmap\"><h2 id=\"rv-roadmap-h\">Roadmap</h2><p class=\"muted small\">Choose an epic to highlight the items it affects; “Open” goes to its page.</p>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 124, "<section class=\"card rv-side\" aria-labelledby=\"rv-roadmap-h\" data-testid=\"review-roadmap\"><h2 id=\"rv-roadmap-h\">Roadmap by target quarter</h2><p class=\"muted small\">Epics by initiative and the quarter they target. Choose an epic to highlight the items it affects; “Open” goes to its page.</p>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/server"
 )
 
@@ -24,6 +25,9 @@ type Config struct {
 	SessionLifetime   time.Duration
 	LogFormat         string
 	LogLevel          string
+	RequestTimeout    time.Duration
+	ShutdownGrace     time.Duration
+	DBTimeouts        postgres.Timeouts
 }
 
 // option documents one setting for --help and the README.
@@ -42,6 +46,11 @@ var options = []option{
 	{"session-lifetime", "SIGHTLINE_SESSION_LIFETIME", "336h", "how long a sign-in lasts"},
 	{"log-format", "SIGHTLINE_LOG_FORMAT", "text", "log format: text or json"},
 	{"log-level", "SIGHTLINE_LOG_LEVEL", "info", "log level: debug, info, warn, error"},
+	{"request-timeout", "SIGHTLINE_REQUEST_TIMEOUT", "10s", "deadline of each request, database calls included; past it the request is answered 503"},
+	{"shutdown-grace", "SIGHTLINE_SHUTDOWN_GRACE", "20s", "on SIGTERM, how long to wait for requests in flight before closing idle connections"},
+	{"db-connect-timeout", "SIGHTLINE_DB_CONNECT_TIMEOUT", "5s", "how long opening a database connection may take"},
+	{"db-statement-timeout", "SIGHTLINE_DB_STATEMENT_TIMEOUT", "8s", "PostgreSQL statement_timeout of the server's connections"},
+	{"db-lock-timeout", "SIGHTLINE_DB_LOCK_TIMEOUT", "4s", "PostgreSQL lock_timeout of the server's connections"},
 }
 
 func envOr(env, def string) string {
@@ -69,14 +78,22 @@ func bindConfig(fs *flag.FlagSet, c *Config) {
 	boolean(&c.SecureCookies, "secure-cookies")
 	str(&c.TrustedOrigins, "trusted-origins")
 	boolean(&c.TrustProxyHeaders, "trust-proxy-headers")
-	o := lookup("session-lifetime")
-	d, err := time.ParseDuration(envOr(o.env, o.def))
-	if err != nil {
-		d = 14 * 24 * time.Hour
+	duration := func(p *time.Duration, name string) {
+		o := lookup(name)
+		d, err := time.ParseDuration(envOr(o.env, o.def))
+		if err != nil {
+			d, _ = time.ParseDuration(o.def)
+		}
+		fs.DurationVar(p, o.flag, d, o.help+" (env "+o.env+")")
 	}
-	fs.DurationVar(&c.SessionLifetime, o.flag, d, o.help+" (env "+o.env+")")
+	duration(&c.SessionLifetime, "session-lifetime")
 	str(&c.LogFormat, "log-format")
 	str(&c.LogLevel, "log-level")
+	duration(&c.RequestTimeout, "request-timeout")
+	duration(&c.ShutdownGrace, "shutdown-grace")
+	duration(&c.DBTimeouts.Connect, "db-connect-timeout")
+	duration(&c.DBTimeouts.Statement, "db-statement-timeout")
+	duration(&c.DBTimeouts.Lock, "db-lock-timeout")
 }
 
 func lookup(name string) option {
@@ -95,6 +112,8 @@ func (c Config) serverConfig() server.Config {
 	sc.SecureCookies = c.SecureCookies
 	sc.TrustProxyHeaders = c.TrustProxyHeaders
 	sc.SessionLifetime = c.SessionLifetime
+	sc.RequestTimeout = c.RequestTimeout
+	sc.ShutdownGrace = c.ShutdownGrace
 	for _, o := range strings.Split(c.TrustedOrigins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			sc.TrustedOrigins = append(sc.TrustedOrigins, o)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sightline/sightline/internal/password"
 	"github.com/sightline/sightline/internal/pgcluster"
+	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/seed"
 	"github.com/sightline/sightline/internal/server"
 )
@@ -42,30 +44,21 @@ func runServe(ctx context.Context, env Env, args []string, dev bool) error {
 		c.DatabaseURL = cl.URL("sightline")
 	}
 
-	db, err := openDB(ctx, c)
+	if err := prepareDatabase(ctx, c, log, dev); err != nil {
+		return err
+	}
+	// The server's own pool carries the timeouts; migrating and seeding
+	// above ran without them, as they may legitimately take long.
+	if c.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is not set")
+	}
+	db, err := postgres.OpenWithTimeouts(ctx, c.DatabaseURL, c.DBTimeouts)
 	if err != nil {
 		return err
 	}
+	// Deferred first, runs last: the pool is closed only after the server
+	// has answered every request in flight (ListenAndServe waits for them).
 	defer db.Close()
-	n, err := db.Migrate(ctx, nil)
-	if err != nil {
-		return err
-	}
-	log.Info("database migrated", "applied", n)
-
-	if dev {
-		has, err := db.HasUsers(ctx)
-		if err != nil {
-			return err
-		}
-		if !has {
-			log.Info("empty database: seeding the demo workspace (sightline seed --demo)")
-			if err := seed.Demo(ctx, db, password.Default); err != nil && !errors.Is(err, seed.ErrDemoExists) {
-				return err
-			}
-		}
-	}
-
 	srv := server.New(db, log, c.serverConfig())
 	defer srv.Close()
 	return srv.ListenAndServe(ctx, c.Addr, func(addr string) {
@@ -91,4 +84,33 @@ func ensureDatabase(ctx context.Context, cl *pgcluster.Cluster, name string) err
 		_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
 	}
 	return err
+}
+
+// prepareDatabase migrates (and in dev mode seeds an empty database) on a
+// pool of its own, without the serving timeouts.
+func prepareDatabase(ctx context.Context, c Config, log *slog.Logger, dev bool) error {
+	db, err := openDB(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := db.Migrate(ctx, nil)
+	if err != nil {
+		return err
+	}
+	log.Info("database migrated", "applied", n)
+	if !dev {
+		return nil
+	}
+	has, err := db.HasUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if !has {
+		log.Info("empty database: seeding the demo workspace (sightline seed --demo)")
+		if err := seed.Demo(ctx, db, password.Default); err != nil && !errors.Is(err, seed.ErrDemoExists) {
+			return err
+		}
+	}
+	return nil
 }

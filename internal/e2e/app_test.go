@@ -10,6 +10,7 @@ import (
 	"github.com/sightline/sightline/internal/logging"
 	"github.com/sightline/sightline/internal/password"
 	"github.com/sightline/sightline/internal/pgtest"
+	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/seed"
 	"github.com/sightline/sightline/internal/server"
 )
@@ -19,6 +20,14 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // startApp serves Sightline on a fresh database holding the demo workspace
 // and returns its base URL.
 func startApp(t *testing.T) string {
+	t.Helper()
+	base, _ := startAppDB(t)
+	return base
+}
+
+// startAppDB is startApp that also hands over the store, for tests that
+// arrange rows or change them behind the browser's back.
+func startAppDB(t *testing.T) (string, *postgres.DB) {
 	t.Helper()
 	db := pgtest.NewDB(t)
 	if err := seed.Demo(context.Background(), db, password.Fast); err != nil {
@@ -32,7 +41,7 @@ func startApp(t *testing.T) string {
 		ts.Close()
 		srv.Close()
 	})
-	return ts.URL
+	return ts.URL, db
 }
 
 // parseLocation parses an address the browser reported.

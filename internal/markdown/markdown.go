@@ -7,7 +7,9 @@ package markdown
 import (
 	"bytes"
 	"context"
+	"html"
 	"io"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/microcosm-cc/bluemonday"
@@ -46,6 +48,25 @@ func HTML(src string) string {
 	}
 	return policy.Sanitize(buf.String())
 }
+
+// PlainText renders markdown and keeps only its text, on one line: what a
+// history entry or a summary shows of a problem or a narrative ("> Task
+// updates **take** too long" reads "Task updates take too long").
+func PlainText(src string) string {
+	var buf bytes.Buffer
+	text := src
+	if err := md.Convert([]byte(src), &buf); err == nil {
+		text = html.UnescapeString(textOnly.Sanitize(buf.String()))
+	}
+	return strings.Join(strings.Fields(text), " ")
+}
+
+// textOnly strips every element, leaving a space where one was.
+var textOnly = func() *bluemonday.Policy {
+	p := bluemonday.StrictPolicy()
+	p.AddSpaceWhenStrippingTag(true)
+	return p
+}()
 
 // Render is a templ component for markdown, wrapped in a div with class "md".
 func Render(src string) templ.Component {

@@ -26,3 +26,17 @@ func TestHTMLSanitizes(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainText(t *testing.T) {
+	for in, want := range map[string]string{
+		"> Task updates **take** too long\n\nfor *everyone*": "Task updates take too long for everyone",
+		"- one\n- two":                   "one two",
+		"`code` & <script>x</script> ok": "code & x ok",
+		"Tom &amp; Jerry":                "Tom & Jerry",
+		"":                               "",
+	} {
+		if got := PlainText(in); got != want {
+			t.Errorf("PlainText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -4,10 +4,12 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -16,6 +18,9 @@ type DB struct {
 	Pool *pgxpool.Pool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// AfterCommit, when set, runs after every committed write transaction:
+	// a test hook to hold a request between its commit and its answer.
+	AfterCommit func(ctx context.Context)
 }
 
 // Open connects to databaseURL and checks the connection.
@@ -50,6 +55,26 @@ func (db *DB) Ping(ctx context.Context) error { return db.Pool.Ping(ctx) }
 
 // inTx runs fn in a transaction, committing when it returns nil. Store methods
 // own their transactions; fn calls unexported helpers that take the pgx.Tx.
+// A COMMIT that gets no answer (the connection died, the deadline passed)
+// is marked ErrCommitUncertain: the change may have been saved.
 func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, db.Pool, fn)
+	tx, err := db.Pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && !ConnectionLost(err) {
+			return err // refused by the server (a deferred constraint): not saved
+		}
+		return fmt.Errorf("%w: %w", ErrCommitUncertain, err)
+	}
+	if db.AfterCommit != nil {
+		db.AfterCommit(ctx)
+	}
+	return nil
 }

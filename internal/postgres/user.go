@@ -101,13 +101,24 @@ func (db *DB) RecordSignIn(ctx context.Context, actor Actor, email string, ok bo
 	return translate("store.RecordSignIn", err)
 }
 
+// SignInFailures counts recent failed sign-ins, the numbers the sign-in
+// limits are decided on.
+type SignInFailures struct {
+	Pair    int // for this account from this client address
+	Account int // for this account from anywhere
+	IP      int // from this client address for any account
+}
+
 // RecentSignInFailures counts failed sign-ins since a time, for an account
-// (by email) and for a client IP.
-func (db *DB) RecentSignInFailures(ctx context.Context, email, ip string, since time.Time) (byAccount, byIP int, err error) {
-	err = db.Pool.QueryRow(ctx, `
+// (by email) from a client IP, for the account, and for the client IP.
+func (db *DB) RecentSignInFailures(ctx context.Context, email, ip string, since time.Time) (SignInFailures, error) {
+	var f SignInFailures
+	err := db.Pool.QueryRow(ctx, `
 		SELECT
-		  (SELECT count(*) FROM activity WHERE verb = 'signin.failed' AND subject = $1 AND created_at > $3),
-		  (SELECT count(*) FROM activity WHERE verb = 'signin.failed' AND client_ip = $2 AND created_at > $3)`,
-		email, ip, since).Scan(&byAccount, &byIP)
-	return byAccount, byIP, translate("store.RecentSignInFailures", err)
+		  count(*) FILTER (WHERE subject = $1 AND client_ip = $2),
+		  count(*) FILTER (WHERE subject = $1),
+		  (SELECT count(*) FROM activity WHERE verb = 'signin.failed' AND client_ip = $2 AND created_at > $3)
+		FROM activity WHERE verb = 'signin.failed' AND subject = $1 AND created_at > $3`,
+		email, ip, since).Scan(&f.Pair, &f.Account, &f.IP)
+	return f, translate("store.RecentSignInFailures", err)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sightline/sightline/internal/sightline"
+	"github.com/sightline/sightline/web"
 )
 
 // accessKind says who may call a route.
@@ -54,7 +55,17 @@ type reqState struct {
 	user      *sightline.User
 	workspace *sightline.Workspace
 	member    *sightline.Membership
-	session   bool // the session middleware ran (not on static routes)
+	session   bool   // the session middleware ran (not on static routes)
+	notice    string // what checkURL ignored, shown on the page
+	rec       *statusRecorder
+	// refused holds the messages of a form being shown again refused
+	// (withErrors), by field; refusedCode is the refusal's error code.
+	refused     map[string]string
+	refusedCode string
+	conflict    *web.ConflictNote // a stale save's page: what changed since
+	handling    bool              // the handler runs: the session is loaded
+	retryable   bool              // a read that may run once more (retryReads)
+	retry       bool              // renderError asks retryReads to run it again
 }
 
 type stateKey struct{}
@@ -82,6 +93,8 @@ func (s *Server) guard(a Access, next http.Handler) http.Handler {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
 		st.session = true
+		st.handling = true
+		st.user, st.workspace, st.member = nil, nil, nil
 		if err := s.loadUser(r, st); err != nil {
 			s.renderError(w, r, err)
 			return

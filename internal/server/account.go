@@ -30,8 +30,9 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 		p.Add("current", "This is not your current password.")
 	}
 	sightline.CheckNewPassword(p, "password", f.Get("password"), "confirm", f.Get("confirm"))
-	if err := p.Err(); err != nil {
-		s.render(w, r, http.StatusUnprocessableEntity, web.AccountPage(s.page(r, "Your account", ""), withErrors(f, err)))
+	if err := checked(f, p).Err(); err != nil {
+		f = s.withErrors(r, f, err) // before the page: it notes the summary
+		s.render(w, r, http.StatusUnprocessableEntity, web.AccountPage(s.page(r, "Your account", ""), f))
 		return nil
 	}
 	version, err := formVersion(f)

@@ -44,7 +44,7 @@ func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, stat
 		CanPropose: st.member.Role.Can(sightline.ActionProposeArchItem)}
 	var rootID int64
 	if raw := r.URL.Query().Get("root"); raw != "" {
-		id, _ := strconv.ParseInt(raw, 10, 64)
+		id, _ := sightline.ParseIDValue(raw)
 		for i := range items {
 			if items[i].ID == id {
 				d.Root, rootID = &items[i], id
@@ -94,7 +94,7 @@ func archItemFromForm(f web.Form, items []sightline.ArchItem, id int64) (sightli
 	if raw == "" {
 		return it, p
 	}
-	pid, err := strconv.ParseInt(raw, 10, 64)
+	pid, err := sightline.ParseIDValue(raw)
 	if err != nil || pid < 1 {
 		p.Add("parent_id", "Choose one of the options.")
 		return it, p
@@ -134,7 +134,7 @@ func (s *Server) handleArchItemCreate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	it, p := archItemFromForm(f, items, 0)
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		created, cerr := s.db.CreateArchItem(r.Context(), actor(r), st.workspace.ID, it)
 		if cerr == nil {
@@ -146,7 +146,7 @@ func (s *Server) handleArchItemCreate(w http.ResponseWriter, r *http.Request) er
 	if !archFieldRefusal(err) {
 		return err
 	}
-	return s.renderArchitecture(w, r, errStatus(err), withErrors(f, err))
+	return s.renderArchitecture(w, r, errStatus(err), s.withErrors(r, f, err))
 }
 
 // archFieldRefusal reports whether err is a refusal to show next to the
@@ -303,7 +303,7 @@ func (s *Server) handleArchItemUpdate(w http.ResponseWriter, r *http.Request) er
 	if verr != nil {
 		p.Add("form", sightline.ErrorMessage(verr))
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		var saved *sightline.ArchItem
 		if saved, err = s.db.UpdateArchItem(r.Context(), actor(r), st.workspace.ID, cur.ID, version, it); err == nil {
@@ -321,6 +321,7 @@ func (s *Server) handleArchItemUpdate(w http.ResponseWriter, r *http.Request) er
 		if derr != nil {
 			return derr
 		}
+		s.conflicted(r, d.History, mineVersion(f), now.Version)
 		f.Values["version"] = strconv.Itoa(now.Version)
 		d.Forms["edit"] = f
 		d.Conflict = archConflictFields(f, now, d.Items)
@@ -330,7 +331,7 @@ func (s *Server) handleArchItemUpdate(w http.ResponseWriter, r *http.Request) er
 		if derr != nil {
 			return derr
 		}
-		d.Forms["edit"] = withErrors(f, err)
+		d.Forms["edit"] = s.withErrors(r, f, err)
 		return s.renderArchItem(w, r, errStatus(err), d)
 	}
 	return err
@@ -381,7 +382,7 @@ func (s *Server) handleRelationCreate(w http.ResponseWriter, r *http.Request) er
 	rel := sightline.ArchRelation{Label: f.Get("label"), Technology: f.Get("technology")}
 	p := sightline.Problems{}
 	if raw := f.Get("target_id"); raw != "" {
-		id, perr := strconv.ParseInt(raw, 10, 64)
+		id, perr := sightline.ParseIDValue(raw)
 		if perr != nil || id < 1 {
 			p.Add("target_id", "Choose one of the options.")
 		} else {
@@ -391,7 +392,7 @@ func (s *Server) handleRelationCreate(w http.ResponseWriter, r *http.Request) er
 	for k, v := range sightline.CheckRelation(it.ID, &rel) {
 		p.Add(k, v)
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		var created *sightline.ArchRelation
 		if created, err = s.db.CreateRelation(r.Context(), actor(r), state(r).workspace.ID, it.ID, rel); err == nil {
@@ -406,7 +407,7 @@ func (s *Server) handleRelationCreate(w http.ResponseWriter, r *http.Request) er
 	if derr != nil {
 		return derr
 	}
-	d.Forms["relation"] = withErrors(f, err)
+	d.Forms["relation"] = s.withErrors(r, f, err)
 	return s.renderArchItem(w, r, errStatus(err), d)
 }
 

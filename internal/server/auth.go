@@ -3,8 +3,10 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/sightline/sightline/internal/password"
+	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
@@ -38,8 +40,10 @@ func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // handleLogin checks credentials under a rate limit: too many recent
-// failures for the account or from the client's address answer 429 without
-// checking the password, until the window has passed.
+// failures for the account from this client's address, or from this address
+// at all, answer 429 without checking the password, until the window has
+// passed. Failures from other addresses never lock the account: they only
+// slow the addresses that keep failing (signInDelay).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	f, err := readForm(w, r, "email", "password", "next")
 	if err != nil {
@@ -55,20 +59,28 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	if f.Get("password") == "" {
 		p.Add("password", "Enter your password.")
 	}
-	if err := p.Err(); err != nil {
-		return s.renderLogin(w, r, http.StatusUnprocessableEntity, withErrors(f, err), next)
+	if err := checked(f, p).Err(); err != nil {
+		return s.renderLogin(w, r, http.StatusUnprocessableEntity, s.withErrors(r, f, err), next)
 	}
 
 	st := state(r)
 	since := s.Now().Add(-s.cfg.SignInWindow)
-	byAccount, byIP, err := s.db.RecentSignInFailures(r.Context(), email, st.clientIP, since)
+	failures, err := s.db.RecentSignInFailures(r.Context(), email, st.clientIP, since)
 	if err != nil {
 		return err
 	}
-	if byAccount >= s.cfg.SignInMaxPerAccount || byIP >= s.cfg.SignInMaxPerIP {
+	if failures.Pair >= s.cfg.SignInMaxPerAccount || failures.IP >= s.cfg.SignInMaxPerIP {
 		w.Header().Set("Retry-After", strconv.Itoa(int(s.cfg.SignInWindow.Seconds())))
 		f.Errors["form"] = "Too many failed sign-in attempts. For your security, wait " + humanDuration(s.cfg.SignInWindow) + " and try again."
 		return s.renderLogin(w, r, http.StatusTooManyRequests, f, next)
+	}
+
+	if d := s.signInDelay(failures); d > 0 {
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+			return r.Context().Err()
+		}
 	}
 
 	u, err := s.db.UserByEmail(r.Context(), email)
@@ -174,8 +186,9 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) error {
 	sightline.CheckNewPassword(p, "password", f.Get("password"), "confirm", f.Get("confirm"))
 	sightline.CheckWorkspaceName(p, "workspace_name", f.Get("workspace_name"))
 	sightline.CheckSlug(p, "slug", f.Get("slug"))
-	if err := p.Err(); err != nil {
-		s.render(w, r, http.StatusUnprocessableEntity, web.SetupPage(s.page(r, "Set up", ""), withErrors(f, err)))
+	if err := checked(f, p).Err(); err != nil {
+		f = s.withErrors(r, f, err) // before the page: it notes the summary
+		s.render(w, r, http.StatusUnprocessableEntity, web.SetupPage(s.page(r, "Set up", ""), f))
 		return nil
 	}
 	hash, err := s.cfg.Password.Hash(f.Get("password"))
@@ -202,4 +215,16 @@ func humanDuration(d interface{ Minutes() float64 }) string {
 		return strconv.Itoa(m) + " minutes"
 	}
 	return strconv.Itoa(m/60) + " hours"
+}
+
+// signInDelay is how long an attempt waits before its password is checked:
+// nothing for an address with no recent failure for the account (the real
+// user, signing in from their own), and a delay growing with the account's
+// failures past SignInSlowAfter for an address that has failed for it.
+func (s *Server) signInDelay(f postgres.SignInFailures) time.Duration {
+	over := f.Account - s.cfg.SignInSlowAfter
+	if f.Pair == 0 || over < 0 {
+		return 0
+	}
+	return min(time.Duration(over+1)*s.cfg.SignInDelayStep, s.cfg.SignInMaxDelay)
 }

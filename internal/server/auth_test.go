@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -79,14 +80,36 @@ func TestSignInRejectsBadCredentials(t *testing.T) {
 	}
 }
 
-func TestSignInRateLimitedPerAccount(t *testing.T) {
-	app := newTestApp(t)
-	c := app.client()
-	for i := 0; i < 5; i++ {
-		wantStatus(t, c.post("/login", url.Values{"email": {"pm@example.com"}, "password": {"guess-number-" + string(rune('a'+i))}}), http.StatusUnauthorized)
+// fromAddress makes a client whose requests come from a client address (the
+// test app trusts X-Real-IP, as behind a proxy).
+func (c *client) fromAddress(ip string) *client {
+	c.http.Transport = headerTransport{"X-Real-Ip": ip}
+	return c
+}
+
+type headerTransport map[string]string
+
+func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	for k, v := range h {
+		r.Header.Set(k, v)
 	}
-	// Now even the right password is refused, with a clear message.
-	res := c.post("/login", url.Values{"email": {"pm@example.com"}, "password": {seed.DemoPassword}})
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func trustProxy(c *server.Config) { c.TrustProxyHeaders = true }
+
+// TestSignInRateLimitedPerAccount: the attacker's address is locked out of
+// the account after five wrong passwords, even with the right one; the
+// account's owner, from their own address, still signs in.
+func TestSignInRateLimitedPerAccount(t *testing.T) {
+	app := newTestApp(t, trustProxy)
+	attacker := app.client().fromAddress("203.0.113.9")
+	for i := 0; i < 5; i++ {
+		wantStatus(t, attacker.post("/login", url.Values{"email": {"pm@example.com"}, "password": {"guess-number-" + string(rune('a'+i))}}), http.StatusUnauthorized)
+	}
+	// Now even the right password is refused from that address, with a clear message.
+	res := attacker.post("/login", url.Values{"email": {"pm@example.com"}, "password": {seed.DemoPassword}})
 	wantStatus(t, res, http.StatusTooManyRequests)
 	if msg := text(t, res.doc(t), "[data-testid=form-error]"); !strings.Contains(msg, "Too many failed sign-in attempts") {
 		t.Errorf("429 message %q", msg)
@@ -94,11 +117,43 @@ func TestSignInRateLimitedPerAccount(t *testing.T) {
 	if res.Header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
-	// Another account from the same address is not locked by this one.
-	wantRedirect(t, c.post("/login", url.Values{"email": {"architect@example.com"}, "password": {seed.DemoPassword}}), "/")
-	// After the window the real user signs in.
+	// The real user, from their own address, is not locked out.
+	wantRedirect(t, app.client().fromAddress("198.51.100.7").post("/login", url.Values{"email": {"pm@example.com"}, "password": {seed.DemoPassword}}), "/w/demo")
+	// Another account from the attacker's address is not locked by this one.
+	wantRedirect(t, attacker.post("/login", url.Values{"email": {"architect@example.com"}, "password": {seed.DemoPassword}}), "/")
+	// After the window the attacker's address may try again.
 	app.clock.Advance(16 * time.Minute)
-	wantRedirect(t, app.client().post("/login", url.Values{"email": {"pm@example.com"}, "password": {seed.DemoPassword}}), "/w/demo")
+	wantRedirect(t, attacker.post("/login", url.Values{"email": {"pm@example.com"}, "password": {seed.DemoPassword}}), "/")
+}
+
+// TestSignInSlowsADistributedGuesser: many addresses guessing one account
+// never lock it; past the account-wide threshold an address that keeps
+// failing waits longer before each answer, while the owner from a clean
+// address signs in at once.
+func TestSignInSlowsADistributedGuesser(t *testing.T) {
+	app := newTestApp(t, trustProxy, func(c *server.Config) {
+		c.SignInSlowAfter = 8
+		c.SignInDelayStep = 300 * time.Millisecond
+	})
+	for i := 0; i < 4; i++ {
+		bot := app.client().fromAddress(fmt.Sprintf("203.0.113.%d", 10+i))
+		for j := 0; j < 2; j++ {
+			wantStatus(t, bot.post("/login", url.Values{"email": {"owner@example.com"}, "password": {fmt.Sprintf("wrong-guess-%d-%d", i, j)}}), http.StatusUnauthorized)
+		}
+	}
+	// Eight failures account-wide: the next attempt from a failing address waits.
+	bot := app.client().fromAddress("203.0.113.10")
+	start := time.Now()
+	wantStatus(t, bot.post("/login", url.Values{"email": {"owner@example.com"}, "password": {"wrong-guess-again"}}), http.StatusUnauthorized)
+	if took := time.Since(start); took < 300*time.Millisecond {
+		t.Errorf("a failing address past the threshold was answered in %v, want a delay of at least 300ms", took)
+	}
+	// The owner from a clean address: no lock, no delay.
+	start = time.Now()
+	wantRedirect(t, app.client().fromAddress("198.51.100.20").post("/login", url.Values{"email": {"owner@example.com"}, "password": {seed.DemoPassword}}), "/")
+	if took := time.Since(start); took > 250*time.Millisecond {
+		t.Logf("owner sign-in took %v (slow machine?)", took)
+	}
 }
 
 func TestSignInRateLimitedPerIP(t *testing.T) {

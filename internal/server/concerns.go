@@ -77,7 +77,7 @@ func (s *Server) handleConcernCreate(w http.ResponseWriter, r *http.Request) err
 	var itemIDs []int64
 	p := sightline.Problems{}
 	for _, v := range r.PostForm["item_id"] {
-		id, perr := strconv.ParseInt(v, 10, 64)
+		id, perr := sightline.ParseIDValue(v)
 		if perr != nil || id < 1 {
 			p.Add("item_id", "Choose items of this workspace's architecture.")
 			continue
@@ -89,7 +89,7 @@ func (s *Server) handleConcernCreate(w http.ResponseWriter, r *http.Request) err
 	for k, v := range sightline.FieldErrors(err) {
 		p.Add(k, v)
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		var saved *sightline.Concern
 		if saved, err = s.db.CreateConcern(r.Context(), actor(r), ws.ID, c, itemIDs); err == nil {
@@ -104,7 +104,7 @@ func (s *Server) handleConcernCreate(w http.ResponseWriter, r *http.Request) err
 	if derr != nil {
 		return derr
 	}
-	d.Form, d.Selected = withErrors(f, err), selected
+	d.Form, d.Selected = s.withErrors(r, f, err), selected
 	s.renderConcerns(w, r, http.StatusUnprocessableEntity, d)
 	return nil
 }
@@ -186,7 +186,7 @@ func (s *Server) handleConcernUpdate(w http.ResponseWriter, r *http.Request) err
 	if verr != nil {
 		p.Add("form", sightline.ErrorMessage(verr))
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.UpdateConcern(r.Context(), actor(r), ws.ID, cur.ID, version, c); err == nil {
 			s.flash(r, "success", "Concern saved.")
@@ -204,6 +204,7 @@ func (s *Server) handleConcernUpdate(w http.ResponseWriter, r *http.Request) err
 			return derr
 		}
 		d.Conflict = concernConflict(concernDraft(f), sightline.ConcernDraftOf(*now))
+		s.conflicted(r, d.History, mineVersion(f), now.Version)
 		f.Values["version"] = strconv.Itoa(now.Version)
 		d.Form = f
 		s.renderConcern(w, r, http.StatusConflict, d)
@@ -213,7 +214,7 @@ func (s *Server) handleConcernUpdate(w http.ResponseWriter, r *http.Request) err
 		if derr != nil {
 			return derr
 		}
-		d.Form = withErrors(f, err)
+		d.Form = s.withErrors(r, f, err)
 		s.renderConcern(w, r, http.StatusUnprocessableEntity, d)
 		return nil
 	}
@@ -247,7 +248,7 @@ func (s *Server) handleConcernItemAttach(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	itemID, perr := strconv.ParseInt(f.Get("item_id"), 10, 64)
+	itemID, perr := sightline.ParseIDValue(f.Get("item_id"))
 	switch {
 	case f.Get("item_id") == "":
 		err = sightline.Problems{"item_id": "Choose the item to attach."}.Err()
@@ -267,7 +268,7 @@ func (s *Server) handleConcernItemAttach(w http.ResponseWriter, r *http.Request)
 	if derr != nil {
 		return derr
 	}
-	d.AttachForm = withErrors(f, err)
+	d.AttachForm = s.withErrors(r, f, err)
 	s.renderConcern(w, r, http.StatusUnprocessableEntity, d)
 	return nil
 }

@@ -31,14 +31,14 @@ func decisionPath(r *http.Request, number int) string {
 }
 
 func decisionFilterFromQuery(q url.Values) sightline.DecisionFilter {
-	item, _ := strconv.ParseInt(q.Get("item"), 10, 64)
+	item, _ := sightline.ParseIDValue(q.Get("item"))
 	return sightline.DecisionFilter{Status: q.Get("status"), ItemID: item, RevisitDue: q.Get("revisit") == "1"}.Normalize()
 }
 
 // queryPage reads a page number: 1 when absent, not a number or below 1,
 // and at most 100,000 (so that the offset stays an int).
 func queryPage(raw string) int {
-	n, err := strconv.Atoi(raw)
+	n, err := sightline.Atoi(raw)
 	if err != nil || n < 1 {
 		return 1
 	}
@@ -85,7 +85,7 @@ func (s *Server) handleDecisionCreate(w http.ResponseWriter, r *http.Request) er
 	for k, v := range sightline.CheckDecision(&d) {
 		p.Add(k, v)
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		created, cerr := s.db.CreateDecision(r.Context(), actor(r), state(r).workspace.ID, d)
 		if cerr == nil {
@@ -97,14 +97,14 @@ func (s *Server) handleDecisionCreate(w http.ResponseWriter, r *http.Request) er
 	if sightline.ErrorCode(err) != sightline.EINVALID {
 		return err
 	}
-	return s.renderDecisions(w, r, http.StatusUnprocessableEntity, withErrors(f, err))
+	return s.renderDecisions(w, r, http.StatusUnprocessableEntity, s.withErrors(r, f, err))
 }
 
 // decisionFromPath loads the decision named in the URL by its number ("7",
 // "0007" or "ADR-0007"); another workspace's number is not found.
 func (s *Server) decisionFromPath(r *http.Request) (*sightline.Decision, error) {
 	raw := strings.TrimPrefix(strings.ToUpper(chi.URLParam(r, "number")), "ADR-")
-	n, err := strconv.Atoi(raw)
+	n, err := sightline.Atoi(strings.TrimLeft(raw, "0")) // "0007" is ADR-0007
 	if err != nil || n < 1 {
 		return nil, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
 	}
@@ -215,6 +215,11 @@ func (s *Server) renderDecisionRejected(w http.ResponseWriter, r *http.Request, 
 			return derr
 		}
 		saved := data.Form(form)
+		if form == "edit" {
+			s.conflicted(r, data.History, mineVersion(f), cur.Version)
+		} else {
+			s.conflicted(r, nil, 0, 0)
+		}
 		f.Values["version"] = saved.Get("version")
 		data.Forms[form] = f
 		data.Conflict = &web.DecisionConflict{Form: form, Fields: decisionConflictFields(form, f, saved, data.Choices)}
@@ -225,7 +230,7 @@ func (s *Server) renderDecisionRejected(w http.ResponseWriter, r *http.Request, 
 		if derr != nil {
 			return derr
 		}
-		data.Forms[form] = withErrors(f, err)
+		data.Forms[form] = s.withErrors(r, f, err)
 		s.render(w, r, errStatus(err), web.DecisionPage(s.page(r, d.Ref()+": "+d.Title, "decisions"), data))
 		return nil
 	}
@@ -307,7 +312,7 @@ func (s *Server) handleDecisionUpdate(w http.ResponseWriter, r *http.Request) er
 	for k, v := range sightline.CheckDecision(&next) {
 		p.Add(k, v)
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		var saved *sightline.Decision
 		if saved, err = s.db.UpdateDecision(r.Context(), actor(r), state(r).workspace.ID, d.ID, version, u, today); err == nil {
@@ -338,7 +343,7 @@ func (s *Server) handleDecisionSupersede(w http.ResponseWriter, r *http.Request)
 		return s.renderDecisionRejected(w, r, d, "supersede", f, err)
 	}
 	nd := sightline.Decision{Title: f.Get("title"), Context: f.Get("context"), Status: sightline.DecisionProposed}
-	err = sightline.CheckDecision(&nd).Err()
+	err = checked(f, sightline.CheckDecision(&nd)).Err()
 	if err == nil {
 		var created *sightline.Decision
 		if created, err = s.db.SupersedeDecision(r.Context(), actor(r), state(r).workspace.ID, d.ID, nd); err == nil {
@@ -361,14 +366,14 @@ func (s *Server) handleDecisionStance(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	p := sightline.CheckStance(f.Get("stance"), f.Get("reason"))
-	version, verr := strconv.Atoi(f.Get("version"))
+	version, verr := sightline.Atoi(f.Get("version"))
 	if verr != nil || version < 0 {
 		p.Add("form", "The form is missing its version; reload the page and try again.")
 	}
 	if serr := sightline.CanTakeStance(d); serr != nil {
 		p.Add("form", sightline.ErrorMessage(serr))
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		var saved *sightline.Stance
 		if saved, err = s.db.SetStance(r.Context(), actor(r), state(r).workspace.ID, d.ID, version, f.Get("stance"), f.Get("reason")); err == nil {
@@ -398,14 +403,14 @@ func (s *Server) handleDecisionLink(w http.ResponseWriter, r *http.Request) erro
 		form = "link-" + sightline.TargetEpic
 		p.Add("target_type", "Choose what to link: an epic, an architecture item, an NFR concern or a strategy shift.")
 	}
-	targetID, perr := strconv.ParseInt(f.Get("target_id"), 10, 64)
+	targetID, perr := sightline.ParseIDValue(f.Get("target_id"))
 	switch {
 	case f.Get("target_id") == "":
 		p.Add("target_id", "Choose what to link.")
 	case perr != nil || targetID < 1:
 		p.Add("target_id", "Choose one of the options.")
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		err = s.db.LinkDecision(r.Context(), actor(r), state(r).workspace.ID, d.ID, typ, targetID)
 		if err == nil {

@@ -42,11 +42,11 @@ func (s *Server) handleEpics(w http.ResponseWriter, r *http.Request) error {
 
 func epicFilterFromQuery(q url.Values) sightline.EpicFilter {
 	atoi := func(k string) int {
-		n, _ := strconv.Atoi(q.Get(k))
+		n, _ := sightline.Atoi(q.Get(k))
 		return n
 	}
 	id := func(k string) int64 {
-		n, _ := strconv.ParseInt(q.Get(k), 10, 64)
+		n, _ := sightline.ParseIDValue(q.Get(k))
 		return n
 	}
 	return sightline.EpicFilter{
@@ -127,7 +127,7 @@ func (s *Server) handleEpicCreate(w http.ResponseWriter, r *http.Request) error 
 			status = http.StatusForbidden
 		}
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		var painID int64
 		if pain != nil {
@@ -147,7 +147,7 @@ func (s *Server) handleEpicCreate(w http.ResponseWriter, r *http.Request) error 
 		}
 		err = cerr
 	}
-	return s.renderEpicNew(w, r, status, withErrors(f, err), pain)
+	return s.renderEpicNew(w, r, status, s.withErrors(r, f, err), pain)
 }
 
 func (s *Server) renderEpicNew(w http.ResponseWriter, r *http.Request, status int, f web.Form, pain *sightline.PainNote) error {
@@ -166,7 +166,7 @@ func (s *Server) epicSourcePain(r *http.Request, raw string) (*sightline.PainNot
 		return nil, nil
 	}
 	st := state(r)
-	id, err := strconv.ParseInt(raw, 10, 64)
+	id, err := sightline.ParseIDValue(raw)
 	if err != nil || id < 1 {
 		return nil, sightline.Errorf(sightline.ENOTFOUND, "That pain note does not exist.")
 	}
@@ -314,6 +314,7 @@ func (s *Server) renderEpicRejected(w http.ResponseWriter, r *http.Request, e *s
 		if derr != nil {
 			return derr
 		}
+		s.conflicted(r, d.History, mineVersion(f), cur.Version)
 		f.Values["version"] = strconv.Itoa(cur.Version)
 		d.Forms[form] = f
 		d.Conflict = &web.EpicConflict{Form: form, Fields: epicConflictFields(form, f, cur, d.Choices)}
@@ -324,7 +325,7 @@ func (s *Server) renderEpicRejected(w http.ResponseWriter, r *http.Request, e *s
 		if derr != nil {
 			return derr
 		}
-		d.Forms[form] = withErrors(f, err)
+		d.Forms[form] = s.withErrors(r, f, err)
 		s.render(w, r, errStatus(err), web.EpicPage(s.page(r, e.Title, "epics"), d))
 		return nil
 	}
@@ -369,7 +370,7 @@ func epicChoiceName(field, v string, c *sightline.EpicChoices) string {
 	if v == "" {
 		return "—"
 	}
-	id, _ := strconv.ParseInt(v, 10, 64)
+	id, _ := sightline.ParseIDValue(v)
 	if c != nil {
 		switch field {
 		case "initiative_id":
@@ -453,7 +454,7 @@ func (s *Server) handleEpicUpdate(w http.ResponseWriter, r *http.Request) error 
 	for k, v := range sightline.CheckEpic(&next) {
 		p.Add(k, v)
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.UpdateEpicProduct(r.Context(), actor(r), ws.ID, e.ID, version, u); err == nil {
 			s.flash(r, "success", "Epic saved.")
@@ -495,7 +496,7 @@ func (s *Server) handleEpicTechnical(w http.ResponseWriter, r *http.Request) err
 	for k, v := range sightline.CheckEpic(&next) {
 		p.Add(k, v)
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.UpdateEpicTechnical(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, u); err == nil {
 			s.flash(r, "success", "Technical fields saved.")
@@ -546,7 +547,7 @@ func (s *Server) handleEpicEstimate(w http.ResponseWriter, r *http.Request) erro
 	if verr != nil {
 		p.Add("form", sightline.ErrorMessage(verr))
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.EstimateEpic(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, f.Get("size"), f.Get("estimate_note")); err == nil {
 			s.flash(r, "success", "Estimate saved: "+f.Get("size")+".")
@@ -589,7 +590,7 @@ func (s *Server) handleEpicCommit(w http.ResponseWriter, r *http.Request) error 
 	if verr != nil {
 		p.Add("form", sightline.ErrorMessage(verr))
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.CommitEpic(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, on); err == nil {
 			if on == nil {
@@ -624,7 +625,7 @@ func (s *Server) handleEpicFeasibility(w http.ResponseWriter, r *http.Request) e
 		}
 	}
 	if err == nil {
-		err = sightline.CheckFeasibility(e, outcome, f.Get("note")).Err()
+		err = checked(f, sightline.CheckFeasibility(e, outcome, f.Get("note"))).Err()
 	}
 	if err == nil {
 		if _, err = s.db.RecordFeasibility(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, outcome, f.Get("note")); err == nil {
@@ -648,7 +649,7 @@ func (s *Server) handleEpicPainLink(w http.ResponseWriter, r *http.Request) erro
 	if f.Get("pain_id") == "" {
 		return s.renderEpicRejected(w, r, e, "link", f, sightline.Problems{"pain_id": "Choose a pain to link."}.Err())
 	}
-	painID, err := strconv.ParseInt(f.Get("pain_id"), 10, 64)
+	painID, err := sightline.ParseIDValue(f.Get("pain_id"))
 	if err != nil || painID < 1 {
 		return sightline.Errorf(sightline.ENOTFOUND, "That pain note does not exist.")
 	}
@@ -693,7 +694,7 @@ func epicFormID(p sightline.Problems, f web.Form, name string) *int64 {
 	if v == "" {
 		return nil
 	}
-	id, err := strconv.ParseInt(v, 10, 64)
+	id, err := sightline.ParseIDValue(v)
 	if err != nil || id < 1 {
 		p.Add(name, "Choose one of the options.")
 		return nil
@@ -707,7 +708,7 @@ func epicFormScore(p sightline.Problems, f web.Form, name string) *int {
 	if v == "" {
 		return nil
 	}
-	n, err := strconv.Atoi(v)
+	n, err := sightline.Atoi(v)
 	if err != nil || n < 1 || n > 5 {
 		p.Add(name, "Choose a value from 1 to 5.")
 		return nil

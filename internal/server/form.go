@@ -1,10 +1,11 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -17,26 +18,103 @@ import (
 const maxFormBytes = 1 << 20
 
 // readForm parses the posted form and returns the named fields, trimmed
-// (passwords are kept exactly as typed).
+// (passwords are kept exactly as typed). It is the edge where raw input is
+// checked: a field that is not storable text (invalid UTF-8, a NUL) or is
+// longer than any column holds gets a message in f.Errors, which every
+// handler folds into its validation with checked(f, p) so that it is refused
+// next to the field and never sent to the database. Only an unreadable body
+// is an error.
 func readForm(w http.ResponseWriter, r *http.Request, names ...string) (web.Form, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		return web.Form{}, sightline.Errorf(sightline.EINVALID, "The form could not be read.")
+		return web.Form{}, sightline.Errorf(sightline.EINVALID, "The form could not be read (it may be larger than 1 MB).")
 	}
 	f := web.NewForm()
 	for _, n := range names {
 		v := r.PostForm.Get(n)
-		if !strings.Contains(n, "password") && n != "confirm" && n != "current" {
+		if !isSecretField(n) {
 			v = strings.TrimSpace(v)
 		}
 		f.Values[n] = v
+		if msg := fieldProblem(n, v); msg != "" {
+			f.Errors[n] = msg
+		}
+	}
+	// Fields read as lists (r.PostForm["item_id"]) are checked too; their
+	// message goes to the form as a whole when they are not named above.
+	for n, vs := range r.PostForm {
+		if _, named := f.Values[n]; named {
+			continue
+		}
+		for _, v := range vs {
+			if msg := fieldProblem(n, v); msg != "" {
+				f.Errors[n] = msg
+				break
+			}
+		}
 	}
 	return f, nil
 }
 
-// withErrors copies an invalid-input error's field messages into the form;
+// isSecretField names the fields kept exactly as typed (passwords).
+func isSecretField(n string) bool {
+	return strings.Contains(n, "password") || n == "confirm" || n == "current"
+}
+
+// fieldProblem is the edge check of one submitted value: storable text, and
+// no longer than its column can hold.
+func fieldProblem(name, v string) string {
+	if msg := sightline.TextProblem(v); msg != "" {
+		return msg
+	}
+	max := sightline.MaxFieldChars
+	if name == "email" {
+		max = sightline.MaxEmail
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return fmt.Sprintf("This is too long: at most %d characters (this has %d).", max, n)
+	}
+	return ""
+}
+
+// checked folds the problems readForm found at the edge into a form's
+// validation. The edge message wins: it says why the value cannot be used at
+// all. Every handler that writes calls it (directly or through validated)
+// before it goes near the database.
+func checked(f web.Form, p sightline.Problems) sightline.Problems {
+	if p == nil {
+		p = sightline.Problems{}
+	}
+	for k, v := range f.Errors {
+		p[k] = v
+	}
+	return p
+}
+
+// withErrors is formWithErrors for a page about to be rendered: it also
+// notes the refusal, so the layout opens the page with an error summary
+// that links to each bad field.
+func (s *Server) withErrors(r *http.Request, f web.Form, err error) web.Form {
+	f = formWithErrors(f, err)
+	s.noteRefusal(r, f.Errors)
+	state(r).refusedCode = sightline.ErrorCode(err)
+	return f
+}
+
+// noteRefusal notes a refusal's messages, by field ("form" for the form as a
+// whole), for the error summary of the page about to be rendered.
+func (s *Server) noteRefusal(r *http.Request, msgs map[string]string) {
+	st := state(r)
+	st.refusedCode = sightline.EINVALID
+	st.refused = map[string]string{}
+	for k, v := range msgs {
+		st.refused[k] = v
+	}
+}
+
+// formWithErrors copies an invalid-input error's field messages into the form;
 // other errors become a form-level message.
-func withErrors(f web.Form, err error) web.Form {
+func formWithErrors(f web.Form, err error) web.Form {
 	if fields := sightline.FieldErrors(err); len(fields) > 0 {
 		for k, v := range fields {
 			f.Errors[k] = v
@@ -49,7 +127,7 @@ func withErrors(f web.Form, err error) web.Form {
 
 // version reads the optimistic-locking version a form was loaded with.
 func formVersion(f web.Form) (int, error) {
-	v, err := strconv.Atoi(f.Get("version"))
+	v, err := sightline.Atoi(f.Get("version"))
 	if err != nil || v < 1 {
 		return 0, sightline.Errorf(sightline.EINVALID, "The form is missing its version; reload the page and try again.")
 	}
@@ -58,7 +136,7 @@ func formVersion(f web.Form) (int, error) {
 
 // pathID reads a numeric id from the URL; anything else is not found.
 func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
+	id, err := sightline.ParseIDValue(chi.URLParam(r, name))
 	if err != nil || id < 1 {
 		return 0, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
 	}
@@ -87,4 +165,51 @@ func safeNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// validated is checked for validation that returns an error: an invalid-input
+// error (or nil) gets the edge problems of f added; any other error is
+// returned as it is.
+func validated(f web.Form, err error) error {
+	if err != nil && sightline.ErrorCode(err) != sightline.EINVALID {
+		return err
+	}
+	p := sightline.Problems{}
+	for k, v := range sightline.FieldErrors(err) {
+		p[k] = v
+	}
+	if err != nil && len(p) == 0 {
+		p["form"] = sightline.ErrorMessage(err)
+	}
+	return checked(f, p).Err()
+}
+
+// conflicted notes, for the page about to show a stale save, the summary
+// at its top and what changed since the user's version: the newest entries
+// of the item's history with changes, one per version saved since (history
+// is newest first; nil when the page keeps none). mine is the version the
+// user's form was loaded with.
+func (s *Server) conflicted(r *http.Request, history []sightline.Activity, mine, now int) {
+	st := state(r)
+	st.refusedCode = sightline.ECONFLICT
+	st.refused = map[string]string{"form": "Someone else saved a change while you were editing. Nothing of yours was saved, and nothing you typed is lost: compare below, then save again or keep theirs."}
+	c := web.ConflictNote{Mine: mine, Now: now}
+	for _, a := range history {
+		if len(c.Since) >= now-mine || len(c.Since) >= 10 {
+			break
+		}
+		if len(a.Changes) > 0 || len(c.Since) == 0 {
+			c.Since = append(c.Since, a)
+		}
+	}
+	st.conflict = &c
+}
+
+// mineVersion is the version a refused form was loaded with, 0 if unreadable.
+func mineVersion(f web.Form) int {
+	v, err := formVersion(f)
+	if err != nil {
+		return 0
+	}
+	return v
 }

@@ -57,7 +57,7 @@ func (s *Server) handleGoalCreate(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	g, p := goalFromForm(f)
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		var created *sightline.Goal
 		created, err = s.db.CreateGoal(r.Context(), actor(r), ws.ID, g)
@@ -69,7 +69,7 @@ func (s *Server) handleGoalCreate(w http.ResponseWriter, r *http.Request) error 
 	if sightline.ErrorCode(err) != sightline.EINVALID {
 		return err
 	}
-	return s.renderGoals(w, r, http.StatusUnprocessableEntity, withErrors(f, err))
+	return s.renderGoals(w, r, http.StatusUnprocessableEntity, s.withErrors(r, f, err))
 }
 
 // goalData loads what a goal's page shows: a fixed number of queries.
@@ -132,7 +132,7 @@ func (s *Server) handleGoalUpdate(w http.ResponseWriter, r *http.Request) error 
 	if verr != nil {
 		p.Add("form", sightline.ErrorMessage(verr))
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		_, err = s.db.UpdateGoal(r.Context(), actor(r), ws.ID, cur.ID, version, g)
 		if err == nil {
@@ -158,6 +158,7 @@ func (s *Server) handleGoalUpdate(w http.ResponseWriter, r *http.Request) error 
 		} {
 			d.Conflict = append(d.Conflict, web.ConflictField{Label: fld.label, Mine: f.Get(fld.name), Theirs: saved.Get(fld.name)})
 		}
+		s.conflicted(r, d.History, mineVersion(f), now.Version)
 		f.Values["version"] = strconv.Itoa(now.Version)
 		d.Form = f
 		s.renderGoal(w, r, http.StatusConflict, d)
@@ -167,7 +168,7 @@ func (s *Server) handleGoalUpdate(w http.ResponseWriter, r *http.Request) error 
 		if derr != nil {
 			return derr
 		}
-		d.Form = withErrors(f, err)
+		d.Form = s.withErrors(r, f, err)
 		s.renderGoal(w, r, http.StatusUnprocessableEntity, d)
 		return nil
 	}

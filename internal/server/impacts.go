@@ -56,7 +56,7 @@ func (s *Server) handleImpactCreate(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	i, err := impactDraft(f).Parse()
-	err = s.withConcernProblems(r, i, err)
+	err = validated(f, s.withConcernProblems(r, i, err))
 	if err == nil {
 		if _, err = s.db.CreateImpact(r.Context(), actor(r), state(r).workspace.ID, e.ID, i); err == nil {
 			s.flash(r, "success", "NFR impact added.")
@@ -66,7 +66,7 @@ func (s *Server) handleImpactCreate(w http.ResponseWriter, r *http.Request) erro
 	if sightline.ErrorCode(err) != sightline.EINVALID {
 		return err
 	}
-	return s.renderImpactForm(w, r, http.StatusUnprocessableEntity, web.ImpactFormData{EpicID: e.ID, EpicTitle: e.Title, Form: withErrors(f, err)})
+	return s.renderImpactForm(w, r, http.StatusUnprocessableEntity, web.ImpactFormData{EpicID: e.ID, EpicTitle: e.Title, Form: s.withErrors(r, f, err)})
 }
 
 // withConcernProblems adds, to a draft already refused, what is wrong with
@@ -134,7 +134,7 @@ func (s *Server) handleImpactUpdate(w http.ResponseWriter, r *http.Request) erro
 	if verr != nil {
 		p.Add("form", sightline.ErrorMessage(verr))
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.UpdateImpact(r.Context(), actor(r), ws.ID, e.ID, cur.ID, version, i); err == nil {
 			s.flash(r, "success", "NFR impact saved.")
@@ -148,12 +148,13 @@ func (s *Server) handleImpactUpdate(w http.ResponseWriter, r *http.Request) erro
 		if nerr != nil {
 			return nerr
 		}
+		s.conflicted(r, nil, 0, 0)
 		d.Conflict = impactConflict(f, impactForm(now), now)
 		f.Values["version"] = strconv.Itoa(now.Version)
 		d.Form = f
 		return s.renderImpactForm(w, r, http.StatusConflict, d)
 	case sightline.EINVALID:
-		d.Form = withErrors(f, err)
+		d.Form = s.withErrors(r, f, err)
 		return s.renderImpactForm(w, r, http.StatusUnprocessableEntity, d)
 	}
 	return err
@@ -281,6 +282,7 @@ func (s *Server) handleItemLinkCreate(w http.ResponseWriter, r *http.Request) er
 
 func (s *Server) createArchLink(w http.ResponseWriter, r *http.Request, f web.Form, draft sightline.ArchLinkDraft, d web.ArchLinkFormData) error {
 	l, err := draft.Parse()
+	err = validated(f, err)
 	if err == nil {
 		if _, err = s.db.CreateArchLink(r.Context(), actor(r), state(r).workspace.ID, l); err == nil {
 			s.flash(r, "success", "Architecture link added.")
@@ -289,7 +291,7 @@ func (s *Server) createArchLink(w http.ResponseWriter, r *http.Request, f web.Fo
 	}
 	switch sightline.ErrorCode(err) {
 	case sightline.EINVALID, sightline.ECONFLICT:
-		d.Form = withErrors(f, err)
+		d.Form = s.withErrors(r, f, err)
 		return s.renderArchLinkForm(w, r, errStatus(err), d)
 	}
 	return err
@@ -360,7 +362,7 @@ func (s *Server) handleArchLinkUpdate(w http.ResponseWriter, r *http.Request) er
 	if verr != nil {
 		p.Add("form", sightline.ErrorMessage(verr))
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.UpdateArchLink(r.Context(), actor(r), ws.ID, cur.ID, version, l); err == nil {
 			s.flash(r, "success", "Architecture link saved.")
@@ -374,6 +376,7 @@ func (s *Server) handleArchLinkUpdate(w http.ResponseWriter, r *http.Request) er
 		if nerr != nil {
 			return nerr
 		}
+		s.conflicted(r, nil, 0, 0)
 		d.Conflict = []web.ConflictField{
 			{Label: "Kind of change", Mine: sightline.ChangeKindLabel(f.Get("change_kind")), Theirs: sightline.ChangeKindLabel(now.ChangeKind)},
 			{Label: "Note", Mine: f.Get("note"), Theirs: now.Note},
@@ -382,7 +385,7 @@ func (s *Server) handleArchLinkUpdate(w http.ResponseWriter, r *http.Request) er
 		d.Form = f
 		return s.renderArchLinkForm(w, r, http.StatusConflict, d)
 	case sightline.EINVALID:
-		d.Form = withErrors(f, err)
+		d.Form = s.withErrors(r, f, err)
 		return s.renderArchLinkForm(w, r, http.StatusUnprocessableEntity, d)
 	}
 	return err

@@ -86,6 +86,7 @@ func (s *Server) handleInitiativeCreate(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	in, err := initiativeDraft(f).Parse()
+	err = validated(f, err)
 	if err == nil {
 		var saved *sightline.Initiative
 		if saved, err = s.db.CreateInitiative(r.Context(), actor(r), ws.ID, in); err == nil {
@@ -100,7 +101,7 @@ func (s *Server) handleInitiativeCreate(w http.ResponseWriter, r *http.Request) 
 	if derr != nil {
 		return derr
 	}
-	d.Form = withErrors(f, err)
+	d.Form = s.withErrors(r, f, err)
 	s.renderInitiatives(w, r, http.StatusUnprocessableEntity, d)
 	return nil
 }
@@ -163,6 +164,7 @@ func (s *Server) handleInitiativeUpdate(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	in, err := initiativeDraft(f).Parse()
+	err = validated(f, err)
 	if err == nil {
 		var version int
 		if version, err = formVersion(f); err == nil {
@@ -182,6 +184,7 @@ func (s *Server) handleInitiativeUpdate(w http.ResponseWriter, r *http.Request) 
 		if derr != nil {
 			return derr
 		}
+		s.conflicted(r, d.History, mineVersion(f), now.Version)
 		f.Values["version"] = strconv.Itoa(now.Version)
 		d.Form = f
 		d.Conflict = initiativeConflict(d.Choices, initiativeDraft(f), sightline.InitiativeDraftOf(now.Initiative))
@@ -192,7 +195,7 @@ func (s *Server) handleInitiativeUpdate(w http.ResponseWriter, r *http.Request) 
 		if derr != nil {
 			return derr
 		}
-		d.Form = withErrors(f, err)
+		d.Form = s.withErrors(r, f, err)
 		s.renderInitiative(w, r, http.StatusUnprocessableEntity, d)
 		return nil
 	}

@@ -77,8 +77,8 @@ func (s *Server) handleInviteAccept(w http.ResponseWriter, r *http.Request) erro
 	p := sightline.Problems{}
 	sightline.CheckName(p, "name", f.Get("name"))
 	sightline.CheckNewPassword(p, "password", f.Get("password"), "confirm", f.Get("confirm"))
-	if err := p.Err(); err != nil {
-		s.renderInvite(w, r, http.StatusUnprocessableEntity, inv, withErrors(f, err))
+	if err := checked(f, p).Err(); err != nil {
+		s.renderInvite(w, r, http.StatusUnprocessableEntity, inv, s.withErrors(r, f, err))
 		return nil
 	}
 	hash, err := s.cfg.Password.Hash(f.Get("password"))

@@ -1,15 +1,20 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -40,15 +45,75 @@ func (s *Server) clientIP(next http.Handler) http.Handler {
 			ip = r.RemoteAddr
 		}
 		if s.cfg.TrustProxyHeaders {
-			if xrip := strings.TrimSpace(r.Header.Get("X-Real-IP")); xrip != "" {
-				ip = xrip
-			} else if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-				ip = strings.TrimSpace(strings.Split(xff, ",")[0])
+			// Only a well-formed address is taken: the value is stored and
+			// indexed with every sign-in attempt.
+			proxied := strings.TrimSpace(r.Header.Get("X-Real-IP"))
+			if proxied == "" {
+				proxied = strings.TrimSpace(strings.Split(r.Header.Get("X-Forwarded-For"), ",")[0])
+			}
+			if a, err := netip.ParseAddr(proxied); err == nil {
+				ip = a.String()
 			}
 		}
 		state(r).clientIP = ip
 		next.ServeHTTP(w, r)
 	})
+}
+
+// checkURL is the edge for the address of every request. A path that is not
+// storable text (invalid UTF-8, a NUL) names nothing: 404. A query parameter
+// that is not storable text, or is longer than any filter needs, is dropped
+// before any handler reads it, and the page says which one was ignored; no
+// such value reaches the database.
+func (s *Server) checkURL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if sightline.TextProblem(r.URL.Path) != "" {
+			s.renderError(w, r, sightline.Errorf(sightline.ENOTFOUND, "Page not found."))
+			return
+		}
+		if r.URL.RawQuery == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		q, perr := url.ParseQuery(r.URL.RawQuery)
+		var dropped []string
+		for k, vs := range q {
+			bad := sightline.TextProblem(k) != "" || len(k) > 100
+			for _, v := range vs {
+				if sightline.TextProblem(v) != "" || utf8.RuneCountInString(v) > sightline.MaxQueryChars {
+					bad = true
+				}
+			}
+			if bad {
+				delete(q, k)
+				dropped = append(dropped, strings.ToValidUTF8(strings.ReplaceAll(k, "\x00", ""), "?"))
+			}
+		}
+		if len(dropped) > 0 || perr != nil {
+			r.URL.RawQuery = q.Encode()
+			if len(dropped) > 0 {
+				slices.Sort(dropped)
+				state(r).notice = "Ignored part of the address: " + quoteList(dropped) +
+					" had characters that are not valid text, or was too long."
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// quoteList writes names as “a”, “b” and “c”.
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		if len(n) > 40 {
+			n = n[:40] + "…"
+		}
+		q[i] = "“" + strings.ToValidUTF8(n, "?") + "”"
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }
 
 type statusRecorder struct {
@@ -81,6 +146,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
+		state(r).rec = rec
 		next.ServeHTTP(rec, r)
 		route := "(unmatched)"
 		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
@@ -149,4 +215,56 @@ func (s *Server) crossOriginProtection() func(http.Handler) http.Handler {
 		s.renderError(w, r, sightline.Errorf(sightline.EFORBIDDEN, "This request came from another site and was refused."))
 	}))
 	return cop.Handler
+}
+
+// withDeadline bounds every request: past Config.RequestTimeout the database
+// calls of the request are cancelled and it is answered 503.
+func (s *Server) withDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.RequestTimeout <= 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// trackRequests counts the requests in flight, so shutdown closes the
+// database only after the last one answered. Once shutdown has begun, a
+// save that slipped in is refused before it touches the database.
+func (s *Server) trackRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.inflight.Add(1)
+		defer s.inflight.Add(-1)
+		if s.draining.Load() && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Connection", "close")
+			s.renderError(w, r, sightline.Errorf(sightline.EUNAVAILABLE, "The server is restarting; nothing was saved. Try again in a moment."))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// retryReads runs a read once more when its database connection died under
+// it (a restart of PostgreSQL) before anything was answered; renderError
+// decides. Writes are never retried: they may have been saved.
+func (s *Server) retryReads(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := state(r)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		st.retryable = true
+		next.ServeHTTP(w, r)
+		if st.retry && (st.rec == nil || st.rec.status == 0) {
+			st.retryable, st.retry, st.handling = false, false, false
+			// What the first attempt's session layer added is added again.
+			w.Header().Del("Vary")
+			w.Header().Del("Set-Cookie")
+			next.ServeHTTP(w, r)
+		}
+	})
 }

@@ -36,8 +36,8 @@ func painForm(d sightline.PainDraft) web.Form {
 
 // painFilter reads the list's filter from the query string; unknown values are dropped.
 func painFilter(q url.Values) sightline.PainFilter {
-	sev, _ := strconv.Atoi(q.Get("min_severity"))
-	page, _ := strconv.Atoi(q.Get("page"))
+	sev, _ := sightline.Atoi(q.Get("min_severity"))
+	page, _ := sightline.Atoi(q.Get("page"))
 	return sightline.PainFilter{
 		Source:      sightline.PainSource(q.Get("source")),
 		Segment:     q.Get("segment"),
@@ -93,6 +93,7 @@ func (s *Server) handlePainCreate(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	n, err := painDraft(f).Parse(s.Now())
+	err = validated(f, err)
 	if err == nil {
 		var saved *sightline.PainNote
 		if saved, err = s.db.CreatePain(r.Context(), actor(r), ws.ID, n); err == nil {
@@ -107,7 +108,7 @@ func (s *Server) handlePainCreate(w http.ResponseWriter, r *http.Request) error 
 	if derr != nil {
 		return derr
 	}
-	d.Form = withErrors(f, err)
+	d.Form = s.withErrors(r, f, err)
 	s.renderPains(w, r, http.StatusUnprocessableEntity, d)
 	return nil
 }
@@ -176,6 +177,7 @@ func (s *Server) handlePainUpdate(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	n, err := painDraft(f).Parse(s.Now())
+	err = validated(f, err)
 	if err == nil {
 		var version int
 		if version, err = formVersion(f); err == nil {
@@ -195,6 +197,7 @@ func (s *Server) handlePainUpdate(w http.ResponseWriter, r *http.Request) error 
 		if derr != nil {
 			return derr
 		}
+		s.conflicted(r, d.History, mineVersion(f), now.Version)
 		f.Values["version"] = strconv.Itoa(now.Version)
 		d.Form = f
 		d.Conflict = painConflict(painDraft(f), sightline.PainDraftOf(*now))
@@ -205,7 +208,7 @@ func (s *Server) handlePainUpdate(w http.ResponseWriter, r *http.Request) error 
 		if derr != nil {
 			return derr
 		}
-		d.Form = withErrors(f, err)
+		d.Form = s.withErrors(r, f, err)
 		s.renderPain(w, r, http.StatusUnprocessableEntity, d)
 		return nil
 	}
@@ -240,13 +243,14 @@ func (s *Server) handlePainEpicLink(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	epicID, perr := strconv.ParseInt(f.Get("epic_id"), 10, 64)
+	epicID, perr := sightline.ParseIDValue(f.Get("epic_id"))
 	if f.Get("epic_id") == "" || perr != nil || epicID < 1 {
 		d, derr := s.painData(r, n)
 		if derr != nil {
 			return derr
 		}
 		f.Errors["epic_id"] = "Choose the epic this pain sits behind."
+		s.noteRefusal(r, f.Errors)
 		d.LinkForm = f
 		s.renderPain(w, r, http.StatusUnprocessableEntity, d)
 		return nil

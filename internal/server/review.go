@@ -207,8 +207,8 @@ func (s *Server) handleReviewMark(w http.ResponseWriter, r *http.Request) error 
 	}
 	f, notes := sightline.ParseReviewFilter(q, s.Now())
 	rv := sightline.Review{Attendees: form.Get("attendees"), Notes: form.Get("notes")}
-	if err := sightline.CheckReview(&rv, form.Get("held_on"), s.Now()).Err(); err != nil {
-		return s.renderReview(w, r, http.StatusUnprocessableEntity, f, notes, withErrors(form, err))
+	if err := checked(form, sightline.CheckReview(&rv, form.Get("held_on"), s.Now())).Err(); err != nil {
+		return s.renderReview(w, r, http.StatusUnprocessableEntity, f, notes, s.withErrors(r, form, err))
 	}
 	c, f, _, err := s.reviewContext(r, f, nil)
 	if err != nil {
@@ -222,7 +222,7 @@ func (s *Server) handleReviewMark(w http.ResponseWriter, r *http.Request) error 
 	saved, err := s.db.MarkReviewed(r.Context(), actor(r), st.workspace.ID, f.ReviewScope, rv, s.Now())
 	if err != nil {
 		if sightline.ErrorCode(err) == sightline.EINVALID {
-			return s.renderReview(w, r, http.StatusUnprocessableEntity, f, notes, withErrors(form, err))
+			return s.renderReview(w, r, http.StatusUnprocessableEntity, f, notes, s.withErrors(r, form, err))
 		}
 		return err
 	}

@@ -49,7 +49,7 @@ func (s *Server) handleRoadmapItemCreate(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	it, p := roadmapItemFromForm(f)
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		created, cerr := s.db.CreateRoadmapItem(r.Context(), actor(r), state(r).workspace.ID, it)
 		if cerr == nil {
@@ -61,7 +61,7 @@ func (s *Server) handleRoadmapItemCreate(w http.ResponseWriter, r *http.Request)
 	if sightline.ErrorCode(err) != sightline.EINVALID {
 		return err
 	}
-	return s.renderRoadmapTimeline(w, r, http.StatusUnprocessableEntity, withErrors(f, err))
+	return s.renderRoadmapTimeline(w, r, http.StatusUnprocessableEntity, s.withErrors(r, f, err))
 }
 
 // roadmapItemFromPath loads the roadmap item named in the URL; another
@@ -137,7 +137,7 @@ func (s *Server) handleRoadmapItemUpdate(w http.ResponseWriter, r *http.Request)
 	if verr != nil {
 		p.Add("form", sightline.ErrorMessage(verr))
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.UpdateRoadmapItem(r.Context(), actor(r), ws.ID, cur.ID, version, it); err == nil {
 			s.flash(r, "success", "Roadmap item saved.")
@@ -172,6 +172,7 @@ func (s *Server) handleRoadmapItemUpdate(w http.ResponseWriter, r *http.Request)
 		} {
 			d.Conflict = append(d.Conflict, web.ConflictField{Label: fld.label, Mine: word(fld.name, f.Get(fld.name)), Theirs: word(fld.name, saved.Get(fld.name))})
 		}
+		s.conflicted(r, d.History, mineVersion(f), now.Version)
 		f.Values["version"] = strconv.Itoa(now.Version)
 		d.Form = f
 		s.renderRoadmapItem(w, r, http.StatusConflict, d)
@@ -181,7 +182,7 @@ func (s *Server) handleRoadmapItemUpdate(w http.ResponseWriter, r *http.Request)
 		if derr != nil {
 			return derr
 		}
-		d.Form = withErrors(f, err)
+		d.Form = s.withErrors(r, f, err)
 		s.renderRoadmapItem(w, r, http.StatusUnprocessableEntity, d)
 		return nil
 	}
@@ -195,7 +196,7 @@ func formRefID(p sightline.Problems, f web.Form, name, missing string) int64 {
 		p.Add(name, missing)
 		return 0
 	}
-	id, err := strconv.ParseInt(v, 10, 64)
+	id, err := sightline.ParseIDValue(v)
 	if err != nil || id < 1 {
 		p.Add(name, "Choose one of the options.")
 		return 0
@@ -215,7 +216,7 @@ func (s *Server) handleRoadmapEpicLink(w http.ResponseWriter, r *http.Request) e
 	}
 	p := sightline.Problems{}
 	epicID := formRefID(p, f, "epic_id", "Choose an epic to add.")
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		if err = s.db.LinkRoadmapEpic(r.Context(), actor(r), state(r).workspace.ID, it.ID, epicID); err == nil {
 			s.flash(r, "success", "Epic added to “"+it.Title+"”.")
@@ -230,7 +231,7 @@ func (s *Server) handleRoadmapEpicLink(w http.ResponseWriter, r *http.Request) e
 	if derr != nil {
 		return derr
 	}
-	d.LinkForm = withErrors(f, err)
+	d.LinkForm = s.withErrors(r, f, err)
 	s.renderRoadmapItem(w, r, http.StatusUnprocessableEntity, d)
 	return nil
 }
@@ -279,7 +280,7 @@ func (s *Server) handleEpicRoadmapLink(w http.ResponseWriter, r *http.Request) e
 	ws := state(r).workspace
 	p := sightline.Problems{}
 	itemID := formRefID(p, f, "roadmap_item_id", "Choose the roadmap item this epic delivers into.")
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		if err = s.db.LinkRoadmapEpic(r.Context(), actor(r), ws.ID, itemID, e.ID); err == nil {
 			s.flash(r, "success", "Epic linked to the roadmap.")
@@ -290,7 +291,7 @@ func (s *Server) handleEpicRoadmapLink(w http.ResponseWriter, r *http.Request) e
 	if sightline.ErrorCode(err) != sightline.EINVALID {
 		return err
 	}
-	d := web.EpicRoadmapLinkData{Epic: e, Form: withErrors(f, err)}
+	d := web.EpicRoadmapLinkData{Epic: e, Form: s.withErrors(r, f, err)}
 	if d.Items, err = s.db.RoadmapItemsForEpic(r.Context(), ws.ID, e.ID); err != nil {
 		return err
 	}

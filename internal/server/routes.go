@@ -148,7 +148,7 @@ func (s *Server) routes() []route {
 // access rule.
 func (s *Server) buildRouter() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.clientIP, s.logRequests, s.recoverPanics, securityHeaders, s.crossOriginProtection())
+	r.Use(s.requestID, s.clientIP, s.logRequests, s.trackRequests, s.recoverPanics, securityHeaders, s.crossOriginProtection(), s.checkURL, s.withDeadline)
 	notFound := s.guard(Public, s.adapt(func(w http.ResponseWriter, r *http.Request) error {
 		return sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
 	}))
@@ -157,7 +157,7 @@ func (s *Server) buildRouter() chi.Router {
 	s.rules = map[string]Access{}
 	for _, rt := range s.routes() {
 		s.rules[rt.method+" "+rt.pattern] = rt.access
-		r.Method(rt.method, rt.pattern, s.guard(rt.access, s.adapt(rt.handle)))
+		r.Method(rt.method, rt.pattern, s.retryReads(s.guard(rt.access, s.adapt(rt.handle))))
 	}
 	return r
 }
@@ -167,10 +167,26 @@ func (s *Server) handleStatic() appHandler {
 	if err != nil {
 		panic(err)
 	}
-	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	files := http.StripPrefix("/static/", http.FileServerFS(filesOnly{sub}))
 	return func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(w, r)
 		return nil
 	}
+}
+
+// filesOnly serves the files of a tree and nothing about its folders: a
+// folder does not exist, so /static/ is a 404, not a listing.
+type filesOnly struct{ fsys fs.FS }
+
+func (f filesOnly) Open(name string) (fs.File, error) {
+	file, err := f.fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if info, err := file.Stat(); err != nil || info.IsDir() {
+		file.Close()
+		return nil, fs.ErrNotExist
+	}
+	return file, nil
 }

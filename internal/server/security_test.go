@@ -62,7 +62,8 @@ func TestSecurityHeadersOnEveryKindOfResponse(t *testing.T) {
 }
 
 func TestErrorPagesShowRequestIDNotCause(t *testing.T) {
-	// A server whose database has gone away: every page that needs it fails.
+	// A server whose database has gone away (its pool closed, as at the end
+	// of a shutdown): every page that needs it is a 503, never a 500.
 	db := pgtest.NewDB(t)
 	if err := seed.Demo(context.Background(), db, password.Fast); err != nil {
 		t.Fatal(err)
@@ -77,7 +78,7 @@ func TestErrorPagesShowRequestIDNotCause(t *testing.T) {
 	db.Close()
 
 	res := app.client().get("/setup")
-	wantStatus(t, res, http.StatusInternalServerError)
+	wantStatus(t, res, http.StatusServiceUnavailable)
 	checkSecurityHeaders(t, res)
 	d := res.doc(t)
 	id := text(t, d, "[data-testid=request-id]")
@@ -85,9 +86,10 @@ func TestErrorPagesShowRequestIDNotCause(t *testing.T) {
 		t.Errorf("page request id %q, header %q", id, res.Header.Get("X-Request-Id"))
 	}
 	if strings.Contains(res.body, "closed pool") || strings.Contains(res.body, "store.") {
-		t.Errorf("500 page leaks the cause:\n%s", res.body)
+		t.Errorf("503 page leaks the cause:\n%s", res.body)
 	}
-	if !strings.Contains(logs.String(), "request_id="+id) || !strings.Contains(logs.String(), "internal error") {
+	if !strings.Contains(logs.String(), "request_id="+id) || !strings.Contains(logs.String(), "database unavailable") ||
+		!strings.Contains(logs.String(), "closed pool") {
 		t.Errorf("cause not logged with the request id:\n%s", logs.String())
 	}
 	// Readiness reports the outage; liveness does not.
@@ -190,5 +192,50 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), `"route":"/invite/{token}"`) {
 		t.Errorf("request log lacks the route pattern:\n%s", logs.String())
+	}
+}
+
+// TestStaticFolderIsNotListed: files are served, folders are not found.
+func TestStaticFolderIsNotListed(t *testing.T) {
+	app := newTestApp(t)
+	for _, path := range []string{"/static/", "/static/.", "/static//"} {
+		res := app.client().get(path)
+		if res.StatusCode != http.StatusNotFound || strings.Contains(res.body, "app.css") {
+			t.Errorf("GET %s: %d, want 404 without a listing\n%.300s", path, res.StatusCode, res.body)
+		}
+	}
+	wantStatus(t, app.client().get("/static/app.css"), http.StatusOK)
+}
+
+// TestInvitationLinkIgnoresForeignHost: without a configured base URL, a
+// Host header naming another site never makes it into an invitation link.
+func TestInvitationLinkIgnoresForeignHost(t *testing.T) {
+	app := newTestApp(t)
+	owner := app.signIn("owner@example.com")
+	invite := func(email, host string) string {
+		t.Helper()
+		req, _ := http.NewRequest("POST", app.ts.URL+"/w/demo/settings/invitations", strings.NewReader(url.Values{"email": {email}, "role": {"viewer"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if host != "" {
+			req.Host = host
+			// The jar files cookies under the Host sent; hand the session over.
+			req.AddCookie(&http.Cookie{Name: "sightline_session", Value: owner.sessionToken()})
+		}
+		wantStatus(t, owner.do(req), http.StatusSeeOther)
+		return text(t, owner.get("/w/demo/settings").doc(t), "[data-testid=invite-url]")
+	}
+	if link := invite("evil@example.com", "evil.example"); strings.Contains(link, "evil.example") || !strings.HasPrefix(link, "/invite/") {
+		t.Errorf("with Host: evil.example the link is %q, want a relative /invite/… link", link)
+	}
+	// The address the test server is reached at (loopback) is known.
+	if link := invite("fine@example.com", ""); !strings.HasPrefix(link, app.ts.URL+"/invite/") {
+		t.Errorf("loopback link %q, want it under %s", link, app.ts.URL)
+	}
+	// A configured base URL always wins.
+	app2 := newTestApp(t, func(c *server.Config) { c.BaseURL = "https://plan.example.com" })
+	owner = app2.signIn("owner@example.com")
+	app = app2
+	if link := invite("b@example.com", "evil.example"); !strings.HasPrefix(link, "https://plan.example.com/invite/") {
+		t.Errorf("with a base URL the link is %q", link)
 	}
 }

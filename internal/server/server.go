@@ -4,11 +4,12 @@ package server
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
@@ -31,13 +32,29 @@ type Config struct {
 	TrustProxyHeaders bool
 	// SessionLifetime is how long a session lives without sign-out.
 	SessionLifetime time.Duration
-	// Sign-in rate limit: at most SignInMaxPerAccount failures per email and
-	// SignInMaxPerIP per client IP within SignInWindow.
+	// Sign-in rate limit within SignInWindow: at most SignInMaxPerAccount
+	// failures for an account from one client address (then that address is
+	// refused for that account: a stranger cannot lock the owner out from
+	// theirs), SignInMaxPerIP failures from one address for any account, and
+	// past SignInSlowAfter failures for an account from anywhere, every
+	// further attempt from an address that has failed for it waits
+	// SignInDelayStep longer (at most SignInMaxDelay) before its password is
+	// checked.
 	SignInWindow        time.Duration
 	SignInMaxPerAccount int
 	SignInMaxPerIP      int
+	SignInSlowAfter     int
+	SignInDelayStep     time.Duration
+	SignInMaxDelay      time.Duration
 	// Password hashing cost.
 	Password password.Params
+	// RequestTimeout bounds each request, its database calls included.
+	RequestTimeout time.Duration
+	// ShutdownGrace is how long shutdown waits for requests in flight before
+	// it stops waiting for idle connections; requests still running then
+	// are let finish (each is bounded by RequestTimeout) before the
+	// database is closed.
+	ShutdownGrace time.Duration
 }
 
 // DefaultConfig returns production defaults.
@@ -47,7 +64,12 @@ func DefaultConfig() Config {
 		SignInWindow:        15 * time.Minute,
 		SignInMaxPerAccount: 5,
 		SignInMaxPerIP:      20,
+		SignInSlowAfter:     10,
+		SignInDelayStep:     250 * time.Millisecond,
+		SignInMaxDelay:      3 * time.Second,
 		Password:            password.Default,
+		RequestTimeout:      10 * time.Second,
+		ShutdownGrace:       20 * time.Second,
 	}
 }
 
@@ -57,15 +79,18 @@ type Server struct {
 	log      *slog.Logger
 	cfg      Config
 	sessions *scs.SessionManager
-	store    *pgxstore.PostgresStore
+	store    *sessionStore
 	router   chi.Router
 	// rules maps "METHOD pattern" to the access rule of every route; the
 	// authorization matrix test checks that every routed pattern has one.
 	rules map[string]Access
 	// Now is the clock; tests move it to expire invitations and rate-limit windows.
-	Now       func() time.Time
-	stopSweep context.CancelFunc
-	sweepDone chan struct{}
+	Now        func() time.Time
+	stopSweep  context.CancelFunc
+	sweepDone  chan struct{}
+	inflight   atomic.Int64 // requests being served
+	listenAddr atomic.Pointer[string]
+	draining   atomic.Bool // shutdown has begun
 	// dummyHash is verified against when an email is unknown, so a failed
 	// sign-in takes as long whether or not the account exists.
 	dummyHash string
@@ -75,9 +100,7 @@ type Server struct {
 func New(db *postgres.DB, logger *slog.Logger, cfg Config) *Server {
 	s := &Server{db: db, log: logger, cfg: cfg, Now: time.Now}
 	s.dummyHash, _ = cfg.Password.Hash("sightline-no-such-account")
-	// pgxstore's own cleanup goroutine races with StopCleanup; we sweep
-	// expired sessions ourselves (sweepSessions) and stop that on Close.
-	s.store = pgxstore.NewWithCleanupInterval(db.Pool, 0)
+	s.store = newSessionStore(db.Pool)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.stopSweep = cancel
 	s.sweepDone = make(chan struct{})
@@ -92,6 +115,13 @@ func New(db *postgres.DB, logger *slog.Logger, cfg Config) *Server {
 	s.sessions.Cookie.Secure = cfg.SecureCookies
 	s.sessions.Cookie.Path = "/"
 	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		if state(r).handling {
+			// Saving the session after the handler answered failed (the
+			// database went away after the change was committed): the
+			// handler's answer stands, only the flash message is lost.
+			s.log.LogAttrs(r.Context(), slog.LevelWarn, "session not saved", slog.String("err", err.Error()))
+			return
+		}
 		s.renderError(w, r, err)
 	}
 	s.router = s.buildRouter()
@@ -146,8 +176,10 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(add
 	if err != nil {
 		return err
 	}
+	bound := ln.Addr().String()
+	s.listenAddr.Store(&bound)
 	if ready != nil {
-		ready(ln.Addr().String())
+		ready(bound)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -156,8 +188,37 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(add
 		return err
 	case <-ctx.Done():
 	}
-	s.log.Info("shutting down: finishing requests in flight")
-	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	return s.shutdown(srv)
+}
+
+// shutdown stops in order: no new connections, saves arriving now are
+// refused before they touch the database, requests in flight finish (within
+// the grace, then within their own deadline), and only then does the caller
+// close the database pool.
+func (s *Server) shutdown(srv *http.Server) error {
+	s.log.Info("shutting down: finishing requests in flight", "in_flight", s.inflight.Load())
+	s.draining.Store(true)
+	grace := s.cfg.ShutdownGrace
+	if grace <= 0 {
+		grace = 20 * time.Second
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	return srv.Shutdown(sctx)
+	err := srv.Shutdown(sctx)
+	if err != nil {
+		s.log.Warn("shutdown grace over; waiting for the requests still running", "in_flight", s.inflight.Load())
+	}
+	// Shutdown returns at the grace even with handlers running: wait for
+	// them (each ends by its deadline), so the pool outlives every request.
+	limit := time.Now().Add(s.cfg.RequestTimeout + 5*time.Second)
+	for s.inflight.Load() > 0 && time.Now().Before(limit) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := s.inflight.Load(); n > 0 {
+		s.log.Error("requests still running at exit", "in_flight", n)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil
+	}
+	return err
 }

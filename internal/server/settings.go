@@ -3,8 +3,12 @@ package server
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
@@ -58,7 +62,7 @@ func (s *Server) handleWorkspaceRename(w http.ResponseWriter, r *http.Request) e
 	if verr != nil {
 		p.Add("name", sightline.ErrorMessage(verr))
 	}
-	if err := p.Err(); err == nil {
+	if err := checked(f, p).Err(); err == nil {
 		_, err = s.db.RenameWorkspace(r.Context(), actor(r), ws.ID, version, f.Get("name"))
 		if err == nil {
 			s.flash(r, "success", "Workspace renamed.")
@@ -88,7 +92,7 @@ func (s *Server) handleWorkspaceRename(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	d.NameForm = withErrors(f, p.Err())
+	d.NameForm = s.withErrors(r, f, checked(f, p).Err())
 	s.renderSettings(w, r, http.StatusUnprocessableEntity, d)
 	return nil
 }
@@ -142,6 +146,7 @@ func (s *Server) memberAction(w http.ResponseWriter, r *http.Request, removal bo
 		if derr != nil {
 			return derr
 		}
+		s.conflicted(r, nil, 0, 0)
 		d.Conflict = &web.RoleConflict{Member: *cur, Wanted: role, Removal: removal}
 		s.renderSettings(w, r, http.StatusConflict, d)
 		return nil
@@ -151,6 +156,7 @@ func (s *Server) memberAction(w http.ResponseWriter, r *http.Request, removal bo
 			return derr
 		}
 		d.MemberErrors = map[int64]string{memberID: sightline.ErrorMessage(err)}
+		s.noteRefusal(r, map[string]string{"form": sightline.ErrorMessage(err)})
 		s.renderSettings(w, r, http.StatusUnprocessableEntity, d)
 		return nil
 	}
@@ -181,7 +187,7 @@ func (s *Server) handleInvitationCreate(w http.ResponseWriter, r *http.Request) 
 	if !role.Valid() {
 		p.Add("role", "Choose one of the roles.")
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		token := newToken()
 		_, err = s.db.CreateInvitation(r.Context(), actor(r), ws.ID, email, role, token, s.Now().Add(sightline.InvitationTTL))
@@ -198,7 +204,7 @@ func (s *Server) handleInvitationCreate(w http.ResponseWriter, r *http.Request) 
 	if derr != nil {
 		return derr
 	}
-	d.InviteForm = withErrors(f, err)
+	d.InviteForm = s.withErrors(r, f, err)
 	s.renderSettings(w, r, http.StatusUnprocessableEntity, d)
 	return nil
 }
@@ -240,7 +246,12 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// baseURL is the configured public address, or the request's own.
+// baseURL is where invitation links point: the configured public address
+// (SIGHTLINE_BASE_URL). Without one, the request's Host is used only when it
+// is an address this server is known by — a loopback name, the address it
+// listens on, or a trusted origin's host — never a Host header anyone can
+// send ("evil.example"); otherwise the link is relative, for the owner to
+// prefix, and the log asks for the base URL.
 func (s *Server) baseURL(r *http.Request) string {
 	if s.cfg.BaseURL != "" {
 		return s.cfg.BaseURL
@@ -249,5 +260,33 @@ func (s *Server) baseURL(r *http.Request) string {
 	if r.TLS != nil || (s.cfg.TrustProxyHeaders && r.Header.Get("X-Forwarded-Proto") == "https") {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	if s.knownHost(r.Host) {
+		return scheme + "://" + r.Host
+	}
+	s.log.WarnContext(r.Context(), "invitation link without a host: set SIGHTLINE_BASE_URL", "host", strings.ToValidUTF8(r.Host, "?"))
+	return ""
+}
+
+// knownHost reports whether host (from a Host header) names this server.
+func (s *Server) knownHost(host string) bool {
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	name = strings.Trim(name, "[]")
+	if name == "localhost" {
+		return true
+	}
+	if ip, err := netip.ParseAddr(name); err == nil && ip.IsLoopback() {
+		return true
+	}
+	if l := s.listenAddr.Load(); l != nil && host == *l {
+		return true
+	}
+	for _, o := range s.cfg.TrustedOrigins {
+		if u, err := url.Parse(o); err == nil && u.Host == host {
+			return true
+		}
+	}
+	return false
 }

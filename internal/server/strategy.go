@@ -81,7 +81,7 @@ func (s *Server) handleVisionUpdate(w http.ResponseWriter, r *http.Request) erro
 	if verr != nil {
 		p.Add("form", sightline.ErrorMessage(verr))
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		_, err = s.db.UpdateVisionPhase(r.Context(), actor(r), ws.ID, version, f.Get("vision"), phase)
 		if err == nil {
@@ -100,6 +100,7 @@ func (s *Server) handleVisionUpdate(w http.ResponseWriter, r *http.Request) erro
 		if derr != nil {
 			return derr
 		}
+		s.conflicted(r, nil, 0, 0)
 		f.Values["version"] = strconv.Itoa(cur.Version)
 		d.VisionForm = f
 		d.VisionConflict = []web.ConflictField{
@@ -113,7 +114,7 @@ func (s *Server) handleVisionUpdate(w http.ResponseWriter, r *http.Request) erro
 		if derr != nil {
 			return derr
 		}
-		d.VisionForm = withErrors(f, err)
+		d.VisionForm = s.withErrors(r, f, err)
 		s.renderStrategy(w, r, http.StatusUnprocessableEntity, d)
 		return nil
 	}
@@ -143,7 +144,7 @@ func (s *Server) handlePressuresUpdate(w http.ResponseWriter, r *http.Request) e
 	if f.Get("fingerprint") == "" {
 		p.Add("form", "The form is missing its version; reload the page and try again.")
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		_, err = s.db.SetPressures(r.Context(), actor(r), ws.ID, f.Get("fingerprint"), m)
 		if err == nil {
@@ -164,6 +165,7 @@ func (s *Server) handlePressuresUpdate(w http.ResponseWriter, r *http.Request) e
 			})
 		}
 		d.PressureForm = f
+		s.conflicted(r, nil, 0, 0)
 		s.renderStrategy(w, r, http.StatusConflict, d)
 		return nil
 	case sightline.EINVALID:
@@ -171,7 +173,7 @@ func (s *Server) handlePressuresUpdate(w http.ResponseWriter, r *http.Request) e
 		if derr != nil {
 			return derr
 		}
-		d.PressureForm = withErrors(f, err)
+		d.PressureForm = s.withErrors(r, f, err)
 		s.renderStrategy(w, r, http.StatusUnprocessableEntity, d)
 		return nil
 	}
@@ -206,7 +208,7 @@ func (s *Server) handleShiftCreate(w http.ResponseWriter, r *http.Request) error
 	}
 	sh, p := shiftFromForm(f)
 	apply := f.Get("apply") != ""
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		var created *sightline.StrategyShift
 		created, err = s.db.CreateShift(r.Context(), actor(r), ws.ID, sh, apply)
@@ -226,7 +228,7 @@ func (s *Server) handleShiftCreate(w http.ResponseWriter, r *http.Request) error
 	if derr != nil {
 		return derr
 	}
-	d.ShiftForm = withErrors(f, err)
+	d.ShiftForm = s.withErrors(r, f, err)
 	s.renderStrategy(w, r, http.StatusUnprocessableEntity, d)
 	return nil
 }
@@ -305,7 +307,7 @@ func (s *Server) handleShiftUpdate(w http.ResponseWriter, r *http.Request) error
 	if verr != nil {
 		p.Add("form", sightline.ErrorMessage(verr))
 	}
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		_, err = s.db.UpdateShift(r.Context(), actor(r), ws.ID, cur.ID, version, sh)
 		if err == nil {
@@ -323,6 +325,7 @@ func (s *Server) handleShiftUpdate(w http.ResponseWriter, r *http.Request) error
 		if derr != nil {
 			return derr
 		}
+		s.conflicted(r, d.History, mineVersion(f), now.Version)
 		f.Values["version"] = strconv.Itoa(now.Version)
 		d.EditForm = f
 		d.Conflict = []web.ConflictField{
@@ -339,7 +342,7 @@ func (s *Server) handleShiftUpdate(w http.ResponseWriter, r *http.Request) error
 		if derr != nil {
 			return derr
 		}
-		d.EditForm = withErrors(f, err)
+		d.EditForm = s.withErrors(r, f, err)
 		s.renderShift(w, r, http.StatusUnprocessableEntity, d)
 		return nil
 	}
@@ -367,7 +370,7 @@ func (s *Server) handleShiftAcknowledge(w http.ResponseWriter, r *http.Request) 
 	fromStrategy := f.Get("return") == "strategy"
 	p := sightline.Problems{}
 	sightline.CheckAssessment(p, "assessment", f.Get("assessment"))
-	err = p.Err()
+	err = checked(f, p).Err()
 	if err == nil {
 		err = s.db.AcknowledgeShift(r.Context(), actor(r), ws.ID, sh.ID, f.Get("assessment"))
 		if err == nil {
@@ -391,7 +394,7 @@ func (s *Server) handleShiftAcknowledge(w http.ResponseWriter, r *http.Request) 
 		if derr != nil {
 			return derr
 		}
-		d.AckShiftID, d.AckForm = sh.ID, withErrors(f, err)
+		d.AckShiftID, d.AckForm = sh.ID, s.withErrors(r, f, err)
 		s.renderStrategy(w, r, status, d)
 		return nil
 	}
@@ -407,7 +410,7 @@ func (s *Server) handleShiftAcknowledge(w http.ResponseWriter, r *http.Request) 
 	if code == sightline.ECONFLICT {
 		d.AckError = sightline.ErrorMessage(err)
 	} else {
-		d.AckForm = withErrors(f, err)
+		d.AckForm = s.withErrors(r, f, err)
 	}
 	s.renderShift(w, r, status, d)
 	return nil

@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/sightline/sightline/internal/sightline"
@@ -78,7 +77,7 @@ func timelineFilterFromQuery(q url.Values, lanes []sightline.Initiative) (sightl
 	case "none":
 		f.NoInitiative = true
 	default:
-		id, _ := strconv.ParseInt(raw, 10, 64)
+		id, _ := sightline.ParseIDValue(raw)
 		for _, l := range lanes {
 			if l.ID == id {
 				f.InitiativeID = id
@@ -96,8 +95,8 @@ func timelineFilterFromQuery(q url.Values, lanes []sightline.Initiative) (sightl
 func (s *Server) handleMatrix(w http.ResponseWriter, r *http.Request) error {
 	ctx, ws := r.Context(), state(r).workspace
 	q := r.URL.Query()
-	impact, _ := strconv.Atoi(q.Get("impact"))
-	effort, _ := strconv.Atoi(q.Get("effort"))
+	impact, _ := sightline.Atoi(q.Get("impact"))
+	effort, _ := sightline.Atoi(q.Get("effort"))
 	f := sightline.MatrixFilter{EpicFilter: epicFilterFromQuery(q), Impact: impact, Effort: effort}.Normalize()
 	choices, err := s.db.EpicChoices(ctx, ws.ID)
 	if err != nil {

@@ -15,6 +15,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // signed in and a member, but the role does not allow it
 	EUNAUTHORIZED = "unauthorized" // wrong credentials
 	ETOOMANY      = "too_many"     // rate limited
+	EUNAVAILABLE  = "unavailable"  // the database did not answer in time; nothing was saved
 	EINTERNAL     = "internal"     // a bug or an outage; the cause is logged, never shown
 )
 

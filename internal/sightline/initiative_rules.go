@@ -108,7 +108,7 @@ func optionalID(s string) (*int64, bool) {
 	if s == "" {
 		return nil, true
 	}
-	id, err := strconv.ParseInt(s, 10, 64)
+	id, err := ParseIDValue(s)
 	if err != nil || id < 1 {
 		return nil, false
 	}

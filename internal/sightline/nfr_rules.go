@@ -180,7 +180,7 @@ func (d ImpactDraft) Parse() (NFRImpact, error) {
 	p := Problems{}
 	i := NFRImpact{Category: d.Category, Level: d.Level, Note: d.Note, RequiredWork: d.RequiredWork}
 	if d.ConcernID != "" {
-		id, err := strconv.ParseInt(d.ConcernID, 10, 64)
+		id, err := ParseIDValue(d.ConcernID)
 		if err != nil || id < 1 {
 			p.Add("concern_id", "Choose one of the register's concerns, or none.")
 		} else {
@@ -255,7 +255,7 @@ func nfrFormID(p Problems, field, v, missing string) int64 {
 		p.Add(field, missing)
 		return 0
 	}
-	id, err := strconv.ParseInt(v, 10, 64)
+	id, err := ParseIDValue(v)
 	if err != nil || id < 1 {
 		p.Add(field, "Choose one of the options.")
 		return 0

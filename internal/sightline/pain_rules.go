@@ -153,7 +153,7 @@ func (d PainDraft) Parse(today time.Time) (PainNote, error) {
 	n.Customer = d.Customer
 	CheckText(p, "segment", d.Segment, false, MaxPainSegment)
 	n.Segment = d.Segment
-	sev, err := strconv.Atoi(d.Severity)
+	sev, err := Atoi(d.Severity)
 	if err != nil || sev < 1 || sev > 5 {
 		p.Add("severity", "Choose a severity from 1 (minor) to 5 (blocks their work).")
 	}

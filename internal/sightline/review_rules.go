@@ -153,7 +153,7 @@ func ParseReviewFilter(q url.Values, today time.Time) (ReviewFilter, []string) {
 		if raw == "" {
 			return 0
 		}
-		n, err := strconv.ParseInt(raw, 10, 64)
+		n, err := ParseIDValue(raw)
 		if err != nil || n < 1 {
 			notes = append(notes, fmt.Sprintf("“%s” is not %s; it was ignored.", reviewCut(raw, 20), what))
 			return 0
@@ -179,7 +179,7 @@ func ParseReviewFilter(q url.Values, today time.Time) (ReviewFilter, []string) {
 	} else if c != "" {
 		notes = append(notes, "Unknown NFR category; showing every category.")
 	}
-	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 && p <= 100000 {
+	if p, err := Atoi(q.Get("page")); err == nil && p > 1 && p <= 100000 {
 		f.Page = p
 	} else {
 		f.Page = 1
