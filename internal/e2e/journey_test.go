@@ -384,7 +384,7 @@ func TestScreenshots(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	base := startApp(t)
+	base, db := startAppDB(t)
 	b := newBrowser(t, chromium)
 	ws := base + "/w/" + seed.DemoSlug
 	b.do("set a 1280px wide viewport", chromedp.EmulateViewport(1280, 900))
@@ -428,6 +428,23 @@ func TestScreenshots(t *testing.T) {
 	b.do("open the Task API", chromedp.Navigate(ws+"/architecture"), chromedp.WaitVisible(chromedp.CSS("main svg")))
 	b.follow("open an item", chromedp.Click(chromedp.CSS(`main a[href$="/architecture/3"]`)))
 	shoot("item")
+
+	// A refused save and a stale one, as a person meets them.
+	epic := unestimatedEpic(t, db)
+	b.do("open an unestimated epic", chromedp.Navigate(ws+"/epics/"+epic), chromedp.WaitVisible(testID("commit-form")))
+	b.follow("commit it without an estimate",
+		chromedp.SetValue(chromedp.CSS(`[data-testid="commit-form"] input[name="committed_on"]`), "2027-03-31"),
+		chromedp.Submit(chromedp.CSS(`[data-testid="commit-form"] button[type="submit"]`)))
+	b.do("screenshot the first screen", chromedp.EmulateViewport(1280, 900))
+	shoot("refused-commit")
+	b.do("open the epic again", chromedp.Navigate(ws+"/epics/"+epic), chromedp.WaitVisible(testID("product-form")))
+	if _, err := db.Pool.Exec(context.Background(), `UPDATE epics SET title = title || ' (renamed meanwhile)', version = version + 1 WHERE id = $1`, epic); err != nil {
+		t.Fatal(err)
+	}
+	b.follow("save the stale form",
+		chromedp.SetValue(chromedp.CSS(`[data-testid="product-form"] textarea[name="why_now"]`), "Because the renewal is in March."),
+		chromedp.Submit(chromedp.CSS(`[data-testid="product-form"] button[type="submit"]`)))
+	shoot("conflict")
 
 	switchUser(b, base, demoOwnerEmail, demoOwnerName)
 	page("settings", ws+"/settings", testID("members-table"))

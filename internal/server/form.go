@@ -198,7 +198,9 @@ func (s *Server) conflicted(r *http.Request, history []sightline.Activity, mine,
 		if len(c.Since) >= now-mine || len(c.Since) >= 10 {
 			break
 		}
-		if len(a.Changes) > 0 || len(c.Since) == 0 {
+		// Only entries that changed fields: a version is bumped by a save,
+		// never by the creation or by a link.
+		if len(a.Changes) > 0 && !strings.HasSuffix(a.Verb, ".created") {
 			c.Since = append(c.Since, a)
 		}
 	}
