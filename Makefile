@@ -103,7 +103,7 @@ vet: ## go vet
 	$(GO) vet ./...
 
 # lint runs every check, then fails if any of them failed.
-lint: ## go vet, gofmt and staticcheck
+lint: ## go vet, gofmt, staticcheck and the import rules (.ci/imports)
 	@status=0; \
 	echo "$(GO) vet ./..."; \
 	$(GO) vet ./... || status=1; \
@@ -116,6 +116,8 @@ lint: ## go vet, gofmt and staticcheck
 	fi; \
 	echo "$(GO) run $(STATICCHECK) ./..."; \
 	$(GO) run $(STATICCHECK) ./... || status=1; \
+	echo ".ci/imports (which package may import which)"; \
+	.ci/imports || status=1; \
 	if [ $$status = 0 ]; then echo "lint: ok"; else echo "lint: FAILED (see above)" >&2; fi; \
 	exit $$status
 

@@ -1,6 +1,10 @@
 package web
 
-import "github.com/sightline/sightline/internal/sightline"
+import (
+	"strconv"
+
+	"github.com/sightline/sightline/internal/sightline"
+)
 
 // fieldValue never echoes a password back into the page.
 func fieldValue(f Form, name, kind string) string {
@@ -24,4 +28,12 @@ func conflictTitle(who string) string {
 		return "Someone else saved this while you were editing"
 	}
 	return who + " saved this while you were editing"
+}
+
+// countNoun writes a count with its noun: "1 epic", "3 epics".
+func countNoun(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -104,9 +104,9 @@ func ReviewPage(p Page, d ReviewData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var5 string
-			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(archPlural(d.EpicTotal, "epic", "epics"))
+			templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(countNoun(d.EpicTotal, "epic", "epics"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 43, Col: 51}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 43, Col: 50}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 			if templ_7745c5c3_Err != nil {
@@ -117,9 +117,9 @@ func ReviewPage(p Page, d ReviewData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var6 string
-			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(archPlural(len(d.Items), "item", "items"))
+			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(countNoun(len(d.Items), "item", "items"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 43, Col: 100}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 43, Col: 98}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
@@ -745,9 +745,9 @@ func reviewSelectionBanner(p Page, d ReviewData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var34 string
-				templ_7745c5c3_Var34, templ_7745c5c3_Err = templ.JoinStringErrs(archPlural(len(sel.EpicItems), "item", "items"))
+				templ_7745c5c3_Var34, templ_7745c5c3_Err = templ.JoinStringErrs(countNoun(len(sel.EpicItems), "item", "items"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 158, Col: 69}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 158, Col: 68}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var34))
 				if templ_7745c5c3_Err != nil {
@@ -803,9 +803,9 @@ func reviewSelectionBanner(p Page, d ReviewData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var38 string
-				templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(archPlural(len(sel.ItemEpics), "epic touches", "epics touch"))
+				templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(countNoun(len(sel.ItemEpics), "epic touches", "epics touch"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 165, Col: 72}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 165, Col: 71}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var38))
 				if templ_7745c5c3_Err != nil {
@@ -1062,9 +1062,9 @@ func reviewRiskBox(p Page, d ReviewData, id, title string, l sightline.RiskList,
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var51 string
-						templ_7745c5c3_Var51, templ_7745c5c3_Err = templ.JoinStringErrs(archPlural(row.Count, "epic", "epics"))
+						templ_7745c5c3_Var51, templ_7745c5c3_Err = templ.JoinStringErrs(countNoun(row.Count, "epic", "epics"))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 204, Col: 53}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 204, Col: 52}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var51))
 						if templ_7745c5c3_Err != nil {
@@ -1540,9 +1540,9 @@ func reviewRoadmap(p Page, d ReviewData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var79 string
-				templ_7745c5c3_Var79, templ_7745c5c3_Err = templ.JoinStringErrs(archPlural(lane.Total, "epic", "epics"))
+				templ_7745c5c3_Var79, templ_7745c5c3_Err = templ.JoinStringErrs(countNoun(lane.Total, "epic", "epics"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 276, Col: 76}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 276, Col: 75}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var79))
 				if templ_7745c5c3_Err != nil {
@@ -2251,9 +2251,9 @@ func reviewNodes(p Page, d ReviewData, nodes []*sightline.ReviewNode) templ.Comp
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var122 string
-				templ_7745c5c3_Var122, templ_7745c5c3_Err = templ.JoinStringErrs(archPlural(n.Folded, "component", "components"))
+				templ_7745c5c3_Var122, templ_7745c5c3_Err = templ.JoinStringErrs(countNoun(n.Folded, "component", "components"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 376, Col: 55}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 376, Col: 54}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var122))
 				if templ_7745c5c3_Err != nil {
@@ -2420,9 +2420,9 @@ func reviewHeat(epics int, level string) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var131 string
-			templ_7745c5c3_Var131, templ_7745c5c3_Err = templ.JoinStringErrs(archPlural(epics, "epic", "epics"))
+			templ_7745c5c3_Var131, templ_7745c5c3_Err = templ.JoinStringErrs(countNoun(epics, "epic", "epics"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 409, Col: 39}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 409, Col: 38}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var131))
 			if templ_7745c5c3_Err != nil {
@@ -3114,9 +3114,9 @@ func reviewMarkForm(p Page, d ReviewData) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var175 string
-		templ_7745c5c3_Var175, templ_7745c5c3_Err = templ.JoinStringErrs(archPlural(d.EpicTotal, "selected epic", "selected epics"))
+		templ_7745c5c3_Var175, templ_7745c5c3_Err = templ.JoinStringErrs(countNoun(d.EpicTotal, "selected epic", "selected epics"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 540, Col: 63}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 540, Col: 62}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var175))
 		if templ_7745c5c3_Err != nil {
@@ -3127,9 +3127,9 @@ func reviewMarkForm(p Page, d ReviewData) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var176 string
-		templ_7745c5c3_Var176, templ_7745c5c3_Err = templ.JoinStringErrs(archPlural(reviewItemsToMark(d), "item", "items"))
+		templ_7745c5c3_Var176, templ_7745c5c3_Err = templ.JoinStringErrs(countNoun(reviewItemsToMark(d), "item", "items"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 540, Col: 121}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/review.templ`, Line: 540, Col: 119}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var176))
 		if templ_7745c5c3_Err != nil {
@@ -3608,7 +3608,7 @@ func reviewHeatBucket(n int) int {
 }
 
 func reviewHeatText(epics int, level string) string {
-	s := archPlural(epics, "selected epic touches", "selected epics touch") + " it"
+	s := countNoun(epics, "selected epic touches", "selected epics touch") + " it"
 	if level != "" {
 		s += "; highest NFR impact: " + strings.ToLower(sightline.ImpactLevelLabel(level))
 	}
@@ -3654,7 +3654,7 @@ func reviewMatrixSummary(d ReviewData) string {
 	if hidden := d.Touched - shown; hidden > 0 {
 		s += fmt.Sprintf("the %d most touched of %d items (%d hidden: choose a subtree under Architecture, an initiative or an NFR category to narrow).", len(d.Columns), d.Touched, hidden)
 	} else {
-		s += archPlural(len(d.Columns), "item.", "items.")
+		s += countNoun(len(d.Columns), "item.", "items.")
 	}
 	return s
 }
@@ -3677,7 +3677,7 @@ func reviewSince(t *time.Time, now time.Time) string {
 }
 
 func reviewConcernsText(it sightline.ReviewItem) string {
-	s := archPlural(it.OpenConcerns, "open concern", "open concerns")
+	s := countNoun(it.OpenConcerns, "open concern", "open concerns")
 	if it.ViolatedConcerns > 0 {
 		s += fmt.Sprintf(", %d violated", it.ViolatedConcerns)
 	}

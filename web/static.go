@@ -1,5 +1,5 @@
 // Package web holds the templ components that render every page and the
-// static assets (stylesheet, progressive-enhancement script) served under /static/.
+// static assets (the stylesheet and the icon) served under /static/.
 package web
 
 import "embed"

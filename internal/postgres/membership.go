@@ -58,8 +58,8 @@ func addMember(ctx context.Context, tx pgx.Tx, actor Actor, workspaceID int64, u
 		Summary: u.Name, Changes: map[string]sightline.Change{"role": {From: nil, To: string(role)}}})
 }
 
-// lockOwners locks the workspace's owner memberships so that two concurrent
-// changes cannot both remove "the other" last owner.
+// ownerCount counts the workspace's owners, locking their memberships so
+// that two concurrent changes cannot both remove "the other" last owner.
 func ownerCount(ctx context.Context, tx pgx.Tx, workspaceID int64) (int, error) {
 	var n int
 	rows, err := tx.Query(ctx, `SELECT id FROM memberships WHERE workspace_id = $1 AND role = 'owner' FOR UPDATE`, workspaceID)

@@ -89,7 +89,7 @@ func (db *DB) ChangePassword(ctx context.Context, actor Actor, userID int64, ver
 	return newEpoch, translate("store.ChangePassword", err)
 }
 
-// SignInRecord notes a sign-in attempt in the audit log.
+// RecordSignIn notes a sign-in attempt in the audit log.
 func (db *DB) RecordSignIn(ctx context.Context, actor Actor, email string, ok bool) error {
 	verb := "signin.failed"
 	if ok {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/sightline/sightline/internal/picture"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
@@ -15,7 +16,7 @@ const archHistoryLimit = 50
 // archDiagrams remembers the diagrams drawn lately, by what they are drawn
 // from (every item and relation, the root, the workspace's address): a
 // large architecture is laid out once per change, not once per view.
-var archDiagrams = web.NewArchDiagramCache(32)
+var archDiagrams = picture.NewArchDiagramCache(32)
 
 // archItemFields are the propose and edit forms' fields.
 var archItemFields = []string{"kind", "name", "parent_id", "technology", "owner_team", "health", "description", "tech_debt"}
@@ -58,7 +59,7 @@ func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, stat
 	}
 	d.Collapse = d.Root == nil && len(items) > web.ArchCollapseAfter
 	slug := st.workspace.Slug
-	d.Diagram = archDiagrams.Build(web.ArchDiagramInput{Items: items, Relations: rels, RootID: rootID,
+	d.Diagram = archDiagrams.Build(picture.ArchDiagramInput{Items: items, Relations: rels, RootID: rootID,
 		ItemURL: func(id int64) string { return "/w/" + slug + "/architecture/" + strconv.FormatInt(id, 10) }}, slug)
 	title := "Architecture"
 	if d.Root != nil {

@@ -215,3 +215,13 @@ func mineVersion(f web.Form) int {
 	}
 	return v
 }
+
+// pageNotFound gives a row looked up from the URL the 404 page's words: a
+// row of another workspace, or none, is "Page not found.", like every
+// route's unknown path.
+func pageNotFound[T any](v T, err error) (T, error) {
+	if sightline.ErrorCode(err) == sightline.ENOTFOUND {
+		return v, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
+	}
+	return v, err
+}

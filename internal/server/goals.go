@@ -99,7 +99,7 @@ func (s *Server) loadGoal(r *http.Request) (*sightline.Goal, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.db.GoalByID(r.Context(), state(r).workspace.ID, id)
+	return pageNotFound(s.db.GoalByID(r.Context(), state(r).workspace.ID, id))
 }
 
 func (s *Server) handleGoal(w http.ResponseWriter, r *http.Request) error {

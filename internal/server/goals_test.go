@@ -203,3 +203,17 @@ func TestGoalOfAnotherWorkspaceIsNotFound(t *testing.T) {
 		t.Error("the foreign goal is listed")
 	}
 }
+
+// TestMissingGoalAndShiftSayPageNotFound: a missing (or foreign) goal or
+// shift gets the same 404 words as any unknown page.
+func TestMissingGoalAndShiftSayPageNotFound(t *testing.T) {
+	app := newTestApp(t)
+	c := app.signIn("viewer@example.com")
+	for _, path := range []string{"/w/demo/goals/999999", "/w/demo/shifts/999999"} {
+		res := c.get(path)
+		wantStatus(t, res, http.StatusNotFound)
+		if !strings.Contains(res.body, "Page not found.") {
+			t.Errorf("GET %s: the 404 page does not say “Page not found.”", path)
+		}
+	}
+}

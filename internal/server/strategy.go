@@ -274,7 +274,7 @@ func (s *Server) loadShift(r *http.Request) (*sightline.StrategyShift, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.db.ShiftByID(r.Context(), state(r).workspace.ID, id)
+	return pageNotFound(s.db.ShiftByID(r.Context(), state(r).workspace.ID, id))
 }
 
 func (s *Server) handleShift(w http.ResponseWriter, r *http.Request) error {

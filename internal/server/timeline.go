@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/sightline/sightline/internal/picture"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
@@ -37,14 +38,14 @@ func (s *Server) renderRoadmapTimeline(w http.ResponseWriter, r *http.Request, s
 	f.Window = window
 	note = strings.TrimSpace(note + " " + fnote)
 
-	in := web.TimelineInput{Base: "/w/" + ws.Slug, Window: window, Today: today, Kind: f.Kind, Status: f.Status}
+	in := picture.TimelineInput{Base: "/w/" + ws.Slug, Window: window, Today: today, Kind: f.Kind, Status: f.Status}
 	for _, l := range lanes {
 		if (f.InitiativeID == 0 && !f.NoInitiative) || f.InitiativeID == l.ID {
-			in.Lanes = append(in.Lanes, web.TimelineLane{ID: l.ID, Title: l.Title, Horizon: string(l.Horizon)})
+			in.Lanes = append(in.Lanes, picture.TimelineLane{ID: l.ID, Title: l.Title, Horizon: string(l.Horizon)})
 		}
 	}
 	if f.InitiativeID == 0 {
-		in.Lanes = append(in.Lanes, web.TimelineLane{Title: "No initiative"})
+		in.Lanes = append(in.Lanes, picture.TimelineLane{Title: "No initiative"})
 	}
 	cellCap := sightline.TimelineCellCapFor(len(in.Lanes), window.Len())
 	var counts sightline.TimelineCounts
@@ -59,7 +60,7 @@ func (s *Server) renderRoadmapTimeline(w http.ResponseWriter, r *http.Request, s
 	}
 	d := web.TimelineData{
 		Filter: f, From: q.Get("from"), To: q.Get("to"), Note: note, Lanes: lanes,
-		Picture: web.DrawTimeline(in), Counts: counts, Items: in.Items, Form: form,
+		Picture: picture.DrawTimeline(in), Counts: counts, Items: in.Items, Form: form,
 		Today: sightline.QuarterAt(today), CellCap: cellCap, MaxWindow: sightline.MaxTimelineQuarters,
 	}
 	s.render(w, r, status, web.RoadmapTimelinePage(s.page(r, "Roadmap", "roadmap"), d))
@@ -113,7 +114,7 @@ func (s *Server) handleMatrix(w http.ResponseWriter, r *http.Request) error {
 			d.Cell, d.CellSize = append(d.Cell, e), e.CellTotal
 		}
 	}
-	d.Picture = web.DrawMatrix(web.MatrixInput{Base: "/w/" + ws.Slug, Points: data.Points, Impact: f.Impact, Effort: f.Effort,
+	d.Picture = picture.DrawMatrix(picture.MatrixInput{Base: "/w/" + ws.Slug, Points: data.Points, Impact: f.Impact, Effort: f.Effort,
 		CellURL: func(impact, effort int) string { return web.MatrixCellURL(p, f, impact, effort) }})
 	s.render(w, r, http.StatusOK, web.MatrixPage(p, d))
 	return nil

@@ -1,4 +1,4 @@
-package web
+package picture
 
 import (
 	"encoding/xml"

@@ -1,4 +1,4 @@
-package web
+package picture
 
 import (
 	"fmt"
@@ -278,7 +278,7 @@ func (t *tlTimeline) drawItems(items []*tlItem, hidden int) {
 		w.printf(`<a href="%s" class="tl-item" data-testid="tl-item" data-roadmap-item-id="%d" data-confidence="%s">`,
 			svgEsc(fmt.Sprintf("%s/roadmap/%d", t.in.Base, it.it.ID)), it.it.ID, svgEsc(it.it.Confidence))
 		w.printf(`<title>%s</title>`, svgEsc(fmt.Sprintf("%s: %s — %s, %s", sightline.RoadmapKindLabel(it.it.Kind), it.it.Title,
-			roadmapSpan(it.it), strings.ToLower(sightline.ConfidenceLabel(it.it.Confidence)))))
+			DateSpan(it.it.StartsOn, it.it.EndsOn), strings.ToLower(sightline.ConfidenceLabel(it.it.Confidence)))))
 		w.printf(`<rect class="tl-bar tl-bar-%s" x="%s" y="%s" width="%s" height="%s" rx="4"/>`, svgEsc(it.it.Confidence), svgNum(it.x0), svgNum(y), svgNum(it.x1-it.x0), svgNum(tlItemH))
 		w.printf(`<text class="tl-bar-t" x="%s" y="%s">%s</text>`, svgNum(it.lx), svgNum(y+13), svgEsc(it.label))
 		w.printf(`</a>`)

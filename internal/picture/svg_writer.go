@@ -1,10 +1,11 @@
-package web
+package picture
 
 import (
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -29,11 +30,8 @@ func (w *svgWriter) int(i int64) {
 	w.Write(strconv.AppendInt(buf[:0], i, 10))
 }
 
-// num writes a coordinate rounded to a tenth.
-func (w *svgWriter) num(f float64) {
-	var buf [24]byte
-	w.Write(strconv.AppendFloat(buf[:0], math.Round(f*10)/10, 'f', -1, 64))
-}
+// num writes a coordinate rounded to a tenth (svgNum).
+func (w *svgWriter) num(f float64) { w.WriteString(svgNum(f)) }
 
 // esc writes text for an XML text node or a double-quoted attribute: & < >
 // " ' become references (tab, newline and return too, as encoding/xml
@@ -133,7 +131,23 @@ func svgWrap(s string, width, lines int) []string {
 	return out
 }
 
-func svgNum(f float64) string { return strconv.FormatFloat(math.Round(f*10)/10, 'f', -1, 64) }
+// svgNum writes a coordinate rounded to a tenth, without a needless
+// fraction or a negative zero: "142", "142.5", "0".
+func svgNum(f float64) string {
+	v := math.Round(f * 10)
+	if math.IsNaN(v) || math.Abs(v) > 1e15 {
+		return strconv.FormatFloat(v/10, 'f', -1, 64)
+	}
+	n := int64(v)
+	if n%10 == 0 {
+		return strconv.FormatInt(n/10, 10)
+	}
+	sign := ""
+	if n < 0 {
+		sign, n = "-", -n
+	}
+	return sign + strconv.FormatInt(n/10, 10) + "." + strconv.FormatInt(n%10, 10)
+}
 
 func svgPlural(n int, one, many string) string {
 	if n == 1 {
@@ -148,3 +162,14 @@ func boolF(b bool) float64 {
 	}
 	return 0
 }
+
+// DateSpan writes a span of days as people read it: "11 Jan 2027 – 26 Feb
+// 2027", or one date when it starts and ends the same day.
+func DateSpan(start, end time.Time) string {
+	if start.Equal(end) {
+		return dateText(start)
+	}
+	return dateText(start) + " – " + dateText(end)
+}
+
+func dateText(t time.Time) string { return t.UTC().Format("2 Jan 2006") }

@@ -1,4 +1,4 @@
-package web
+package picture
 
 import (
 	"fmt"
@@ -71,7 +71,7 @@ type archMark struct {
 // drawEdges draws the arrows, numbered in drawing order, and places each
 // one's label (or number) where it overlaps no box and no other label. It
 // fills d.Key and returns the number of arrows.
-func (l *archLayout) drawEdges(w *archWriter, edges []*archEdge, d *ArchDiagram) int {
+func (l *archLayout) drawEdges(w *svgWriter, edges []*archEdge, d *ArchDiagram) int {
 	pairs := map[[2]int]bool{}
 	for _, e := range edges {
 		pairs[[2]int{e.from, e.to}] = true
@@ -106,7 +106,7 @@ func (l *archLayout) drawEdges(w *archWriter, edges []*archEdge, d *ArchDiagram)
 			} else {
 				path.WriteString("L")
 			}
-			path.WriteString(archNum(p.x) + "," + archNum(p.y))
+			path.WriteString(svgNum(p.x) + "," + svgNum(p.y))
 		}
 		if len(pts) == 2 && pairs[[2]int{e.to, e.from}] {
 			// A straight arrow both ways: bow each one to its own side.
@@ -114,15 +114,15 @@ func (l *archLayout) drawEdges(w *archWriter, edges []*archEdge, d *ArchDiagram)
 			if h := math.Hypot(x2-x1, y2-y1); h > 0 {
 				cx, cy := (x1+x2)/2-(y2-y1)/h*22, (y1+y2)/2+(x2-x1)/h*22
 				path.Reset()
-				path.WriteString(fmt.Sprintf("M%s,%sQ%s,%s %s,%s", archNum(x1), archNum(y1), archNum(cx), archNum(cy), archNum(x2), archNum(y2)))
+				path.WriteString(fmt.Sprintf("M%s,%sQ%s,%s %s,%s", svgNum(x1), svgNum(y1), svgNum(cx), svgNum(cy), svgNum(x2), svgNum(y2)))
 				pts = []archPt{pts[0], {0.25*x1 + 0.5*cx + 0.25*x2, 0.25*y1 + 0.5*cy + 0.25*y2}, pts[1]}
 			}
 		}
 		title := l.edgeTitle(e)
 
-		label := archCut(e.rels[0].Label, archLabelChars)
+		label := svgCut(e.rels[0].Label, archLabelChars)
 		if len(e.rels) > 1 {
-			label = archCut(e.rels[0].Label, archLabelChars-6) + fmt.Sprintf(" (×%d)", len(e.rels))
+			label = svgCut(e.rels[0].Label, archLabelChars-6) + fmt.Sprintf(" (×%d)", len(e.rels))
 		}
 		m := archMark{n: n, title: archNumbered(n, title)}
 		placed := false
@@ -160,7 +160,7 @@ func (l *archLayout) drawEdges(w *archWriter, edges []*archEdge, d *ArchDiagram)
 			w.printf(`<g class="ad-edge-g" data-arrow="%d">`, n)
 		}
 		if !placed || !l.compact {
-			w.printf(`<title>%s</title>`, archEsc(m.title))
+			w.printf(`<title>%s</title>`, svgEsc(m.title))
 		}
 		cls := "ad-edge"
 		if k := min(len(e.rels), 6); k > 1 {
@@ -183,7 +183,7 @@ func (l *archLayout) drawEdges(w *archWriter, edges []*archEdge, d *ArchDiagram)
 }
 
 // drawMarks draws the arrows' labels and numbers on top of everything.
-func (l *archLayout) drawMarks(w *archWriter, d *ArchDiagram) {
+func (l *archLayout) drawMarks(w *svgWriter, d *ArchDiagram) {
 	if len(l.marks) == 0 {
 		return
 	}
@@ -195,9 +195,9 @@ func (l *archLayout) drawMarks(w *archWriter, d *ArchDiagram) {
 		} else {
 			d.Labelled++
 		}
-		w.printf(`<g class="%s"><title>%s</title>`, cls, archEsc(m.title))
-		w.printf(`<rect class="ad-label-bg" x="%s" y="%s" width="%s" height="16" rx="3"/>`, archNum(m.x-m.w/2), archNum(m.y-8), archNum(m.w))
-		w.printf(`<text class="ad-label-t" x="%s" y="%s">%s</text></g>`, archNum(m.x), archNum(m.y+4), archEsc(m.text))
+		w.printf(`<g class="%s"><title>%s</title>`, cls, svgEsc(m.title))
+		w.printf(`<rect class="ad-label-bg" x="%s" y="%s" width="%s" height="16" rx="3"/>`, svgNum(m.x-m.w/2), svgNum(m.y-8), svgNum(m.w))
+		w.printf(`<text class="ad-label-t" x="%s" y="%s">%s</text></g>`, svgNum(m.x), svgNum(m.y+4), svgEsc(m.text))
 	}
 	w.printf(`</g>`)
 }
@@ -223,7 +223,7 @@ func (l *archLayout) edgeTitle(e *archEdge) string {
 	if len(texts) == 1 {
 		return texts[0]
 	}
-	return archPlural(len(texts), "relation", "relations") + ": " + archList(texts)
+	return svgPlural(len(texts), "relation", "relations") + ": " + archList(texts)
 }
 
 type archPt struct{ x, y float64 }
