@@ -3,6 +3,7 @@ package server
 import (
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -169,6 +170,16 @@ func (s *Server) handleStatic() appHandler {
 	}
 	files := http.StripPrefix("/static/", http.FileServerFS(filesOnly{sub}))
 	return func(w http.ResponseWriter, r *http.Request) error {
+		// Under its content-hashed name (what pages link to) an asset never
+		// changes: cached for a year, immutable. Under its plain name, an hour.
+		if name, ok := web.StaticFile(strings.TrimPrefix(r.URL.Path, "/static/")); ok {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = "/static/" + name
+			r2.URL.RawPath = ""
+			files.ServeHTTP(w, r2)
+			return nil
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(w, r)
 		return nil

@@ -239,3 +239,32 @@ func TestInvitationLinkIgnoresForeignHost(t *testing.T) {
 		t.Errorf("with a base URL the link is %q", link)
 	}
 }
+
+// TestStaticAssetsUnderHashedNames: pages link to content-hashed asset
+// names, served immutable for a year; the plain names still work.
+func TestStaticAssetsUnderHashedNames(t *testing.T) {
+	app := newTestApp(t)
+	d := app.client().get("/login").doc(t)
+	css := d.Find(`link[rel=stylesheet]`).AttrOr("href", "")
+	if !strings.HasPrefix(css, "/static/app.") || css == "/static/app.css" || !strings.HasSuffix(css, ".css") {
+		t.Fatalf("stylesheet link %q, want a content-hashed name", css)
+	}
+	res := app.client().get(css)
+	wantStatus(t, res, http.StatusOK)
+	if cc := res.Header.Get("Cache-Control"); !strings.Contains(cc, "immutable") || !strings.Contains(cc, "max-age=31536000") {
+		t.Errorf("hashed asset Cache-Control %q, want a year, immutable", cc)
+	}
+	plain := app.client().get("/static/app.css")
+	wantStatus(t, plain, http.StatusOK)
+	if plain.body != res.body {
+		t.Error("the hashed name serves other bytes than the plain one")
+	}
+	if strings.Contains(plain.Header.Get("Cache-Control"), "immutable") {
+		t.Error("the plain name is cached as immutable")
+	}
+	if res := app.client().get("/static/app.000000000000.css"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a stale hash: %d, want 404", res.StatusCode)
+	}
+	icon := d.Find(`link[rel=icon]`).AttrOr("href", "")
+	wantStatus(t, app.client().get(icon), http.StatusOK)
+}
