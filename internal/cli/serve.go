@@ -49,9 +49,6 @@ func runServe(ctx context.Context, env Env, args []string, dev bool) error {
 	}
 	// The server's own pool carries the timeouts; migrating and seeding
 	// above ran without them, as they may legitimately take long.
-	if c.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is not set")
-	}
 	db, err := postgres.OpenWithTimeouts(ctx, c.DatabaseURL, c.DBTimeouts)
 	if err != nil {
 		return err

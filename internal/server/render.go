@@ -51,7 +51,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 // whole page rendered, each link gets the id of the input of that name
 // marked invalid (else of any input of that name). Only refused pages pay.
 func pointSummaryLinks(page []byte) []byte {
-	invalid, any, messages := map[string]string{}, map[string]string{}, map[string]string{}
+	invalid, named, messages := map[string]string{}, map[string]string{}, map[string]string{}
 	z := html.NewTokenizer(bytes.NewReader(page))
 	for {
 		tt := z.Next()
@@ -90,19 +90,19 @@ func pointSummaryLinks(page []byte) []byte {
 		if name == "" || id == "" {
 			continue
 		}
-		if _, ok := any[name]; !ok {
-			any[name] = id
+		if _, ok := named[name]; !ok {
+			named[name] = id
 		}
 		if _, ok := invalid[name]; !ok && bad {
 			invalid[name] = id
 		}
 	}
 	for name, id := range messages {
-		if _, ok := any[name]; !ok {
-			any[name] = id
+		if _, ok := named[name]; !ok {
+			named[name] = id
 		}
 	}
-	for name, id := range any {
+	for name, id := range named {
 		if inv, ok := invalid[name]; ok {
 			id = inv
 		}
