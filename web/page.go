@@ -1,10 +1,12 @@
 package web
 
 import (
-	"github.com/a-h/templ"
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
+
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 )
 
@@ -82,23 +84,23 @@ type NavItem struct {
 
 // Nav lists the areas of a workspace the role can open. Later areas are added here.
 func Nav(ws *sightline.Workspace, role sightline.Role) []NavItem {
-	base := "/w/" + ws.Slug
+	s := ws.Slug
 	items := []NavItem{
-		{Area: "dashboard", Label: "Dashboard", Href: base},
-		{Area: "review", Label: "Review", Href: base + "/review"},
-		{Area: "strategy", Label: "Strategy", Href: base + "/strategy"},
-		{Area: "goals", Label: "Goals", Href: base + "/goals"},
-		{Area: "initiatives", Label: "Initiatives", Href: base + "/initiatives"},
-		{Area: "epics", Label: "Epics", Href: base + "/epics"},
-		{Area: "pains", Label: "Customer pain", Href: base + "/pains"},
-		{Area: "roadmap", Label: "Roadmap", Href: base + "/roadmap"},
-		{Area: "matrix", Label: "Matrix", Href: base + "/matrix"},
-		{Area: "architecture", Label: "Architecture", Href: base + "/architecture"},
-		{Area: "concerns", Label: "NFRs", Href: base + "/concerns"},
-		{Area: "decisions", Label: "Decisions", Href: base + "/decisions"},
+		{Area: "dashboard", Label: "Dashboard", Href: paths.Workspace(s)},
+		{Area: "review", Label: "Review", Href: paths.Review(s)},
+		{Area: "strategy", Label: "Strategy", Href: paths.Strategy(s)},
+		{Area: "goals", Label: "Goals", Href: paths.Goals(s)},
+		{Area: "initiatives", Label: "Initiatives", Href: paths.Initiatives(s)},
+		{Area: "epics", Label: "Epics", Href: paths.Epics(s)},
+		{Area: "pains", Label: "Customer pain", Href: paths.Pains(s)},
+		{Area: "roadmap", Label: "Roadmap", Href: paths.Roadmap(s)},
+		{Area: "matrix", Label: "Matrix", Href: paths.Matrix(s)},
+		{Area: "architecture", Label: "Architecture", Href: paths.Architecture(s)},
+		{Area: "concerns", Label: "NFRs", Href: paths.Concerns(s)},
+		{Area: "decisions", Label: "Decisions", Href: paths.Decisions(s)},
 	}
 	if role.Can(sightline.ActionManageMembers) {
-		items = append(items, NavItem{Area: "settings", Label: "Settings", Href: base + "/settings"})
+		items = append(items, NavItem{Area: "settings", Label: "Settings", Href: paths.Settings(s)})
 	}
 	return items
 }

@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sightline/sightline/internal/password"
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/pgcluster"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/seed"
@@ -245,20 +247,20 @@ func pageTargets(ctx context.Context, db *postgres.DB, rep seed.Report) ([]targe
 	if err != nil {
 		return nil, fmt.Errorf("pick an initiative: %w", err)
 	}
-	w := "/w/" + rep.Slug
+	ws := rep.Slug
 	page := func(key, name, path string) target {
-		return target{key: key, name: name, path: w + path, kind: kindPage, cookie: true}
+		return target{key: key, name: name, path: path, kind: kindPage, cookie: true}
 	}
 	return []target{
-		page("dashboard", "dashboard", ""),
-		page("backlog", "backlog", "/epics"),
-		page("epic", fmt.Sprintf("epic (%d pains, %d links)", pains, links), fmt.Sprintf("/epics/%d", epicID)),
-		page("roadmap", "roadmap", "/roadmap"),
-		page("review", "review", "/review"),
-		page("review-filtered", "review, filtered", fmt.Sprintf("/review?initiative=%d&kind=enabler", initiativeID)),
-		page("matrix", "matrix", "/matrix"),
-		page("architecture", "architecture", "/architecture"),
-		page("decisions", "decision log", "/decisions"),
+		page("dashboard", "dashboard", paths.Workspace(ws)),
+		page("backlog", "backlog", paths.Epics(ws)),
+		page("epic", fmt.Sprintf("epic (%d pains, %d links)", pains, links), paths.Epic(ws, epicID)),
+		page("roadmap", "roadmap", paths.Roadmap(ws)),
+		page("review", "review", paths.Review(ws)),
+		page("review-filtered", "review, filtered", paths.Review(ws, paths.Values{"initiative": {strconv.FormatInt(initiativeID, 10)}, "kind": {"enabler"}})),
+		page("matrix", "matrix", paths.Matrix(ws)),
+		page("architecture", "architecture", paths.Architecture(ws)),
+		page("decisions", "decision log", paths.Decisions(ws)),
 	}, nil
 }
 

@@ -37,7 +37,7 @@ const (
 
 // MatrixInput is what the matrix draws.
 type MatrixInput struct {
-	Base   string                 // "/w/{slug}"
+	Links  Links                  // where the points link
 	Points []sightline.MatrixEpic // scored epics, at most MatrixCellCap per cell beyond the selected one
 	// CellURL links a count bubble to the list of its cell.
 	CellURL func(impact, effort int) string
@@ -183,7 +183,7 @@ func mxDrawCell(w *svgWriter, in MatrixInput, c *mxCell, pic *MatrixPicture) {
 // enabler, linking to its page, with its name and scores in the tooltip.
 func mxPoint(w *svgWriter, in MatrixInput, e sightline.MatrixEpic, x, y float64) {
 	w.printf(`<a href="%s" class="mx-point" data-testid="mx-point" data-epic-id="%d" data-kind="%s">`,
-		svgEsc(fmt.Sprintf("%s/epics/%d", in.Base, e.ID)), e.ID, svgEsc(string(e.Kind)))
+		svgEsc(in.Links.Epic(e.ID)), e.ID, svgEsc(string(e.Kind)))
 	w.printf(`<title>%s</title>`, svgEsc(mxPointTitle(e)))
 	cls := "mx-dot mx-" + string(e.Kind) + " mx-status-" + string(e.Status)
 	if e.Kind == sightline.KindEnabler {

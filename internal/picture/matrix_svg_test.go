@@ -21,7 +21,7 @@ func TestMatrixSVGShowsEveryPointEscaped(t *testing.T) {
 		mxEpic(5, "Costly & small", sightline.KindProduct, 2, 4, 1, 1),
 		mxEpic(6, "Middle", sightline.KindProduct, 3, 3, 1, 1),
 	}
-	pic := DrawMatrix(MatrixInput{Base: "/w/demo", Points: points})
+	pic := DrawMatrix(MatrixInput{Links: testLinks("/w/demo"), Points: points})
 	d := parseSVG(t, pic.SVG)
 	for _, want := range []string{points[0].Title, points[1].Title, "Quick wins", "Big bets", "Fill-ins", "Money pits", "product epic", "enabler epic"} {
 		if !strings.Contains(d.text, want) {
@@ -96,7 +96,7 @@ func TestMatrixSVGCrowdedCellsDrawABubble(t *testing.T) {
 			}
 		}
 	}
-	pic := DrawMatrix(MatrixInput{Base: "/w/big", Points: points, Impact: 4, Effort: 2,
+	pic := DrawMatrix(MatrixInput{Links: testLinks("/w/big"), Points: points, Impact: 4, Effort: 2,
 		CellURL: func(i, e int) string { return fmt.Sprintf("/w/big/matrix?impact=%d&effort=%d#mx-cell", i, e) }})
 	d := parseSVG(t, pic.SVG)
 	bubbles := d.withTestID("mx-bubble")

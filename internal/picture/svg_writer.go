@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/sightline/sightline/internal/sightline"
 )
 
 // Writing SVG text: escaping, numbers, cutting and wrapping names. Shared
@@ -173,3 +175,13 @@ func DateSpan(start, end time.Time) string {
 }
 
 func dateText(t time.Time) string { return t.UTC().Format("2 Jan 2006") }
+
+// Links builds the addresses a picture links to. The server fills it with
+// internal/paths' builders; pictures never spell a URL themselves.
+type Links struct {
+	Epic        func(id int64) string
+	Epics       func(f sightline.EpicFilter) string // the backlog under a filter
+	Initiative  func(id int64) string
+	RoadmapItem func(id int64) string
+	Shift       func(id int64) string
+}

@@ -3,8 +3,6 @@ package picture
 import (
 	"fmt"
 	"math"
-	"net/url"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -56,7 +54,7 @@ func (t *tlTimeline) drawLanes(lanes []*tlLaneBox) {
 		w.printf(`<g class="tl-lane-g" data-testid="tl-lane" data-lane="%d">`, l.lane.ID)
 		lines := svgWrap(l.lane.Title, tlLaneLabelChars, tlLaneLabelMaxLines)
 		if l.lane.ID != 0 {
-			w.printf(`<a href="%s" class="tl-lane-link"><title>%s</title>`, svgEsc(fmt.Sprintf("%s/initiatives/%d", t.in.Base, l.lane.ID)), svgEsc("Initiative: "+l.lane.Title))
+			w.printf(`<a href="%s" class="tl-lane-link"><title>%s</title>`, svgEsc(t.in.Links.Initiative(l.lane.ID)), svgEsc("Initiative: "+l.lane.Title))
 		}
 		for i, line := range lines {
 			w.printf(`<text class="tl-lane-name" x="%s" y="%s">%s</text>`, svgNum(tlPad+8), svgNum(l.y+tlLanePad+13+float64(i)*15), svgEsc(line))
@@ -94,18 +92,7 @@ func (t *tlTimeline) drawLanes(lanes []*tlLaneBox) {
 // backlog has no "without initiative" filter, so that lane links to the
 // quarter alone), the quarter, and the timeline's kind and status.
 func (t *tlTimeline) moreURL(lane int64, q sightline.Quarter) string {
-	v := url.Values{}
-	if lane != 0 {
-		v.Set("initiative", strconv.FormatInt(lane, 10))
-	}
-	v.Set("quarter", q.String())
-	if t.in.Kind != "" {
-		v.Set("kind", string(t.in.Kind))
-	}
-	if t.in.Status != "" {
-		v.Set("status", string(t.in.Status))
-	}
-	return t.in.Base + "/epics?" + v.Encode()
+	return t.in.Links.Epics(sightline.EpicFilter{InitiativeID: lane, Quarter: q.String(), Kind: t.in.Kind, Status: t.in.Status})
 }
 
 // drawCard writes one epic: a link to its page with a tooltip saying
@@ -120,9 +107,7 @@ func (t *tlTimeline) drawCard(l *tlLaneBox, c *tlCard) {
 	wd := float64(c.c1-c.c0+1)*tlColW - 8
 	y := l.y + tlLanePad + float64(c.track)*(tlCardH+tlCardGap)
 	w.raw(`<a href="`)
-	w.esc(t.in.Base)
-	w.raw(`/epics/`)
-	w.int(e.ID)
+	w.esc(t.in.Links.Epic(e.ID))
 	w.raw(`" class="tl-epic" data-testid="tl-epic" data-epic-id="`)
 	w.int(e.ID)
 	w.raw(`" data-kind="`)
@@ -276,7 +261,7 @@ func (t *tlTimeline) drawItems(items []*tlItem, hidden int) {
 	for _, it := range items {
 		y := t.itemY + float64(it.track)*tlItemTrack + 3
 		w.printf(`<a href="%s" class="tl-item" data-testid="tl-item" data-roadmap-item-id="%d" data-confidence="%s">`,
-			svgEsc(fmt.Sprintf("%s/roadmap/%d", t.in.Base, it.it.ID)), it.it.ID, svgEsc(it.it.Confidence))
+			svgEsc(t.in.Links.RoadmapItem(it.it.ID)), it.it.ID, svgEsc(it.it.Confidence))
 		w.printf(`<title>%s</title>`, svgEsc(fmt.Sprintf("%s: %s — %s, %s", sightline.RoadmapKindLabel(it.it.Kind), it.it.Title,
 			DateSpan(it.it.StartsOn, it.it.EndsOn), strings.ToLower(sightline.ConfidenceLabel(it.it.Confidence)))))
 		w.printf(`<rect class="tl-bar tl-bar-%s" x="%s" y="%s" width="%s" height="%s" rx="4"/>`, svgEsc(it.it.Confidence), svgNum(it.x0), svgNum(y), svgNum(it.x1-it.x0), svgNum(tlItemH))
@@ -308,7 +293,7 @@ func (t *tlTimeline) drawShifts(shifts []*tlShift) {
 	w := &t.w
 	for _, s := range shifts {
 		y := t.shiftY + float64(s.track)*tlShiftTrack
-		w.printf(`<a href="%s" class="tl-shift" data-testid="tl-shift" data-shift-id="%d">`, svgEsc(fmt.Sprintf("%s/shifts/%d", t.in.Base, s.s.ID)), s.s.ID)
+		w.printf(`<a href="%s" class="tl-shift" data-testid="tl-shift" data-shift-id="%d">`, svgEsc(t.in.Links.Shift(s.s.ID)), s.s.ID)
 		w.printf(`<title>%s</title>`, svgEsc(fmt.Sprintf("Strategy shift on %s: %s (%s → %s)", s.s.ShiftedOn.UTC().Format("2 Jan 2006"),
 			s.s.Title, s.s.FromPhase, s.s.ToPhase)))
 		w.printf(`<path class="tl-flag" d="M%s,%sh9l-3,4l3,4h-9z"/>`, svgNum(s.x), svgNum(y+3))

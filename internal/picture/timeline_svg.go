@@ -53,7 +53,7 @@ type TimelineLane struct {
 
 // TimelineInput is what the timeline draws.
 type TimelineInput struct {
-	Base   string // "/w/{slug}": links are built under it
+	Links  Links // where the cards, lanes, items and shifts link
 	Window sightline.TimelineWindow
 	Today  time.Time
 	Lanes  []TimelineLane

@@ -111,7 +111,7 @@ func TestTimelineSVGShowsEverythingEscaped(t *testing.T) {
 	e4.CommittedOn, e4.End = &committed, tlQuarter("2027-Q1")
 	epics = append(epics, e4)
 	in := TimelineInput{
-		Base: "/w/demo", Window: window, Today: today,
+		Links: testLinks("/w/demo"), Window: window, Today: today,
 		Lanes: []TimelineLane{{ID: 10, Title: `Billing <b>& more</b>`, Horizon: "now"}, {ID: 11, Title: "Team collaboration", Horizon: "next"}, {Title: "No initiative"}},
 		Epics: epics,
 		Items: []sightline.RoadmapItem{
@@ -182,7 +182,7 @@ func TestTimelineSVGShowsEverythingEscaped(t *testing.T) {
 
 func TestTimelineSVGOutsideTheWindowHasNoTodayLine(t *testing.T) {
 	w := sightline.TimelineWindow{From: tlQuarter("2030-Q1"), To: tlQuarter("2030-Q4")}
-	pic := DrawTimeline(TimelineInput{Base: "/w/x", Window: w, Today: tlDate("2026-11-21"), Lanes: []TimelineLane{{Title: "No initiative"}}})
+	pic := DrawTimeline(TimelineInput{Links: testLinks("/w/x"), Window: w, Today: tlDate("2026-11-21"), Lanes: []TimelineLane{{Title: "No initiative"}}})
 	d := parseSVG(t, pic.SVG)
 	if pic.TodayShown || len(d.withTestID("tl-today")) != 0 {
 		t.Error("today is drawn outside the window")
@@ -210,7 +210,7 @@ func TestTimelineSVGCapsCellsAndStaysBounded(t *testing.T) {
 		}
 	}
 	lanes = append(lanes, TimelineLane{Title: "No initiative"})
-	pic := DrawTimeline(TimelineInput{Base: "/w/big", Window: w, Today: today, Lanes: lanes, Epics: epics, Kind: sightline.KindProduct})
+	pic := DrawTimeline(TimelineInput{Links: testLinks("/w/big"), Window: w, Today: today, Lanes: lanes, Epics: epics, Kind: sightline.KindProduct})
 	d := parseSVG(t, pic.SVG)
 	if got := len(d.withTestID("tl-epic")); got != 20*12*sightline.TimelineCellCap {
 		t.Errorf("%d cards drawn, want %d", got, 20*12*sightline.TimelineCellCap)
@@ -237,7 +237,7 @@ func TestTimelineSVGRoadmapItemsBeyondTheTracksAreCounted(t *testing.T) {
 	for i := 0; i < TimelineItemTracks+3; i++ {
 		items = append(items, sightline.RoadmapItem{ID: int64(i + 1), Kind: "theme", Title: fmt.Sprintf("Theme %d", i), StartsOn: tlDate("2027-01-01"), EndsOn: tlDate("2027-12-31"), Confidence: "planned"})
 	}
-	pic := DrawTimeline(TimelineInput{Base: "/w/x", Window: w, Today: tlDate("2027-05-01"), Items: items, Lanes: []TimelineLane{{Title: "No initiative"}}})
+	pic := DrawTimeline(TimelineInput{Links: testLinks("/w/x"), Window: w, Today: tlDate("2027-05-01"), Items: items, Lanes: []TimelineLane{{Title: "No initiative"}}})
 	d := parseSVG(t, pic.SVG)
 	if got := len(d.withTestID("tl-item")); got != TimelineItemTracks || pic.ItemsHidden != 3 {
 		t.Errorf("%d bars, %d hidden", got, pic.ItemsHidden)
@@ -285,7 +285,7 @@ func BenchmarkDrawTimeline(b *testing.B) {
 			}
 		}
 	}
-	in := TimelineInput{Base: "/w/big", Window: w, Today: today, Lanes: lanes, Epics: epics}
+	in := TimelineInput{Links: testLinks("/w/big"), Window: w, Today: today, Lanes: lanes, Epics: epics}
 	b.ReportAllocs()
 	for b.Loop() {
 		DrawTimeline(in)

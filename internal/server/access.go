@@ -70,6 +70,9 @@ type reqState struct {
 
 type stateKey struct{}
 
+// wsSlug is the slug of the request's workspace, for building its URLs.
+func wsSlug(r *http.Request) string { return state(r).workspace.Slug }
+
 func state(r *http.Request) *reqState {
 	if st, ok := r.Context().Value(stateKey{}).(*reqState); ok {
 		return st

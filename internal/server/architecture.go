@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/picture"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
@@ -60,7 +61,7 @@ func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, stat
 	d.Collapse = d.Root == nil && len(items) > web.ArchCollapseAfter
 	slug := st.workspace.Slug
 	d.Diagram = archDiagrams.Build(picture.ArchDiagramInput{Items: items, Relations: rels, RootID: rootID,
-		ItemURL: func(id int64) string { return "/w/" + slug + "/architecture/" + strconv.FormatInt(id, 10) }}, slug)
+		ItemURL: func(id int64) string { return paths.ArchItem(slug, id) }}, slug)
 	title := "Architecture"
 	if d.Root != nil {
 		title = d.Root.Name + " · Architecture"
@@ -140,7 +141,7 @@ func (s *Server) handleArchItemCreate(w http.ResponseWriter, r *http.Request) er
 		created, cerr := s.db.CreateArchItem(r.Context(), actor(r), st.workspace.ID, it)
 		if cerr == nil {
 			s.flash(r, "success", created.Kind.Label()+" “"+created.Name+"” added.")
-			return redirect(w, r, archItemPath(r, created.ID))
+			return redirect(w, r, paths.ArchItem(wsSlug(r), created.ID))
 		}
 		err = cerr
 	}
@@ -309,7 +310,7 @@ func (s *Server) handleArchItemUpdate(w http.ResponseWriter, r *http.Request) er
 		var saved *sightline.ArchItem
 		if saved, err = s.db.UpdateArchItem(r.Context(), actor(r), st.workspace.ID, cur.ID, version, it); err == nil {
 			s.flash(r, "success", "“"+saved.Name+"” saved.")
-			return redirect(w, r, archItemPath(r, cur.ID))
+			return redirect(w, r, paths.ArchItem(wsSlug(r), cur.ID))
 		}
 	}
 	switch {
@@ -398,7 +399,7 @@ func (s *Server) handleRelationCreate(w http.ResponseWriter, r *http.Request) er
 		var created *sightline.ArchRelation
 		if created, err = s.db.CreateRelation(r.Context(), actor(r), state(r).workspace.ID, it.ID, rel); err == nil {
 			s.flash(r, "success", "Relation added: "+created.SourceName+" → "+created.TargetName+".")
-			return redirect(w, r, archItemPath(r, it.ID)+"#add-relation")
+			return redirect(w, r, paths.ArchItem(wsSlug(r), it.ID)+"#add-relation")
 		}
 	}
 	if !archFieldRefusal(err) {
@@ -443,7 +444,7 @@ func (s *Server) handleRelationDelete(w http.ResponseWriter, r *http.Request) er
 	switch sightline.ErrorCode(err) {
 	case "":
 		s.flash(r, "success", "Relation removed: "+rel.SourceName+" → "+rel.TargetName+": "+rel.Label+".")
-		return redirect(w, r, archItemPath(r, it.ID))
+		return redirect(w, r, paths.ArchItem(wsSlug(r), it.ID))
 	case sightline.ENOTFOUND:
 		return sightline.Errorf(sightline.ENOTFOUND, "That relation does not exist (it may have been deleted already).")
 	case sightline.EINVALID, sightline.ECONFLICT:
@@ -459,8 +460,4 @@ func (s *Server) handleRelationDelete(w http.ResponseWriter, r *http.Request) er
 		return s.renderArchItem(w, r, errStatus(err), d)
 	}
 	return err
-}
-
-func archItemPath(r *http.Request, id int64) string {
-	return "/w/" + state(r).workspace.Slug + "/architecture/" + strconv.FormatInt(id, 10)
 }

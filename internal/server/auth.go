@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sightline/sightline/internal/password"
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
@@ -121,7 +122,7 @@ func (s *Server) landing(r *http.Request, u *sightline.User, next string) string
 	}
 	list, err := s.db.ListMyWorkspaces(r.Context(), u.ID)
 	if err == nil && len(list) == 1 {
-		return "/w/" + list[0].Slug
+		return paths.Workspace(list[0].Slug)
 	}
 	return "/"
 }
@@ -203,7 +204,7 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "success", "Welcome to Sightline. Your workspace is ready; invite your team from Settings.")
-	return redirect(w, r, "/w/"+ws.Slug)
+	return redirect(w, r, paths.Workspace(ws.Slug))
 }
 
 func humanDuration(d interface{ Minutes() float64 }) string {

@@ -1,11 +1,11 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
@@ -94,7 +94,7 @@ func (s *Server) handleConcernCreate(w http.ResponseWriter, r *http.Request) err
 		var saved *sightline.Concern
 		if saved, err = s.db.CreateConcern(r.Context(), actor(r), ws.ID, c, itemIDs); err == nil {
 			s.flash(r, "success", "Concern added to the register.")
-			return redirect(w, r, fmt.Sprintf("/w/%s/concerns/%d", ws.Slug, saved.ID))
+			return redirect(w, r, paths.Concern(ws.Slug, saved.ID))
 		}
 	}
 	if sightline.ErrorCode(err) != sightline.EINVALID {
@@ -190,7 +190,7 @@ func (s *Server) handleConcernUpdate(w http.ResponseWriter, r *http.Request) err
 	if err == nil {
 		if _, err = s.db.UpdateConcern(r.Context(), actor(r), ws.ID, cur.ID, version, c); err == nil {
 			s.flash(r, "success", "Concern saved.")
-			return redirect(w, r, fmt.Sprintf("/w/%s/concerns/%d", ws.Slug, cur.ID))
+			return redirect(w, r, paths.Concern(ws.Slug, cur.ID))
 		}
 	}
 	switch sightline.ErrorCode(err) {
@@ -259,7 +259,7 @@ func (s *Server) handleConcernItemAttach(w http.ResponseWriter, r *http.Request)
 	}
 	if err == nil {
 		s.flash(r, "success", "Item attached.")
-		return redirect(w, r, fmt.Sprintf("/w/%s/concerns/%d", ws.Slug, c.ID))
+		return redirect(w, r, paths.Concern(ws.Slug, c.ID))
 	}
 	if sightline.ErrorCode(err) != sightline.EINVALID {
 		return err
@@ -292,5 +292,5 @@ func (s *Server) handleConcernItemDetach(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	s.flash(r, "success", "Item detached.")
-	return redirect(w, r, fmt.Sprintf("/w/%s/concerns/%d", ws.Slug, c.ID))
+	return redirect(w, r, paths.Concern(ws.Slug, c.ID))
 }

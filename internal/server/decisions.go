@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
@@ -25,10 +26,6 @@ var decisionTextNames = []string{"title", "context", "options", "decision", "con
 
 // decisionToday is today's date by the server's clock.
 func (s *Server) decisionToday() time.Time { return sightline.Today(s.Now()) }
-
-func decisionPath(r *http.Request, number int) string {
-	return "/w/" + state(r).workspace.Slug + "/decisions/" + strconv.Itoa(number)
-}
 
 func decisionFilterFromQuery(q url.Values) sightline.DecisionFilter {
 	item, _ := sightline.ParseIDValue(q.Get("item"))
@@ -90,7 +87,7 @@ func (s *Server) handleDecisionCreate(w http.ResponseWriter, r *http.Request) er
 		created, cerr := s.db.CreateDecision(r.Context(), actor(r), state(r).workspace.ID, d)
 		if cerr == nil {
 			s.flash(r, "success", created.Ref()+" proposed. Ask the people it affects to state where they stand.")
-			return redirect(w, r, decisionPath(r, created.Number))
+			return redirect(w, r, paths.Decision(wsSlug(r), created.Number))
 		}
 		err = cerr
 	}
@@ -321,7 +318,7 @@ func (s *Server) handleDecisionUpdate(w http.ResponseWriter, r *http.Request) er
 				msg = saved.Ref() + " is now " + strings.ToLower(sightline.DecisionStatusLabel(saved.Status)) + "."
 			}
 			s.flash(r, "success", msg)
-			return redirect(w, r, decisionPath(r, saved.Number))
+			return redirect(w, r, paths.Decision(wsSlug(r), saved.Number))
 		}
 	}
 	return s.renderDecisionRejected(w, r, d, "edit", f, err)
@@ -348,7 +345,7 @@ func (s *Server) handleDecisionSupersede(w http.ResponseWriter, r *http.Request)
 		var created *sightline.Decision
 		if created, err = s.db.SupersedeDecision(r.Context(), actor(r), state(r).workspace.ID, d.ID, nd); err == nil {
 			s.flash(r, "success", created.Ref()+" proposed; it supersedes "+d.Ref()+".")
-			return redirect(w, r, decisionPath(r, created.Number))
+			return redirect(w, r, paths.Decision(wsSlug(r), created.Number))
 		}
 	}
 	return s.renderDecisionRejected(w, r, d, "supersede", f, err)
@@ -378,7 +375,7 @@ func (s *Server) handleDecisionStance(w http.ResponseWriter, r *http.Request) er
 		var saved *sightline.Stance
 		if saved, err = s.db.SetStance(r.Context(), actor(r), state(r).workspace.ID, d.ID, version, f.Get("stance"), f.Get("reason")); err == nil {
 			s.flash(r, "success", "Your stance on "+d.Ref()+" is recorded: "+strings.ToLower(sightline.StanceLabel(saved.Stance))+".")
-			return redirect(w, r, decisionPath(r, d.Number)+"#stances")
+			return redirect(w, r, paths.Decision(wsSlug(r), d.Number)+"#stances")
 		}
 	}
 	return s.renderDecisionRejected(w, r, d, "stance", f, err)
@@ -415,7 +412,7 @@ func (s *Server) handleDecisionLink(w http.ResponseWriter, r *http.Request) erro
 		err = s.db.LinkDecision(r.Context(), actor(r), state(r).workspace.ID, d.ID, typ, targetID)
 		if err == nil {
 			s.flash(r, "success", sightline.DecisionTargetLabel(typ)+" linked to "+d.Ref()+".")
-			return redirect(w, r, decisionPath(r, d.Number)+"#links")
+			return redirect(w, r, paths.Decision(wsSlug(r), d.Number)+"#links")
 		}
 		err = refusedInForm(err)
 	}
@@ -455,7 +452,7 @@ func (s *Server) handleDecisionUnlink(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	s.flash(r, "success", sightline.DecisionTargetLabel(typ)+" unlinked from "+d.Ref()+".")
-	return redirect(w, r, decisionPath(r, d.Number)+"#links")
+	return redirect(w, r, paths.Decision(wsSlug(r), d.Number)+"#links")
 }
 
 // handleDecisionMarkdown downloads the decision as a Markdown ADR file.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
@@ -140,7 +141,7 @@ func (s *Server) handleEpicCreate(w http.ResponseWriter, r *http.Request) error 
 				msg = "Epic created, with the customer pain linked."
 			}
 			s.flash(r, "success", msg)
-			return redirect(w, r, "/w/"+st.workspace.Slug+"/epics/"+strconv.FormatInt(created.ID, 10))
+			return redirect(w, r, paths.Epic(st.workspace.Slug, created.ID))
 		}
 		if sightline.ErrorCode(cerr) != sightline.EINVALID {
 			return cerr
@@ -428,12 +429,12 @@ func (s *Server) handleEpicUpdate(w http.ResponseWriter, r *http.Request) error 
 		if _, err := s.db.RevalidateEpic(r.Context(), actor(r), ws.ID, e.ID, version); err != nil {
 			if sightline.ErrorCode(err) == sightline.ECONFLICT {
 				s.flash(r, "error", "Someone changed this epic meanwhile; check it again and confirm.")
-				return redirect(w, r, epicPath(r, e.ID))
+				return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 			}
 			return err
 		}
 		s.flash(r, "success", "Confirmed: the epic still holds under the current strategy.")
-		return redirect(w, r, epicPath(r, e.ID))
+		return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 	}
 	p := sightline.Problems{}
 	u := sightline.EpicProduct{
@@ -458,7 +459,7 @@ func (s *Server) handleEpicUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err == nil {
 		if _, err = s.db.UpdateEpicProduct(r.Context(), actor(r), ws.ID, e.ID, version, u); err == nil {
 			s.flash(r, "success", "Epic saved.")
-			return redirect(w, r, epicPath(r, e.ID))
+			return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 		}
 	}
 	return s.renderEpicRejected(w, r, e, "product", f, err)
@@ -500,7 +501,7 @@ func (s *Server) handleEpicTechnical(w http.ResponseWriter, r *http.Request) err
 	if err == nil {
 		if _, err = s.db.UpdateEpicTechnical(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, u); err == nil {
 			s.flash(r, "success", "Technical fields saved.")
-			return redirect(w, r, epicPath(r, e.ID))
+			return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 		}
 	}
 	return s.renderEpicRejected(w, r, e, "technical", f, err)
@@ -525,7 +526,7 @@ func (s *Server) handleEpicStatus(w http.ResponseWriter, r *http.Request) error 
 	if err == nil {
 		if _, err = s.db.SetEpicStatus(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, to); err == nil {
 			s.flash(r, "success", "Status set to "+strings.ToLower(to.Label())+".")
-			return redirect(w, r, epicPath(r, e.ID))
+			return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 		}
 	}
 	return s.renderEpicRejected(w, r, e, "status", f, err)
@@ -551,7 +552,7 @@ func (s *Server) handleEpicEstimate(w http.ResponseWriter, r *http.Request) erro
 	if err == nil {
 		if _, err = s.db.EstimateEpic(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, f.Get("size"), f.Get("estimate_note")); err == nil {
 			s.flash(r, "success", "Estimate saved: "+f.Get("size")+".")
-			return redirect(w, r, epicPath(r, e.ID))
+			return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 		}
 	}
 	return s.renderEpicRejected(w, r, e, "estimate", f, err)
@@ -598,7 +599,7 @@ func (s *Server) handleEpicCommit(w http.ResponseWriter, r *http.Request) error 
 			} else {
 				s.flash(r, "success", "Committed to "+on.Format("2 Jan 2006")+".")
 			}
-			return redirect(w, r, epicPath(r, e.ID))
+			return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 		}
 	}
 	return s.renderEpicRejected(w, r, e, "commit", f, err)
@@ -630,7 +631,7 @@ func (s *Server) handleEpicFeasibility(w http.ResponseWriter, r *http.Request) e
 	if err == nil {
 		if _, err = s.db.RecordFeasibility(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, outcome, f.Get("note")); err == nil {
 			s.flash(r, "success", "Feasibility check-in: "+strings.ToLower(outcome.Label())+".")
-			return redirect(w, r, epicPath(r, e.ID))
+			return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 		}
 	}
 	return s.renderEpicRejected(w, r, e, "feasibility", f, err)
@@ -660,7 +661,7 @@ func (s *Server) handleEpicPainLink(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	s.flash(r, "success", "Customer pain linked.")
-	return redirect(w, r, epicPath(r, e.ID))
+	return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 }
 
 // handleEpicPainUnlink removes a pain's link; unlinking an absent link is a
@@ -681,11 +682,7 @@ func (s *Server) handleEpicPainUnlink(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	s.flash(r, "success", "Customer pain unlinked.")
-	return redirect(w, r, epicPath(r, e.ID))
-}
-
-func epicPath(r *http.Request, id int64) string {
-	return "/w/" + state(r).workspace.Slug + "/epics/" + strconv.FormatInt(id, 10)
+	return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 }
 
 // epicFormID reads an optional id from a select: "" is none.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
@@ -63,7 +64,7 @@ func (s *Server) handleGoalCreate(w http.ResponseWriter, r *http.Request) error 
 		created, err = s.db.CreateGoal(r.Context(), actor(r), ws.ID, g)
 		if err == nil {
 			s.flash(r, "success", fmt.Sprintf("Goal “%s” created.", created.Title))
-			return redirect(w, r, "/w/"+ws.Slug+"/goals")
+			return redirect(w, r, paths.Goals(ws.Slug))
 		}
 	}
 	if sightline.ErrorCode(err) != sightline.EINVALID {
@@ -137,7 +138,7 @@ func (s *Server) handleGoalUpdate(w http.ResponseWriter, r *http.Request) error 
 		_, err = s.db.UpdateGoal(r.Context(), actor(r), ws.ID, cur.ID, version, g)
 		if err == nil {
 			s.flash(r, "success", "Goal saved.")
-			return redirect(w, r, fmt.Sprintf("/w/%s/goals/%d", ws.Slug, cur.ID))
+			return redirect(w, r, paths.Goal(ws.Slug, cur.ID))
 		}
 	}
 	switch sightline.ErrorCode(err) {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
@@ -60,7 +61,7 @@ func (s *Server) handleImpactCreate(w http.ResponseWriter, r *http.Request) erro
 	if err == nil {
 		if _, err = s.db.CreateImpact(r.Context(), actor(r), state(r).workspace.ID, e.ID, i); err == nil {
 			s.flash(r, "success", "NFR impact added.")
-			return redirect(w, r, epicPath(r, e.ID))
+			return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 		}
 	}
 	if sightline.ErrorCode(err) != sightline.EINVALID {
@@ -138,7 +139,7 @@ func (s *Server) handleImpactUpdate(w http.ResponseWriter, r *http.Request) erro
 	if err == nil {
 		if _, err = s.db.UpdateImpact(r.Context(), actor(r), ws.ID, e.ID, cur.ID, version, i); err == nil {
 			s.flash(r, "success", "NFR impact saved.")
-			return redirect(w, r, epicPath(r, e.ID))
+			return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 		}
 	}
 	d := web.ImpactFormData{EpicID: e.ID, EpicTitle: e.Title, ImpactID: cur.ID}
@@ -204,7 +205,7 @@ func (s *Server) handleImpactDelete(w http.ResponseWriter, r *http.Request) erro
 	switch sightline.ErrorCode(err) {
 	case "":
 		s.flash(r, "success", "NFR impact removed.")
-		return redirect(w, r, epicPath(r, e.ID))
+		return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 	case sightline.ECONFLICT:
 		_, now, nerr := s.impactFromPath(r)
 		if nerr != nil {
@@ -226,7 +227,7 @@ func archLinkNext(r *http.Request, raw, def string) string {
 		return def
 	}
 	n := safeNext(raw)
-	if !strings.HasPrefix(n, "/w/"+state(r).workspace.Slug+"/") {
+	if !strings.HasPrefix(n, paths.Workspace(wsSlug(r))+"/") {
 		return def
 	}
 	return n
@@ -249,7 +250,7 @@ func (s *Server) handleEpicLinkCreate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	delete(f.Values, "epic_id")
-	f.Values["next"] = archLinkNext(r, f.Get("next"), epicPath(r, e.ID))
+	f.Values["next"] = archLinkNext(r, f.Get("next"), paths.Epic(wsSlug(r), e.ID))
 	d := web.ArchLinkFormData{Side: "epic", EpicID: e.ID, EpicTitle: e.Title}
 	return s.createArchLink(w, r, f, sightline.ArchLinkDraft{EpicID: strconv.FormatInt(e.ID, 10), ItemID: f.Get("item_id"),
 		ChangeKind: f.Get("change_kind"), Note: f.Get("note")}, d)
@@ -274,7 +275,7 @@ func (s *Server) handleItemLinkCreate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	delete(f.Values, "item_id")
-	f.Values["next"] = archLinkNext(r, f.Get("next"), nfrItemPath(r, it.ID))
+	f.Values["next"] = archLinkNext(r, f.Get("next"), paths.ArchItem(wsSlug(r), it.ID))
 	d := web.ArchLinkFormData{Side: "item", ItemID: it.ID, ItemName: it.Name}
 	return s.createArchLink(w, r, f, sightline.ArchLinkDraft{EpicID: f.Get("epic_id"), ItemID: strconv.FormatInt(it.ID, 10),
 		ChangeKind: f.Get("change_kind"), Note: f.Get("note")}, d)
@@ -315,7 +316,7 @@ func (s *Server) renderArchLinkForm(w http.ResponseWriter, r *http.Request, stat
 		return err
 	}
 	area := "epics"
-	if d.Side == "item" || strings.HasPrefix(d.Form.Get("next"), "/w/"+state(r).workspace.Slug+"/architecture/") {
+	if d.Side == "item" || strings.HasPrefix(d.Form.Get("next"), paths.Architecture(wsSlug(r))+"/") {
 		area = "architecture"
 	}
 	s.render(w, r, status, web.ArchLinkFormPage(s.page(r, "Architecture link", area), d))
@@ -355,7 +356,7 @@ func (s *Server) handleArchLinkUpdate(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	f.Values["next"] = archLinkNext(r, f.Get("next"), epicPath(r, cur.EpicID))
+	f.Values["next"] = archLinkNext(r, f.Get("next"), paths.Epic(wsSlug(r), cur.EpicID))
 	l := sightline.ArchLink{ChangeKind: f.Get("change_kind"), Note: f.Get("note")}
 	p := sightline.CheckArchLink(&l)
 	version, verr := formVersion(f)
@@ -402,7 +403,7 @@ func (s *Server) handleArchLinkDelete(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	next := archLinkNext(r, f.Get("next"), epicPath(r, cur.EpicID))
+	next := archLinkNext(r, f.Get("next"), paths.Epic(wsSlug(r), cur.EpicID))
 	d := web.ArchLinkFormData{Side: "edit", EpicID: cur.EpicID, EpicTitle: cur.EpicTitle, ItemID: cur.ItemID, ItemName: cur.ItemName, LinkID: cur.ID}
 	version, err := formVersion(f)
 	if err != nil {
@@ -427,8 +428,4 @@ func (s *Server) handleArchLinkDelete(w http.ResponseWriter, r *http.Request) er
 		return sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
 	}
 	return err
-}
-
-func nfrItemPath(r *http.Request, id int64) string {
-	return "/w/" + state(r).workspace.Slug + "/architecture/" + strconv.FormatInt(id, 10)
 }

@@ -1,10 +1,10 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
@@ -91,7 +91,7 @@ func (s *Server) handleInitiativeCreate(w http.ResponseWriter, r *http.Request) 
 		var saved *sightline.Initiative
 		if saved, err = s.db.CreateInitiative(r.Context(), actor(r), ws.ID, in); err == nil {
 			s.flash(r, "success", "Initiative created.")
-			return redirect(w, r, fmt.Sprintf("/w/%s/initiatives/%d", ws.Slug, saved.ID))
+			return redirect(w, r, paths.Initiative(ws.Slug, saved.ID))
 		}
 	}
 	if sightline.ErrorCode(err) != sightline.EINVALID {
@@ -174,7 +174,7 @@ func (s *Server) handleInitiativeUpdate(w http.ResponseWriter, r *http.Request) 
 	switch sightline.ErrorCode(err) {
 	case "":
 		s.flash(r, "success", "Initiative saved.")
-		return redirect(w, r, fmt.Sprintf("/w/%s/initiatives/%d", ws.Slug, cur.ID))
+		return redirect(w, r, paths.Initiative(ws.Slug, cur.ID))
 	case sightline.ECONFLICT:
 		now, nerr := s.db.InitiativeOverviewByID(r.Context(), ws.ID, cur.ID)
 		if nerr != nil {
@@ -239,5 +239,5 @@ func (s *Server) handleInitiativeRevalidate(w http.ResponseWriter, r *http.Reque
 		return err
 	}
 	s.flash(r, "success", "Confirmed: the initiative still holds.")
-	return redirect(w, r, fmt.Sprintf("/w/%s/initiatives/%d", ws.Slug, in.ID))
+	return redirect(w, r, paths.Initiative(ws.Slug, in.ID))
 }

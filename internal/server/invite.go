@@ -5,6 +5,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
@@ -68,7 +69,7 @@ func (s *Server) handleInviteAccept(w http.ResponseWriter, r *http.Request) erro
 			return err
 		}
 		s.flash(r, "success", "Welcome to "+joined.WorkspaceName+".")
-		return redirect(w, r, "/w/"+joined.WorkspaceSlug)
+		return redirect(w, r, paths.Workspace(joined.WorkspaceSlug))
 	}
 	f, err := readForm(w, r, "name", "password", "confirm")
 	if err != nil {
@@ -98,5 +99,5 @@ func (s *Server) handleInviteAccept(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	s.flash(r, "success", "Welcome to "+joined.WorkspaceName+", "+u.Name+".")
-	return redirect(w, r, "/w/"+joined.WorkspaceSlug)
+	return redirect(w, r, paths.Workspace(joined.WorkspaceSlug))
 }

@@ -1,11 +1,11 @@
 package server
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
@@ -98,7 +98,7 @@ func (s *Server) handlePainCreate(w http.ResponseWriter, r *http.Request) error 
 		var saved *sightline.PainNote
 		if saved, err = s.db.CreatePain(r.Context(), actor(r), ws.ID, n); err == nil {
 			s.flash(r, "success", "Pain note saved. Link it to the epics it sits behind.")
-			return redirect(w, r, fmt.Sprintf("/w/%s/pains/%d", ws.Slug, saved.ID))
+			return redirect(w, r, paths.Pain(ws.Slug, saved.ID))
 		}
 	}
 	if sightline.ErrorCode(err) != sightline.EINVALID {
@@ -187,7 +187,7 @@ func (s *Server) handlePainUpdate(w http.ResponseWriter, r *http.Request) error 
 	switch sightline.ErrorCode(err) {
 	case "":
 		s.flash(r, "success", "Pain note saved.")
-		return redirect(w, r, fmt.Sprintf("/w/%s/pains/%d", ws.Slug, cur.ID))
+		return redirect(w, r, paths.Pain(ws.Slug, cur.ID))
 	case sightline.ECONFLICT:
 		now, nerr := s.db.PainByID(r.Context(), ws.ID, cur.ID)
 		if nerr != nil {
@@ -259,5 +259,5 @@ func (s *Server) handlePainEpicLink(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	s.flash(r, "success", "Pain linked to the epic.")
-	return redirect(w, r, fmt.Sprintf("/w/%s/pains/%d", ws.Slug, n.ID))
+	return redirect(w, r, paths.Pain(ws.Slug, n.ID))
 }

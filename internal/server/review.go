@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
@@ -228,7 +229,7 @@ func (s *Server) handleReviewMark(w http.ResponseWriter, r *http.Request) error 
 	}
 	s.flash(r, "success", fmt.Sprintf("Review recorded: %s and %s marked reviewed.",
 		reviewCount(saved.EpicCount, "epic", "epics"), reviewCount(saved.ItemCount, "item", "items")))
-	return redirect(w, r, "/w/"+st.workspace.Slug+"/review?"+f.Values().Encode())
+	return redirect(w, r, paths.Review(st.workspace.Slug, f))
 }
 
 func reviewCount(n int, one, many string) string {

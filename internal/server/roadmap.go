@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
@@ -13,10 +14,6 @@ import (
 const roadmapHistoryLimit = 50
 
 var roadmapFormFields = []string{"kind", "title", "description", "starts_on", "ends_on", "confidence"}
-
-func roadmapItemPath(r *http.Request, id int64) string {
-	return "/w/" + state(r).workspace.Slug + "/roadmap/" + strconv.FormatInt(id, 10)
-}
 
 // roadmapItemFromForm reads and checks a roadmap item form; an end before
 // the start is refused next to the end date.
@@ -54,7 +51,7 @@ func (s *Server) handleRoadmapItemCreate(w http.ResponseWriter, r *http.Request)
 		created, cerr := s.db.CreateRoadmapItem(r.Context(), actor(r), state(r).workspace.ID, it)
 		if cerr == nil {
 			s.flash(r, "success", sightline.RoadmapKindLabel(created.Kind)+" “"+created.Title+"” added to the roadmap.")
-			return redirect(w, r, roadmapItemPath(r, created.ID))
+			return redirect(w, r, paths.RoadmapItem(wsSlug(r), created.ID))
 		}
 		err = cerr
 	}
@@ -141,7 +138,7 @@ func (s *Server) handleRoadmapItemUpdate(w http.ResponseWriter, r *http.Request)
 	if err == nil {
 		if _, err = s.db.UpdateRoadmapItem(r.Context(), actor(r), ws.ID, cur.ID, version, it); err == nil {
 			s.flash(r, "success", "Roadmap item saved.")
-			return redirect(w, r, roadmapItemPath(r, cur.ID))
+			return redirect(w, r, paths.RoadmapItem(wsSlug(r), cur.ID))
 		}
 	}
 	switch sightline.ErrorCode(err) {
@@ -220,7 +217,7 @@ func (s *Server) handleRoadmapEpicLink(w http.ResponseWriter, r *http.Request) e
 	if err == nil {
 		if err = s.db.LinkRoadmapEpic(r.Context(), actor(r), state(r).workspace.ID, it.ID, epicID); err == nil {
 			s.flash(r, "success", "Epic added to “"+it.Title+"”.")
-			return redirect(w, r, roadmapItemPath(r, it.ID))
+			return redirect(w, r, paths.RoadmapItem(wsSlug(r), it.ID))
 		}
 		err = refusedInForm(err)
 	}
@@ -260,9 +257,9 @@ func (s *Server) handleRoadmapEpicUnlink(w http.ResponseWriter, r *http.Request)
 	}
 	s.flash(r, "success", "Epic removed from “"+it.Title+"”.")
 	if f.Get("from") == "epic" {
-		return redirect(w, r, epicPath(r, epicID))
+		return redirect(w, r, paths.Epic(wsSlug(r), epicID))
 	}
-	return redirect(w, r, roadmapItemPath(r, it.ID))
+	return redirect(w, r, paths.RoadmapItem(wsSlug(r), it.ID))
 }
 
 // handleEpicRoadmapLink links the epic to a roadmap item it delivers into,
@@ -284,7 +281,7 @@ func (s *Server) handleEpicRoadmapLink(w http.ResponseWriter, r *http.Request) e
 	if err == nil {
 		if err = s.db.LinkRoadmapEpic(r.Context(), actor(r), ws.ID, itemID, e.ID); err == nil {
 			s.flash(r, "success", "Epic linked to the roadmap.")
-			return redirect(w, r, epicPath(r, e.ID))
+			return redirect(w, r, paths.Epic(wsSlug(r), e.ID))
 		}
 		err = refusedInForm(err)
 	}

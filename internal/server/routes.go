@@ -8,7 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sightline/sightline/internal/sightline"
-	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/static"
 )
 
 // route is one entry of the route table: who may call it and what handles it.
@@ -164,15 +164,11 @@ func (s *Server) buildRouter() chi.Router {
 }
 
 func (s *Server) handleStatic() appHandler {
-	sub, err := fs.Sub(web.Static, "static")
-	if err != nil {
-		panic(err)
-	}
-	files := http.StripPrefix("/static/", http.FileServerFS(filesOnly{sub}))
+	files := http.StripPrefix("/static/", http.FileServerFS(filesOnly{static.FS}))
 	return func(w http.ResponseWriter, r *http.Request) error {
 		// Under its content-hashed name (what pages link to) an asset never
 		// changes: cached for a year, immutable. Under its plain name, an hour.
-		if name, ok := web.StaticFile(strings.TrimPrefix(r.URL.Path, "/static/")); ok {
+		if name, ok := static.File(strings.TrimPrefix(r.URL.Path, "/static/")); ok {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 			r2 := r.Clone(r.Context())
 			r2.URL.Path = "/static/" + name

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
@@ -66,7 +67,7 @@ func (s *Server) handleWorkspaceRename(w http.ResponseWriter, r *http.Request) e
 		_, err = s.db.RenameWorkspace(r.Context(), actor(r), ws.ID, version, f.Get("name"))
 		if err == nil {
 			s.flash(r, "success", "Workspace renamed.")
-			return redirect(w, r, "/w/"+ws.Slug+"/settings")
+			return redirect(w, r, paths.Settings(ws.Slug))
 		}
 		if sightline.ErrorCode(err) == sightline.ECONFLICT {
 			cur, cerr := s.db.WorkspaceByID(r.Context(), ws.ID)
@@ -132,12 +133,12 @@ func (s *Server) memberAction(w http.ResponseWriter, r *http.Request, removal bo
 		} else {
 			s.flash(r, "success", "Role changed to "+role.Label()+".")
 		}
-		return redirect(w, r, "/w/"+ws.Slug+"/settings")
+		return redirect(w, r, paths.Settings(ws.Slug))
 	case sightline.ECONFLICT:
 		cur, cerr := s.db.MemberByID(r.Context(), ws.ID, memberID)
 		if sightline.ErrorCode(cerr) == sightline.ENOTFOUND {
 			s.flash(r, "info", "That member was removed by someone else meanwhile.")
-			return redirect(w, r, "/w/"+ws.Slug+"/settings")
+			return redirect(w, r, paths.Settings(ws.Slug))
 		}
 		if cerr != nil {
 			return cerr
@@ -194,7 +195,7 @@ func (s *Server) handleInvitationCreate(w http.ResponseWriter, r *http.Request) 
 		if err == nil {
 			s.sessions.Put(r.Context(), sessInvite, s.baseURL(r)+"/invite/"+token)
 			s.flash(r, "success", "Invitation for "+email+" created.")
-			return redirect(w, r, "/w/"+ws.Slug+"/settings")
+			return redirect(w, r, paths.Settings(ws.Slug))
 		}
 	}
 	if sightline.ErrorCode(err) != sightline.EINVALID {
@@ -236,7 +237,7 @@ func (s *Server) handleInvitationRevoke(w http.ResponseWriter, r *http.Request) 
 	default:
 		return err
 	}
-	return redirect(w, r, "/w/"+ws.Slug+"/settings")
+	return redirect(w, r, paths.Settings(ws.Slug))
 }
 
 // newToken returns 256 random bits, URL-safe.

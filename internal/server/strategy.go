@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
@@ -86,7 +87,7 @@ func (s *Server) handleVisionUpdate(w http.ResponseWriter, r *http.Request) erro
 		_, err = s.db.UpdateVisionPhase(r.Context(), actor(r), ws.ID, version, f.Get("vision"), phase)
 		if err == nil {
 			s.flash(r, "success", "Vision and phase saved.")
-			return redirect(w, r, "/w/"+ws.Slug+"/strategy")
+			return redirect(w, r, paths.Strategy(ws.Slug))
 		}
 	}
 	switch sightline.ErrorCode(err) {
@@ -149,7 +150,7 @@ func (s *Server) handlePressuresUpdate(w http.ResponseWriter, r *http.Request) e
 		_, err = s.db.SetPressures(r.Context(), actor(r), ws.ID, f.Get("fingerprint"), m)
 		if err == nil {
 			s.flash(r, "success", "Phase → pressure mapping saved.")
-			return redirect(w, r, "/w/"+ws.Slug+"/strategy")
+			return redirect(w, r, paths.Strategy(ws.Slug))
 		}
 	}
 	switch sightline.ErrorCode(err) {
@@ -218,7 +219,7 @@ func (s *Server) handleShiftCreate(w http.ResponseWriter, r *http.Request) error
 				msg += fmt.Sprintf(" The workspace is now in the %s phase.", sh.ToPhase)
 			}
 			s.flash(r, "success", msg)
-			return redirect(w, r, "/w/"+ws.Slug+"/strategy")
+			return redirect(w, r, paths.Strategy(ws.Slug))
 		}
 	}
 	if sightline.ErrorCode(err) != sightline.EINVALID {
@@ -312,7 +313,7 @@ func (s *Server) handleShiftUpdate(w http.ResponseWriter, r *http.Request) error
 		_, err = s.db.UpdateShift(r.Context(), actor(r), ws.ID, cur.ID, version, sh)
 		if err == nil {
 			s.flash(r, "success", "Shift corrected; the change is in its history.")
-			return redirect(w, r, fmt.Sprintf("/w/%s/shifts/%d", ws.Slug, cur.ID))
+			return redirect(w, r, paths.Shift(ws.Slug, cur.ID))
 		}
 	}
 	switch sightline.ErrorCode(err) {
@@ -376,9 +377,9 @@ func (s *Server) handleShiftAcknowledge(w http.ResponseWriter, r *http.Request) 
 		if err == nil {
 			s.flash(r, "success", fmt.Sprintf("You acknowledged “%s”.", sh.Title))
 			if fromStrategy {
-				return redirect(w, r, "/w/"+ws.Slug+"/strategy")
+				return redirect(w, r, paths.Strategy(ws.Slug))
 			}
-			return redirect(w, r, fmt.Sprintf("/w/%s/shifts/%d", ws.Slug, sh.ID))
+			return redirect(w, r, paths.Shift(ws.Slug, sh.ID))
 		}
 	}
 	code := sightline.ErrorCode(err)

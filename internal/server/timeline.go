@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/picture"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
@@ -38,7 +39,7 @@ func (s *Server) renderRoadmapTimeline(w http.ResponseWriter, r *http.Request, s
 	f.Window = window
 	note = strings.TrimSpace(note + " " + fnote)
 
-	in := picture.TimelineInput{Base: "/w/" + ws.Slug, Window: window, Today: today, Kind: f.Kind, Status: f.Status}
+	in := picture.TimelineInput{Links: pictureLinks(ws.Slug), Window: window, Today: today, Kind: f.Kind, Status: f.Status}
 	for _, l := range lanes {
 		if (f.InitiativeID == 0 && !f.NoInitiative) || f.InitiativeID == l.ID {
 			in.Lanes = append(in.Lanes, picture.TimelineLane{ID: l.ID, Title: l.Title, Horizon: string(l.Horizon)})
@@ -114,8 +115,23 @@ func (s *Server) handleMatrix(w http.ResponseWriter, r *http.Request) error {
 			d.Cell, d.CellSize = append(d.Cell, e), e.CellTotal
 		}
 	}
-	d.Picture = picture.DrawMatrix(picture.MatrixInput{Base: "/w/" + ws.Slug, Points: data.Points, Impact: f.Impact, Effort: f.Effort,
-		CellURL: func(impact, effort int) string { return web.MatrixCellURL(p, f, impact, effort) }})
+	d.Picture = picture.DrawMatrix(picture.MatrixInput{Links: pictureLinks(ws.Slug), Points: data.Points, Impact: f.Impact, Effort: f.Effort,
+		CellURL: func(impact, effort int) string {
+			cell := f
+			cell.Impact, cell.Effort = impact, effort
+			return paths.Matrix(ws.Slug, cell) + "#mx-cell"
+		}})
 	s.render(w, r, http.StatusOK, web.MatrixPage(p, d))
 	return nil
+}
+
+// pictureLinks are the workspace's addresses a picture links to.
+func pictureLinks(ws string) picture.Links {
+	return picture.Links{
+		Epic:        func(id int64) string { return paths.Epic(ws, id) },
+		Epics:       func(f sightline.EpicFilter) string { return paths.Epics(ws, f) },
+		Initiative:  func(id int64) string { return paths.Initiative(ws, id) },
+		RoadmapItem: func(id int64) string { return paths.RoadmapItem(ws, id) },
+		Shift:       func(id int64) string { return paths.Shift(ws, id) },
+	}
 }

@@ -2,6 +2,8 @@ package sightline
 
 import (
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -133,6 +135,21 @@ type DecisionFilter struct {
 	Status     string // "" for any
 	ItemID     int64  // linked architecture item, 0 for any
 	RevisitDue bool   // only decisions whose revisit date has come
+}
+
+// Values is the filter as the decision log's query parameters.
+func (f DecisionFilter) Values() url.Values {
+	q := url.Values{}
+	if f.Status != "" {
+		q.Set("status", f.Status)
+	}
+	if f.ItemID != 0 {
+		q.Set("item", strconv.FormatInt(f.ItemID, 10))
+	}
+	if f.RevisitDue {
+		q.Set("revisit", "1")
+	}
+	return q
 }
 
 // Normalize drops an unknown status and a negative item id.

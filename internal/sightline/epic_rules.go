@@ -2,6 +2,8 @@ package sightline
 
 import (
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -343,6 +345,40 @@ type EpicFilter struct {
 	Sort         EpicSort
 	Page         int // 1-based
 	PerPage      int
+}
+
+// Values is the filter as the backlog's query parameters (the default sort
+// and the first page left out), the inverse of the backlog's parsing.
+func (f EpicFilter) Values() url.Values {
+	v := f.scope()
+	if f.Sort != "" && f.Sort != SortUpdated {
+		v.Set("sort", string(f.Sort))
+	}
+	if f.Page > 1 {
+		v.Set("page", strconv.Itoa(f.Page))
+	}
+	return v
+}
+
+// scope is the filter's selection without its order and page.
+func (f EpicFilter) scope() url.Values {
+	v := url.Values{}
+	if f.Status != "" {
+		v.Set("status", string(f.Status))
+	}
+	if f.Kind != "" {
+		v.Set("kind", string(f.Kind))
+	}
+	if f.InitiativeID != 0 {
+		v.Set("initiative", strconv.FormatInt(f.InitiativeID, 10))
+	}
+	if f.OwnerID != 0 {
+		v.Set("owner", strconv.FormatInt(f.OwnerID, 10))
+	}
+	if f.Quarter != "" {
+		v.Set("quarter", f.Quarter)
+	}
+	return v
 }
 
 // Normalize drops unknown values and fills defaults, so any query string

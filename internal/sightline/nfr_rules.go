@@ -1,6 +1,7 @@
 package sightline
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -108,6 +109,18 @@ func ChangeKindHint(k string) string {
 type ConcernFilter struct {
 	Category string // "" for any
 	Status   string // "" for any
+}
+
+// Values is the filter as the NFR register's query parameters.
+func (f ConcernFilter) Values() url.Values {
+	q := url.Values{}
+	if f.Category != "" {
+		q.Set("category", f.Category)
+	}
+	if f.Status != "" {
+		q.Set("status", f.Status)
+	}
+	return q
 }
 
 // Normalize drops unknown values so the filter is always safe to apply.

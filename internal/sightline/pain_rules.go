@@ -1,6 +1,7 @@
 package sightline
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -89,6 +90,34 @@ type PainFilter struct {
 	Page        int        // from 1
 	PerPage     int
 	Sort        string
+}
+
+// Values is the filter as the pain list's query parameters (the default
+// sort and the first page left out).
+func (f PainFilter) Values() url.Values {
+	q := url.Values{}
+	if f.Source != "" {
+		q.Set("source", string(f.Source))
+	}
+	if f.Segment != "" {
+		q.Set("segment", f.Segment)
+	}
+	if f.MinSeverity > 0 {
+		q.Set("min_severity", strconv.Itoa(f.MinSeverity))
+	}
+	if f.Firsthand != "" {
+		q.Set("firsthand", f.Firsthand)
+	}
+	if f.Unlinked {
+		q.Set("unlinked", "1")
+	}
+	if f.Sort != "" && f.Sort != PainSortRecent {
+		q.Set("sort", f.Sort)
+	}
+	if f.Page > 1 {
+		q.Set("page", strconv.Itoa(f.Page))
+	}
+	return q
 }
 
 // Normalize drops unknown values so the filter is always safe to apply.

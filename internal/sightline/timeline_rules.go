@@ -2,6 +2,7 @@ package sightline
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -188,6 +189,29 @@ type TimelineFilter struct {
 	Window       TimelineWindow
 }
 
+// Values is the filter as the roadmap's query parameters: the lane, kind
+// and status, and the window when one is set.
+func (f TimelineFilter) Values() url.Values {
+	v := url.Values{}
+	switch {
+	case f.NoInitiative:
+		v.Set("initiative", "none")
+	case f.InitiativeID != 0:
+		v.Set("initiative", strconv.FormatInt(f.InitiativeID, 10))
+	}
+	if f.Kind != "" {
+		v.Set("kind", string(f.Kind))
+	}
+	if f.Status != "" {
+		v.Set("status", string(f.Status))
+	}
+	if f.Window != (TimelineWindow{}) {
+		v.Set("from", f.Window.From.String())
+		v.Set("to", f.Window.To.String())
+	}
+	return v
+}
+
 // Normalize drops unknown values, so any query string gives a valid filter.
 func (f TimelineFilter) Normalize() TimelineFilter {
 	if !f.Kind.Valid() {
@@ -349,6 +373,17 @@ func QuadrantOf(impact, effort int) Quadrant {
 type MatrixFilter struct {
 	EpicFilter
 	Impact, Effort int
+}
+
+// Values is the filter as the matrix's query parameters: the backlog's
+// selection (not its order or page) and the chosen cell.
+func (f MatrixFilter) Values() url.Values {
+	v := f.EpicFilter.scope()
+	if f.Impact != 0 && f.Effort != 0 {
+		v.Set("impact", strconv.Itoa(f.Impact))
+		v.Set("effort", strconv.Itoa(f.Effort))
+	}
+	return v
 }
 
 // Normalize drops unknown values; a half-chosen cell is no cell.

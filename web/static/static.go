@@ -1,6 +1,7 @@
-// Package web holds the templ components that render every page and the
-// static assets (the stylesheet and the icon) served under /static/.
-package web
+// Package static holds the files served under /static/ (the stylesheet, the
+// icon, and vendored front-end files with their licence and version noted in
+// a comment at their top) and names each by its content hash.
+package static
 
 import (
 	"crypto/sha256"
@@ -11,10 +12,10 @@ import (
 	"strings"
 )
 
-// Static holds the files served under /static/.
+// FS holds the files served under /static/, at its root.
 //
-//go:embed static
-var Static embed.FS
+//go:embed *.css *.svg
+var FS embed.FS
 
 // staticNames maps each asset to its content-hashed name ("app.css" →
 // "app.3f2a9c1d0b7e.css") and back, computed once from the embedded files.
@@ -22,16 +23,16 @@ var staticNames, staticFiles = hashStatic()
 
 func hashStatic() (byName, byHashed map[string]string) {
 	byName, byHashed = map[string]string{}, map[string]string{}
-	_ = fs.WalkDir(Static, "static", func(p string, d fs.DirEntry, err error) error {
+	_ = fs.WalkDir(FS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := Static.ReadFile(p)
+		b, err := FS.ReadFile(p)
 		if err != nil {
 			return err
 		}
 		sum := sha256.Sum256(b)
-		name := strings.TrimPrefix(p, "static/")
+		name := p
 		ext := path.Ext(name)
 		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
 		byName[name], byHashed[hashed] = hashed, name
@@ -40,18 +41,18 @@ func hashStatic() (byName, byHashed map[string]string) {
 	return byName, byHashed
 }
 
-// StaticURL is the address of an asset under its content-hashed name, so
+// URL is the address of an asset under its content-hashed name, so
 // it can be cached for good: a new build with a changed file has a new name.
-func StaticURL(name string) string {
+func URL(name string) string {
 	if h, ok := staticNames[name]; ok {
 		return "/static/" + h
 	}
 	return "/static/" + name
 }
 
-// StaticFile names the asset a hashed name stands for ("app.3f2a….css" →
+// File names the asset a hashed name stands for ("app.3f2a….css" →
 // "app.css"), and whether it is one.
-func StaticFile(hashed string) (string, bool) {
+func File(hashed string) (string, bool) {
 	name, ok := staticFiles[hashed]
 	return name, ok
 }
