@@ -8,7 +8,11 @@ package web
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "github.com/sightline/sightline/internal/sightline"
+import (
+	"github.com/sightline/sightline/internal/sightline"
+
+	"github.com/sightline/sightline/web/ui"
+)
 
 // EpicArch is the architecture side of an epic page: the items it touches,
 // its NFR impacts, the roadmap items it delivers into and its decisions.
@@ -27,7 +31,7 @@ type EpicArch struct {
 }
 
 // EpicArchitecture renders the architecture side of an epic page.
-func EpicArchitecture(p Page, a EpicArch) templ.Component {
+func EpicArchitecture(p ui.Page, a EpicArch) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/sightline/sightline/internal/markdown"
 	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // ImpactFormData is the page an NFR impact form comes back on when it is
@@ -26,8 +27,8 @@ type ImpactFormData struct {
 	EpicTitle string
 	ImpactID  int64 // 0 when adding
 	Concerns  []sightline.Concern
-	Form      Form
-	Conflict  []ConflictField
+	Form      ui.Form
+	Conflict  []ui.ConflictField
 }
 
 // ArchLinkFormData is the page an architecture-link form comes back on when
@@ -43,23 +44,23 @@ type ArchLinkFormData struct {
 	LinkID    int64                // when editing
 	Items     []sightline.ArchItem // choices when Side is "epic"
 	Epics     []sightline.Epic     // choices when Side is "item"
-	Form      Form                 // with the hidden "next"
-	Conflict  []ConflictField
+	Form      ui.Form              // with the hidden "next"
+	Conflict  []ui.ConflictField
 }
 
-func nfrEpicURL(p Page, id int64) string {
+func nfrEpicURL(p ui.Page, id int64) string {
 	return paths.Epic(p.Workspace.Slug, id)
 }
 
-func nfrItemPath(p Page, id int64) string {
+func nfrItemPath(p ui.Page, id int64) string {
 	return paths.ArchItem(p.Workspace.Slug, id)
 }
 
-func nfrImpactURL(p Page, epicID, impactID int64) string {
+func nfrImpactURL(p ui.Page, epicID, impactID int64) string {
 	return paths.EpicImpact(p.Workspace.Slug, epicID, impactID)
 }
 
-func nfrLinkURL(p Page, linkID int64) string {
+func nfrLinkURL(p ui.Page, linkID int64) string {
 	return paths.ArchLink(p.Workspace.Slug, linkID)
 }
 
@@ -75,53 +76,53 @@ func nfrSortedImpacts(list []sightline.NFRImpact) []sightline.NFRImpact {
 	return out
 }
 
-func nfrLevelOpts() []piOpt {
+func nfrLevelOpts() []ui.Option {
 	hints := map[string]string{
 		"low":      "Low — worth knowing",
 		"medium":   "Medium — needs design attention",
 		"high":     "High — needs dedicated work",
 		"blocking": "Blocking — cannot ship without it",
 	}
-	var o []piOpt
+	var o []ui.Option
 	for i := len(sightline.ImpactLevels) - 1; i >= 0; i-- {
 		l := sightline.ImpactLevels[i]
-		o = append(o, piOpt{l, hints[l]})
+		o = append(o, ui.Option{Value: l, Label: hints[l]})
 	}
 	return o
 }
 
-func nfrConcernOpts(list []sightline.Concern) []piOpt {
-	var o []piOpt
+func nfrConcernOpts(list []sightline.Concern) []ui.Option {
+	var o []ui.Option
 	for _, c := range list {
-		o = append(o, piOpt{strconv.FormatInt(c.ID, 10),
-			c.Title + " — " + sightline.NFRCategoryLabel(c.Category) + ", " + sightline.ConcernStatusLabel(c.Status)})
+		o = append(o, ui.Option{Value: strconv.FormatInt(c.ID, 10),
+			Label: c.Title + " — " + sightline.NFRCategoryLabel(c.Category) + ", " + sightline.ConcernStatusLabel(c.Status)})
 	}
 	return o
 }
 
-func nfrChangeKindOpts() []piOpt {
-	var o []piOpt
+func nfrChangeKindOpts() []ui.Option {
+	var o []ui.Option
 	for _, k := range sightline.ChangeKinds {
-		o = append(o, piOpt{k, sightline.ChangeKindLabel(k) + " — " + sightline.ChangeKindHint(k)})
+		o = append(o, ui.Option{Value: k, Label: sightline.ChangeKindLabel(k) + " — " + sightline.ChangeKindHint(k)})
 	}
 	return o
 }
 
-func nfrItemOpts(list []sightline.ArchItem, except map[int64]bool) []piOpt {
-	var o []piOpt
+func nfrItemOpts(list []sightline.ArchItem, except map[int64]bool) []ui.Option {
+	var o []ui.Option
 	for _, it := range list {
 		if !except[it.ID] {
-			o = append(o, piOpt{strconv.FormatInt(it.ID, 10), nfrItemOption(it)})
+			o = append(o, ui.Option{Value: strconv.FormatInt(it.ID, 10), Label: nfrItemOption(it)})
 		}
 	}
 	return o
 }
 
-func nfrEpicOpts(list []sightline.Epic, except map[int64]bool) []piOpt {
-	var o []piOpt
+func nfrEpicOpts(list []sightline.Epic, except map[int64]bool) []ui.Option {
+	var o []ui.Option
 	for _, e := range list {
 		if !except[e.ID] {
-			o = append(o, piOpt{strconv.FormatInt(e.ID, 10), e.Title + " (" + e.Kind.Label() + ", " + e.Status.Label() + ")"})
+			o = append(o, ui.Option{Value: strconv.FormatInt(e.ID, 10), Label: e.Title + " (" + e.Kind.Label() + ", " + e.Status.Label() + ")"})
 		}
 	}
 	return o
@@ -144,9 +145,9 @@ func nfrLinkedEpics(links []sightline.ArchLink) map[int64]bool {
 }
 
 // nfrImpactForm fills an impact's edit form from the saved impact.
-func nfrImpactForm(i sightline.NFRImpact) Form {
+func nfrImpactForm(i sightline.NFRImpact) ui.Form {
 	d := sightline.ImpactDraftOf(i)
-	f := NewForm()
+	f := ui.NewForm()
 	f.Values["category"], f.Values["concern_id"], f.Values["level"] = d.Category, d.ConcernID, d.Level
 	f.Values["note"], f.Values["required_work"] = d.Note, d.RequiredWork
 	f.Values["version"] = strconv.Itoa(i.Version)
@@ -154,15 +155,15 @@ func nfrImpactForm(i sightline.NFRImpact) Form {
 }
 
 // nfrLinkForm fills a link's edit form from the saved link.
-func nfrLinkForm(l sightline.ArchLink, next string) Form {
-	f := NewForm()
+func nfrLinkForm(l sightline.ArchLink, next string) ui.Form {
+	f := ui.NewForm()
 	f.Values["change_kind"], f.Values["note"], f.Values["next"] = l.ChangeKind, l.Note, next
 	f.Values["version"] = strconv.Itoa(l.Version)
 	return f
 }
 
-func nfrNewLinkForm(next string) Form {
-	f := NewForm()
+func nfrNewLinkForm(next string) ui.Form {
+	f := ui.NewForm()
 	f.Values["next"] = next
 	return f
 }
@@ -258,7 +259,7 @@ func impactLevelBadge(level string) templ.Component {
 		var templ_7745c5c3_Var4 string
 		templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(sightline.ImpactLevelLabel(level))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 208, Col: 128}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 209, Col: 128}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 		if templ_7745c5c3_Err != nil {
@@ -319,7 +320,7 @@ func changeKindBadge(kind string) templ.Component {
 		var templ_7745c5c3_Var8 string
 		templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(sightline.ChangeKindLabel(kind))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 213, Col: 122}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 214, Col: 122}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 		if templ_7745c5c3_Err != nil {
@@ -333,7 +334,7 @@ func changeKindBadge(kind string) templ.Component {
 	})
 }
 
-func impactFields(f Form, form string, concerns []sightline.Concern) templ.Component {
+func impactFields(f ui.Form, form string, concerns []sightline.Concern) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -358,15 +359,15 @@ func impactFields(f Form, form string, concerns []sightline.Concern) templ.Compo
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = nfrSelect(f, form, "category", "Category", nfrCategoryOpts(), "The concern's category", "Leave it to the concern's category when you name one.").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ui.Select(f, form, "category", "Category", nfrCategoryOpts(), "The concern's category", "Leave it to the concern's category when you name one.").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = nfrSelect(f, form, "concern_id", "Concern (optional)", nfrConcernOpts(concerns), "None", "").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ui.Select(f, form, "concern_id", "Concern (optional)", nfrConcernOpts(concerns), "None", "").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = nfrSelect(f, form, "level", "Level", nfrLevelOpts(), "Choose…", "").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ui.Select(f, form, "level", "Level", nfrLevelOpts(), "Choose…", "").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -374,11 +375,11 @@ func impactFields(f Form, form string, concerns []sightline.Concern) templ.Compo
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = epicTextarea(f, form, "note", "Note", "Markdown. What the epic demands of the system.", 2).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ui.TextArea(f, form, "note", "Note", "Markdown. What the epic demands of the system.", 2, nil).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = epicTextarea(f, form, "required_work", "Required work", "Markdown. What must be built or changed to carry it.", 2).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ui.TextArea(f, form, "required_work", "Required work", "Markdown. What must be built or changed to carry it.", 2, nil).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -386,7 +387,7 @@ func impactFields(f Form, form string, concerns []sightline.Concern) templ.Compo
 	})
 }
 
-func archLinkFields(f Form, form string) templ.Component {
+func archLinkFields(f ui.Form, form string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -407,11 +408,11 @@ func archLinkFields(f Form, form string) templ.Component {
 			templ_7745c5c3_Var10 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = nfrSelect(f, form, "change_kind", "Kind of change", nfrChangeKindOpts(), "Choose…", "").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ui.Select(f, form, "change_kind", "Kind of change", nfrChangeKindOpts(), "Choose…", "").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = epicTextarea(f, form, "note", "Note", "Markdown.", 2).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ui.TextArea(f, form, "note", "Note", "Markdown.", 2, nil).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -421,7 +422,7 @@ func archLinkFields(f Form, form string) templ.Component {
 
 // EpicImpactsSection lists an epic's NFR impacts, blocking first, with the
 // add, edit and delete forms when canEdit (architects and owners).
-func EpicImpactsSection(p Page, epicID int64, impacts []sightline.NFRImpact, concerns []sightline.Concern, canEdit bool) templ.Component {
+func EpicImpactsSection(p ui.Page, epicID int64, impacts []sightline.NFRImpact, concerns []sightline.Concern, canEdit bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -482,7 +483,7 @@ func EpicImpactsSection(p Page, epicID int64, impacts []sightline.NFRImpact, con
 				var templ_7745c5c3_Var14 string
 				templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatInt(i.ID, 10))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 241, Col: 114}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 242, Col: 114}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 				if templ_7745c5c3_Err != nil {
@@ -495,7 +496,7 @@ func EpicImpactsSection(p Page, epicID int64, impacts []sightline.NFRImpact, con
 				var templ_7745c5c3_Var15 string
 				templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(i.Level)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 241, Col: 137}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 242, Col: 137}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 				if templ_7745c5c3_Err != nil {
@@ -516,7 +517,7 @@ func EpicImpactsSection(p Page, epicID int64, impacts []sightline.NFRImpact, con
 				var templ_7745c5c3_Var16 string
 				templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(sightline.NFRCategoryLabel(i.Category))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 244, Col: 85}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 245, Col: 85}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 				if templ_7745c5c3_Err != nil {
@@ -534,7 +535,7 @@ func EpicImpactsSection(p Page, epicID int64, impacts []sightline.NFRImpact, con
 					var templ_7745c5c3_Var17 templ.SafeURL
 					templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinURLErrs(nfrConcernURL(p, *i.ConcernID))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 246, Col: 48}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 247, Col: 48}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 					if templ_7745c5c3_Err != nil {
@@ -547,7 +548,7 @@ func EpicImpactsSection(p Page, epicID int64, impacts []sightline.NFRImpact, con
 					var templ_7745c5c3_Var18 string
 					templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(i.ConcernTitle)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 246, Col: 110}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 247, Col: 110}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
 					if templ_7745c5c3_Err != nil {
@@ -600,7 +601,7 @@ func EpicImpactsSection(p Page, epicID int64, impacts []sightline.NFRImpact, con
 					var templ_7745c5c3_Var19 templ.SafeURL
 					templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(nfrImpactURL(p, epicID, i.ID)))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 265, Col: 81}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 266, Col: 81}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var19))
 					if templ_7745c5c3_Err != nil {
@@ -613,7 +614,7 @@ func EpicImpactsSection(p Page, epicID int64, impacts []sightline.NFRImpact, con
 					var templ_7745c5c3_Var20 string
 					templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(f.Get("version"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 266, Col: 69}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 267, Col: 69}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var20))
 					if templ_7745c5c3_Err != nil {
@@ -634,7 +635,7 @@ func EpicImpactsSection(p Page, epicID int64, impacts []sightline.NFRImpact, con
 					var templ_7745c5c3_Var21 templ.SafeURL
 					templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(paths.EpicImpactDelete(p.Workspace.Slug, epicID, i.ID)))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 270, Col: 106}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 271, Col: 106}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 					if templ_7745c5c3_Err != nil {
@@ -647,7 +648,7 @@ func EpicImpactsSection(p Page, epicID int64, impacts []sightline.NFRImpact, con
 					var templ_7745c5c3_Var22 string
 					templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(f.Get("version"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 271, Col: 69}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 272, Col: 69}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 					if templ_7745c5c3_Err != nil {
@@ -676,7 +677,7 @@ func EpicImpactsSection(p Page, epicID int64, impacts []sightline.NFRImpact, con
 			var templ_7745c5c3_Var23 templ.SafeURL
 			templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(paths.EpicImpacts(p.Workspace.Slug, epicID)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 282, Col: 90}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 283, Col: 90}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 			if templ_7745c5c3_Err != nil {
@@ -686,7 +687,7 @@ func EpicImpactsSection(p Page, epicID int64, impacts []sightline.NFRImpact, con
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = impactFields(NewForm(), "impact-new", concerns).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = impactFields(ui.NewForm(), "impact-new", concerns).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -705,7 +706,7 @@ func EpicImpactsSection(p Page, epicID int64, impacts []sightline.NFRImpact, con
 
 // EpicLinksSection lists the architecture items an epic touches with the
 // kind of change, and the add, edit and delete forms when canEdit.
-func EpicLinksSection(p Page, epicID int64, links []sightline.ArchLink, items []sightline.ArchItem, canEdit bool) templ.Component {
+func EpicLinksSection(p ui.Page, epicID int64, links []sightline.ArchLink, items []sightline.ArchItem, canEdit bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -749,7 +750,7 @@ func EpicLinksSection(p Page, epicID int64, links []sightline.ArchLink, items []
 				var templ_7745c5c3_Var25 string
 				templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatInt(l.ID, 10))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 301, Col: 93}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 302, Col: 93}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var25))
 				if templ_7745c5c3_Err != nil {
@@ -762,7 +763,7 @@ func EpicLinksSection(p Page, epicID int64, links []sightline.ArchLink, items []
 				var templ_7745c5c3_Var26 string
 				templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatInt(l.ItemID, 10))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 301, Col: 142}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 302, Col: 142}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var26))
 				if templ_7745c5c3_Err != nil {
@@ -783,7 +784,7 @@ func EpicLinksSection(p Page, epicID int64, links []sightline.ArchLink, items []
 				var templ_7745c5c3_Var27 templ.SafeURL
 				templ_7745c5c3_Var27, templ_7745c5c3_Err = templ.JoinURLErrs(nfrItemURL(p, l.ItemID))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 304, Col: 40}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 305, Col: 40}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var27))
 				if templ_7745c5c3_Err != nil {
@@ -796,7 +797,7 @@ func EpicLinksSection(p Page, epicID int64, links []sightline.ArchLink, items []
 				var templ_7745c5c3_Var28 string
 				templ_7745c5c3_Var28, templ_7745c5c3_Err = templ.JoinStringErrs(l.ItemName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 304, Col: 79}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 305, Col: 79}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var28))
 				if templ_7745c5c3_Err != nil {
@@ -809,7 +810,7 @@ func EpicLinksSection(p Page, epicID int64, links []sightline.ArchLink, items []
 				var templ_7745c5c3_Var29 string
 				templ_7745c5c3_Var29, templ_7745c5c3_Err = templ.JoinStringErrs(string(l.ItemKind))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 305, Col: 53}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 306, Col: 53}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var29))
 				if templ_7745c5c3_Err != nil {
@@ -863,7 +864,7 @@ func EpicLinksSection(p Page, epicID int64, links []sightline.ArchLink, items []
 				var templ_7745c5c3_Var30 templ.SafeURL
 				templ_7745c5c3_Var30, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(paths.Architecture(p.Workspace.Slug)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 323, Col: 154}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 324, Col: 154}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var30))
 				if templ_7745c5c3_Err != nil {
@@ -881,7 +882,7 @@ func EpicLinksSection(p Page, epicID int64, links []sightline.ArchLink, items []
 				var templ_7745c5c3_Var31 templ.SafeURL
 				templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(paths.EpicLinks(p.Workspace.Slug, epicID)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 325, Col: 89}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 326, Col: 89}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var31))
 				if templ_7745c5c3_Err != nil {
@@ -894,7 +895,7 @@ func EpicLinksSection(p Page, epicID int64, links []sightline.ArchLink, items []
 				var templ_7745c5c3_Var32 string
 				templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.JoinStringErrs(here)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 326, Col: 50}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 327, Col: 50}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var32))
 				if templ_7745c5c3_Err != nil {
@@ -904,11 +905,11 @@ func EpicLinksSection(p Page, epicID int64, links []sightline.ArchLink, items []
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = nfrSelect(NewForm(), "link-new", "item_id", "Architecture item", opts, "Choose an item…", "").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ui.Select(ui.NewForm(), "link-new", "item_id", "Architecture item", opts, "Choose an item…", "").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = archLinkFields(NewForm(), "link-new").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = archLinkFields(ui.NewForm(), "link-new").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -927,7 +928,7 @@ func EpicLinksSection(p Page, epicID int64, links []sightline.ArchLink, items []
 }
 
 // archLinkEditForms are a link's edit and delete forms, returning to next.
-func archLinkEditForms(p Page, l sightline.ArchLink, form, next string) templ.Component {
+func archLinkEditForms(p ui.Page, l sightline.ArchLink, form, next string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -956,7 +957,7 @@ func archLinkEditForms(p Page, l sightline.ArchLink, form, next string) templ.Co
 		var templ_7745c5c3_Var34 templ.SafeURL
 		templ_7745c5c3_Var34, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(nfrLinkURL(p, l.ID)))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 341, Col: 65}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 342, Col: 65}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var34))
 		if templ_7745c5c3_Err != nil {
@@ -969,7 +970,7 @@ func archLinkEditForms(p Page, l sightline.ArchLink, form, next string) templ.Co
 		var templ_7745c5c3_Var35 string
 		templ_7745c5c3_Var35, templ_7745c5c3_Err = templ.JoinStringErrs(f.Get("version"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 342, Col: 63}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 343, Col: 63}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var35))
 		if templ_7745c5c3_Err != nil {
@@ -982,7 +983,7 @@ func archLinkEditForms(p Page, l sightline.ArchLink, form, next string) templ.Co
 		var templ_7745c5c3_Var36 string
 		templ_7745c5c3_Var36, templ_7745c5c3_Err = templ.JoinStringErrs(next)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 343, Col: 48}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 344, Col: 48}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var36))
 		if templ_7745c5c3_Err != nil {
@@ -1003,7 +1004,7 @@ func archLinkEditForms(p Page, l sightline.ArchLink, form, next string) templ.Co
 		var templ_7745c5c3_Var37 templ.SafeURL
 		templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(paths.ArchLinkDelete(p.Workspace.Slug, l.ID)))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 347, Col: 90}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 348, Col: 90}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var37))
 		if templ_7745c5c3_Err != nil {
@@ -1016,7 +1017,7 @@ func archLinkEditForms(p Page, l sightline.ArchLink, form, next string) templ.Co
 		var templ_7745c5c3_Var38 string
 		templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(f.Get("version"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 348, Col: 63}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 349, Col: 63}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var38))
 		if templ_7745c5c3_Err != nil {
@@ -1029,7 +1030,7 @@ func archLinkEditForms(p Page, l sightline.ArchLink, form, next string) templ.Co
 		var templ_7745c5c3_Var39 string
 		templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(next)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 349, Col: 48}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 350, Col: 48}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
 		if templ_7745c5c3_Err != nil {
@@ -1045,7 +1046,7 @@ func archLinkEditForms(p Page, l sightline.ArchLink, form, next string) templ.Co
 
 // ItemEpicsSection lists the epics that touch an architecture item with the
 // kind of change, their status and quarter, and the link forms when canEdit.
-func ItemEpicsSection(p Page, itemID int64, links []sightline.ArchLink, epics []sightline.Epic, canEdit bool) templ.Component {
+func ItemEpicsSection(p ui.Page, itemID int64, links []sightline.ArchLink, epics []sightline.Epic, canEdit bool) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1089,7 +1090,7 @@ func ItemEpicsSection(p Page, itemID int64, links []sightline.ArchLink, epics []
 				var templ_7745c5c3_Var41 string
 				templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatInt(l.ID, 10))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 366, Col: 93}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 367, Col: 93}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var41))
 				if templ_7745c5c3_Err != nil {
@@ -1102,7 +1103,7 @@ func ItemEpicsSection(p Page, itemID int64, links []sightline.ArchLink, epics []
 				var templ_7745c5c3_Var42 string
 				templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatInt(l.EpicID, 10))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 366, Col: 142}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 367, Col: 142}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var42))
 				if templ_7745c5c3_Err != nil {
@@ -1123,7 +1124,7 @@ func ItemEpicsSection(p Page, itemID int64, links []sightline.ArchLink, epics []
 				var templ_7745c5c3_Var43 templ.SafeURL
 				templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(nfrEpicURL(p, l.EpicID)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 369, Col: 55}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 370, Col: 55}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var43))
 				if templ_7745c5c3_Err != nil {
@@ -1136,7 +1137,7 @@ func ItemEpicsSection(p Page, itemID int64, links []sightline.ArchLink, epics []
 				var templ_7745c5c3_Var44 string
 				templ_7745c5c3_Var44, templ_7745c5c3_Err = templ.JoinStringErrs(l.EpicTitle)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 369, Col: 95}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 370, Col: 95}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var44))
 				if templ_7745c5c3_Err != nil {
@@ -1161,7 +1162,7 @@ func ItemEpicsSection(p Page, itemID int64, links []sightline.ArchLink, epics []
 				var templ_7745c5c3_Var45 string
 				templ_7745c5c3_Var45, templ_7745c5c3_Err = templ.JoinStringErrs(epicOr(l.EpicQuarter, "no quarter"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 372, Col: 91}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 373, Col: 91}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var45))
 				if templ_7745c5c3_Err != nil {
@@ -1220,7 +1221,7 @@ func ItemEpicsSection(p Page, itemID int64, links []sightline.ArchLink, epics []
 				var templ_7745c5c3_Var46 templ.SafeURL
 				templ_7745c5c3_Var46, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(paths.ArchItemLinks(p.Workspace.Slug, itemID)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 392, Col: 93}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 393, Col: 93}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var46))
 				if templ_7745c5c3_Err != nil {
@@ -1233,7 +1234,7 @@ func ItemEpicsSection(p Page, itemID int64, links []sightline.ArchLink, epics []
 				var templ_7745c5c3_Var47 string
 				templ_7745c5c3_Var47, templ_7745c5c3_Err = templ.JoinStringErrs(here)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 393, Col: 50}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 394, Col: 50}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var47))
 				if templ_7745c5c3_Err != nil {
@@ -1243,11 +1244,11 @@ func ItemEpicsSection(p Page, itemID int64, links []sightline.ArchLink, epics []
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = nfrSelect(NewForm(), "itemlink-new", "epic_id", "Epic", opts, "Choose an epic…", "").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ui.Select(ui.NewForm(), "itemlink-new", "epic_id", "Epic", opts, "Choose an epic…", "").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = archLinkFields(NewForm(), "itemlink-new").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = archLinkFields(ui.NewForm(), "itemlink-new").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1266,7 +1267,7 @@ func ItemEpicsSection(p Page, itemID int64, links []sightline.ArchLink, epics []
 }
 
 // ItemConcernsSection lists the NFR concerns attached to an item.
-func ItemConcernsSection(p Page, itemID int64, concerns []sightline.Concern) templ.Component {
+func ItemConcernsSection(p ui.Page, itemID int64, concerns []sightline.Concern) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1294,7 +1295,7 @@ func ItemConcernsSection(p Page, itemID int64, concerns []sightline.Concern) tem
 		var templ_7745c5c3_Var49 string
 		templ_7745c5c3_Var49, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatInt(itemID, 10))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 405, Col: 145}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 406, Col: 145}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var49))
 		if templ_7745c5c3_Err != nil {
@@ -1340,7 +1341,7 @@ func ItemConcernsSection(p Page, itemID int64, concerns []sightline.Concern) tem
 				var templ_7745c5c3_Var52 string
 				templ_7745c5c3_Var52, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.FormatInt(c.ID, 10))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 412, Col: 124}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 413, Col: 124}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var52))
 				if templ_7745c5c3_Err != nil {
@@ -1353,7 +1354,7 @@ func ItemConcernsSection(p Page, itemID int64, concerns []sightline.Concern) tem
 				var templ_7745c5c3_Var53 string
 				templ_7745c5c3_Var53, templ_7745c5c3_Err = templ.JoinStringErrs(c.Status)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 412, Col: 149}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 413, Col: 149}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var53))
 				if templ_7745c5c3_Err != nil {
@@ -1374,7 +1375,7 @@ func ItemConcernsSection(p Page, itemID int64, concerns []sightline.Concern) tem
 				var templ_7745c5c3_Var54 templ.SafeURL
 				templ_7745c5c3_Var54, templ_7745c5c3_Err = templ.JoinURLErrs(nfrConcernURL(p, c.ID))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 415, Col: 39}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 416, Col: 39}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var54))
 				if templ_7745c5c3_Err != nil {
@@ -1387,7 +1388,7 @@ func ItemConcernsSection(p Page, itemID int64, concerns []sightline.Concern) tem
 				var templ_7745c5c3_Var55 string
 				templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(c.Title)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 415, Col: 73}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 416, Col: 73}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var55))
 				if templ_7745c5c3_Err != nil {
@@ -1400,7 +1401,7 @@ func ItemConcernsSection(p Page, itemID int64, concerns []sightline.Concern) tem
 				var templ_7745c5c3_Var56 string
 				templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinStringErrs(sightline.NFRCategoryLabel(c.Category))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 416, Col: 73}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 417, Col: 73}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var56))
 				if templ_7745c5c3_Err != nil {
@@ -1431,7 +1432,7 @@ func ItemConcernsSection(p Page, itemID int64, concerns []sightline.Concern) tem
 		var templ_7745c5c3_Var57 templ.SafeURL
 		templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(paths.Concerns(p.Workspace.Slug)))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 423, Col: 79}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 424, Col: 79}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var57))
 		if templ_7745c5c3_Err != nil {
@@ -1447,7 +1448,7 @@ func ItemConcernsSection(p Page, itemID int64, concerns []sightline.Concern) tem
 
 // ImpactFormPage shows a refused NFR impact form on its own: the user's
 // input, a message next to each bad field, or the conflict panel.
-func ImpactFormPage(p Page, d ImpactFormData) templ.Component {
+func ImpactFormPage(p ui.Page, d ImpactFormData) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1493,7 +1494,7 @@ func ImpactFormPage(p Page, d ImpactFormData) templ.Component {
 				var templ_7745c5c3_Var60 string
 				templ_7745c5c3_Var60, templ_7745c5c3_Err = templ.JoinStringErrs(d.EpicTitle)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 434, Col: 79}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 435, Col: 79}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var60))
 				if templ_7745c5c3_Err != nil {
@@ -1511,7 +1512,7 @@ func ImpactFormPage(p Page, d ImpactFormData) templ.Component {
 				var templ_7745c5c3_Var61 string
 				templ_7745c5c3_Var61, templ_7745c5c3_Err = templ.JoinStringErrs(d.EpicTitle)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 436, Col: 81}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 437, Col: 81}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var61))
 				if templ_7745c5c3_Err != nil {
@@ -1529,7 +1530,7 @@ func ImpactFormPage(p Page, d ImpactFormData) templ.Component {
 			var templ_7745c5c3_Var62 templ.SafeURL
 			templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(nfrEpicURL(p, d.EpicID)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 438, Col: 51}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 439, Col: 51}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var62))
 			if templ_7745c5c3_Err != nil {
@@ -1540,12 +1541,12 @@ func ImpactFormPage(p Page, d ImpactFormData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(d.Conflict) > 0 {
-				templ_7745c5c3_Err = ConflictPanel("", d.Conflict).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ui.ConflictPanel(d.Conflict).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = epicFormError(d.Form).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ui.FormError(d.Form, "form-error").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1557,7 +1558,7 @@ func ImpactFormPage(p Page, d ImpactFormData) templ.Component {
 				var templ_7745c5c3_Var63 templ.SafeURL
 				templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(paths.EpicImpacts(p.Workspace.Slug, d.EpicID)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 446, Col: 93}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 447, Col: 93}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var63))
 				if templ_7745c5c3_Err != nil {
@@ -1583,7 +1584,7 @@ func ImpactFormPage(p Page, d ImpactFormData) templ.Component {
 				var templ_7745c5c3_Var64 templ.SafeURL
 				templ_7745c5c3_Var64, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(nfrImpactURL(p, d.EpicID, d.ImpactID)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 451, Col: 85}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 452, Col: 85}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var64))
 				if templ_7745c5c3_Err != nil {
@@ -1596,7 +1597,7 @@ func ImpactFormPage(p Page, d ImpactFormData) templ.Component {
 				var templ_7745c5c3_Var65 string
 				templ_7745c5c3_Var65, templ_7745c5c3_Err = templ.JoinStringErrs(d.Form.Get("version"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 452, Col: 70}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 453, Col: 70}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var65))
 				if templ_7745c5c3_Err != nil {
@@ -1617,7 +1618,7 @@ func ImpactFormPage(p Page, d ImpactFormData) templ.Component {
 				var templ_7745c5c3_Var66 templ.SafeURL
 				templ_7745c5c3_Var66, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(paths.EpicImpactDelete(p.Workspace.Slug, d.EpicID, d.ImpactID)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 456, Col: 110}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 457, Col: 110}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var66))
 				if templ_7745c5c3_Err != nil {
@@ -1630,7 +1631,7 @@ func ImpactFormPage(p Page, d ImpactFormData) templ.Component {
 				var templ_7745c5c3_Var67 string
 				templ_7745c5c3_Var67, templ_7745c5c3_Err = templ.JoinStringErrs(d.Form.Get("version"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 457, Col: 70}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 458, Col: 70}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var67))
 				if templ_7745c5c3_Err != nil {
@@ -1647,7 +1648,7 @@ func ImpactFormPage(p Page, d ImpactFormData) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Layout(p).Render(templ.WithChildren(ctx, templ_7745c5c3_Var59), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ui.Layout(p).Render(templ.WithChildren(ctx, templ_7745c5c3_Var59), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1656,7 +1657,7 @@ func ImpactFormPage(p Page, d ImpactFormData) templ.Component {
 }
 
 // ArchLinkFormPage shows a refused architecture-link form on its own.
-func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
+func ArchLinkFormPage(p ui.Page, d ArchLinkFormData) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1702,7 +1703,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var70 string
 				templ_7745c5c3_Var70, templ_7745c5c3_Err = templ.JoinStringErrs(d.EpicTitle)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 471, Col: 62}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 472, Col: 62}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var70))
 				if templ_7745c5c3_Err != nil {
@@ -1720,7 +1721,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var71 string
 				templ_7745c5c3_Var71, templ_7745c5c3_Err = templ.JoinStringErrs(d.ItemName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 473, Col: 72}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 474, Col: 72}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var71))
 				if templ_7745c5c3_Err != nil {
@@ -1738,7 +1739,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var72 string
 				templ_7745c5c3_Var72, templ_7745c5c3_Err = templ.JoinStringErrs(d.EpicTitle)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 475, Col: 79}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 476, Col: 79}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var72))
 				if templ_7745c5c3_Err != nil {
@@ -1751,7 +1752,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var73 string
 				templ_7745c5c3_Var73, templ_7745c5c3_Err = templ.JoinStringErrs(d.ItemName)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 475, Col: 104}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 476, Col: 104}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var73))
 				if templ_7745c5c3_Err != nil {
@@ -1769,7 +1770,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 			var templ_7745c5c3_Var74 templ.SafeURL
 			templ_7745c5c3_Var74, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(d.Form.Get("next")))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 477, Col: 46}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 478, Col: 46}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var74))
 			if templ_7745c5c3_Err != nil {
@@ -1780,12 +1781,12 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(d.Conflict) > 0 {
-				templ_7745c5c3_Err = ConflictPanel("", d.Conflict).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ui.ConflictPanel(d.Conflict).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = epicFormError(d.Form).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ui.FormError(d.Form, "form-error").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1798,7 +1799,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var75 templ.SafeURL
 				templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(paths.EpicLinks(p.Workspace.Slug, d.EpicID)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 486, Col: 92}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 487, Col: 92}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var75))
 				if templ_7745c5c3_Err != nil {
@@ -1811,7 +1812,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var76 string
 				templ_7745c5c3_Var76, templ_7745c5c3_Err = templ.JoinStringErrs(d.Form.Get("next"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 487, Col: 65}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 488, Col: 65}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var76))
 				if templ_7745c5c3_Err != nil {
@@ -1821,7 +1822,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = nfrSelect(d.Form, "link", "item_id", "Architecture item", nfrItemOpts(d.Items, nil), "Choose an item…", "").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ui.Select(d.Form, "link", "item_id", "Architecture item", nfrItemOpts(d.Items, nil), "Choose an item…", "").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1841,7 +1842,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var77 templ.SafeURL
 				templ_7745c5c3_Var77, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(paths.ArchItemLinks(p.Workspace.Slug, d.ItemID)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 493, Col: 96}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 494, Col: 96}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var77))
 				if templ_7745c5c3_Err != nil {
@@ -1854,7 +1855,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var78 string
 				templ_7745c5c3_Var78, templ_7745c5c3_Err = templ.JoinStringErrs(d.Form.Get("next"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 494, Col: 65}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 495, Col: 65}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var78))
 				if templ_7745c5c3_Err != nil {
@@ -1864,7 +1865,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = nfrSelect(d.Form, "link", "epic_id", "Epic", nfrEpicOpts(d.Epics, nil), "Choose an epic…", "").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = ui.Select(d.Form, "link", "epic_id", "Epic", nfrEpicOpts(d.Epics, nil), "Choose an epic…", "").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1884,7 +1885,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var79 templ.SafeURL
 				templ_7745c5c3_Var79, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(nfrLinkURL(p, d.LinkID)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 500, Col: 72}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 501, Col: 72}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var79))
 				if templ_7745c5c3_Err != nil {
@@ -1897,7 +1898,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var80 string
 				templ_7745c5c3_Var80, templ_7745c5c3_Err = templ.JoinStringErrs(d.Form.Get("version"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 501, Col: 71}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 502, Col: 71}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var80))
 				if templ_7745c5c3_Err != nil {
@@ -1910,7 +1911,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var81 string
 				templ_7745c5c3_Var81, templ_7745c5c3_Err = templ.JoinStringErrs(d.Form.Get("next"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 502, Col: 65}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 503, Col: 65}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var81))
 				if templ_7745c5c3_Err != nil {
@@ -1931,7 +1932,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var82 templ.SafeURL
 				templ_7745c5c3_Var82, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(paths.ArchLinkDelete(p.Workspace.Slug, d.LinkID)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 506, Col: 97}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 507, Col: 97}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var82))
 				if templ_7745c5c3_Err != nil {
@@ -1944,7 +1945,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var83 string
 				templ_7745c5c3_Var83, templ_7745c5c3_Err = templ.JoinStringErrs(d.Form.Get("version"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 507, Col: 71}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 508, Col: 71}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var83))
 				if templ_7745c5c3_Err != nil {
@@ -1957,7 +1958,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 				var templ_7745c5c3_Var84 string
 				templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(d.Form.Get("next"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 508, Col: 65}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/nfr_sections.templ`, Line: 509, Col: 65}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var84))
 				if templ_7745c5c3_Err != nil {
@@ -1974,7 +1975,7 @@ func ArchLinkFormPage(p Page, d ArchLinkFormData) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = Layout(p).Render(templ.WithChildren(ctx, templ_7745c5c3_Var69), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = ui.Layout(p).Render(templ.WithChildren(ctx, templ_7745c5c3_Var69), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

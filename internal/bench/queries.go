@@ -8,31 +8,19 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync/atomic"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/server"
 )
 
-// queryCounter counts the SQL statements run through a pool.
-type queryCounter struct{ n atomic.Int64 }
-
-func (c *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	c.n.Add(1)
-	return ctx
-}
-
-func (c *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
 // queryProbe is an in-process Sightline server on a pool that counts
 // queries: the server process under load cannot count its queries without a
 // code change, so each page is requested once more here, with the same
 // session mechanism, against the same database.
 type queryProbe struct {
-	counter *queryCounter
+	counter *postgres.QueryCounter
 	db      *postgres.DB
 	srv     *server.Server
 	cookie  string
@@ -43,7 +31,7 @@ func newQueryProbe(ctx context.Context, databaseURL, email, password string) (*q
 	if err != nil {
 		return nil, err
 	}
-	q := &queryProbe{counter: &queryCounter{}}
+	q := &queryProbe{counter: &postgres.QueryCounter{}}
 	cfg.ConnConfig.Tracer = q.counter
 	if q.db, err = postgres.OpenConfig(ctx, cfg); err != nil {
 		return nil, err
@@ -84,16 +72,16 @@ func (q *queryProbe) do(req *http.Request) *httptest.ResponseRecorder {
 // and its status.
 func (q *queryProbe) Count(path string) (queries int64, status int) {
 	q.do(httptest.NewRequest(http.MethodGet, path, nil))
-	before := q.counter.n.Load()
+	before := q.counter.N()
 	res := q.do(httptest.NewRequest(http.MethodGet, path, nil))
-	return q.counter.n.Load() - before, res.Code
+	return q.counter.N() - before, res.Code
 }
 
 // CountHandler counts the queries of one request to h (the stack ceiling).
 func (q *queryProbe) CountHandler(h http.Handler, path string) int64 {
-	before := q.counter.n.Load()
+	before := q.counter.N()
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, path, nil))
-	return q.counter.n.Load() - before
+	return q.counter.N() - before
 }
 
 // Pool is the counting pool.

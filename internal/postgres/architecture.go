@@ -85,12 +85,8 @@ func (db *DB) ArchItemByID(ctx context.Context, workspaceID, id int64) (*sightli
 	return it, translate(fmt.Sprintf("store.ArchItemByID(%d)", id), err)
 }
 
-// archRowQuerier is a pool or a transaction.
-type archRowQuerier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func archItemByID(ctx context.Context, q archRowQuerier, workspaceID, id int64) (*sightline.ArchItem, error) {
+// querier is a pool or a transaction.
+func archItemByID(ctx context.Context, q querier, workspaceID, id int64) (*sightline.ArchItem, error) {
 	return scanArchItem(q.QueryRow(ctx, `SELECT `+archItemColumns+archItemJoin+`WHERE a.workspace_id = $1 AND a.id = $2`, workspaceID, id))
 }
 

@@ -57,7 +57,7 @@ func (db *DB) ArchLinkByID(ctx context.Context, wsID, id int64) (*sightline.Arch
 	return l, translate(fmt.Sprintf("store.ArchLinkByID(%d)", id), err)
 }
 
-func archLinkByID(ctx context.Context, q impactQuerier, wsID, id int64) (*sightline.ArchLink, error) {
+func archLinkByID(ctx context.Context, q querier, wsID, id int64) (*sightline.ArchLink, error) {
 	rows, err := q.Query(ctx, archLinkSelect+` WHERE l.workspace_id = $1 AND l.id = $2`, wsID, id)
 	if err != nil {
 		return nil, err

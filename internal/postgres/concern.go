@@ -80,7 +80,7 @@ func (db *DB) ConcernByID(ctx context.Context, wsID, id int64) (*sightline.Conce
 	return c, translate(fmt.Sprintf("store.ConcernByID(%d)", id), err)
 }
 
-func concernByID(ctx context.Context, q epicQuerier, wsID, id int64, lock bool) (*sightline.Concern, error) {
+func concernByID(ctx context.Context, q querier, wsID, id int64, lock bool) (*sightline.Concern, error) {
 	sql := `SELECT ` + concernColumns + ` FROM nfr_concerns c WHERE c.workspace_id = $1 AND c.id = $2`
 	if lock {
 		sql += ` FOR UPDATE OF c`

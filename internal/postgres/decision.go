@@ -47,7 +47,7 @@ func scanDecision(row pgx.Row, extra ...any) (*sightline.Decision, error) {
 
 // decisionWhere loads one decision, with what it supersedes, by a condition
 // on d ($1 is the workspace, $2 the value).
-func decisionWhere(ctx context.Context, q epicQuerier, workspaceID int64, cond string, v any) (*sightline.Decision, error) {
+func decisionWhere(ctx context.Context, q querier, workspaceID int64, cond string, v any) (*sightline.Decision, error) {
 	var supersedes []byte
 	d, err := scanDecision(q.QueryRow(ctx, `SELECT `+decisionColumns+`, `+decisionSupersedes+`
 		FROM decisions d `+decisionJoins+`
@@ -61,7 +61,7 @@ func decisionWhere(ctx context.Context, q epicQuerier, workspaceID int64, cond s
 	return d, nil
 }
 
-func decisionByID(ctx context.Context, q epicQuerier, workspaceID, id int64) (*sightline.Decision, error) {
+func decisionByID(ctx context.Context, q querier, workspaceID, id int64) (*sightline.Decision, error) {
 	return decisionWhere(ctx, q, workspaceID, `d.id = $2`, id)
 }
 

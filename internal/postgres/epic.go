@@ -120,29 +120,9 @@ func (db *DB) EpicByID(ctx context.Context, workspaceID, id int64) (*sightline.E
 	return e, translate(fmt.Sprintf("store.EpicByID(%d)", id), err)
 }
 
-type epicQuerier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func epicByID(ctx context.Context, q epicQuerier, workspaceID, id int64) (*sightline.Epic, error) {
+func epicByID(ctx context.Context, q querier, workspaceID, id int64) (*sightline.Epic, error) {
 	return scanEpic(q.QueryRow(ctx, `SELECT `+epicColumns+` FROM epics e `+epicJoins+`
 		WHERE e.workspace_id = $1 AND e.id = $2`, workspaceID, id))
-}
-
-// ListEpicsForPicker lists every epic of a workspace by title (id, title,
-// kind and status only), for "link to an epic" selects.
-func (db *DB) ListEpicsForPicker(ctx context.Context, workspaceID int64) ([]sightline.Epic, error) {
-	rows, err := db.Pool.Query(ctx, `
-		SELECT id, title, kind, status FROM epics WHERE workspace_id = $1 ORDER BY lower(title), id`, workspaceID)
-	if err != nil {
-		return nil, translate("store.ListEpicsForPicker", err)
-	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Epic, error) {
-		e := sightline.Epic{WorkspaceID: workspaceID}
-		err := row.Scan(&e.ID, &e.Title, &e.Kind, &e.Status)
-		return e, err
-	})
-	return list, translate("store.ListEpicsForPicker", err)
 }
 
 // EpicPickerLimit is how many epics a "link to an epic" select lists; a
@@ -219,11 +199,7 @@ func (db *DB) EstimatorNames(ctx context.Context, workspaceID int64) ([]string, 
 	return names, translate("store.EstimatorNames", err)
 }
 
-type epicRowsQuerier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-func estimatorNames(ctx context.Context, q epicRowsQuerier, workspaceID int64) ([]string, error) {
+func estimatorNames(ctx context.Context, q querier, workspaceID int64) ([]string, error) {
 	rows, err := q.Query(ctx, `
 		SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.workspace_id = $1 AND m.role IN ('engineer', 'architect')

@@ -252,7 +252,7 @@ func TestEpicFromPainLinksInTheSameTransaction(t *testing.T) {
 	if e.PainCount != 1 {
 		t.Fatalf("pain count %d", e.PainCount)
 	}
-	pains, err := fx.db.PainsForEpic(ctx, fx.ws.ID, e.ID)
+	pains, err := fx.db.PainsForEpicPage(ctx, fx.ws.ID, e.ID, 100, 0)
 	if err != nil || len(pains) != 1 || pains[0].ID != painID {
 		t.Fatalf("pains %v %v", pains, err)
 	}
@@ -346,8 +346,8 @@ func TestListEpicsFiltersSortsAndPages(t *testing.T) {
 	check("page 3", sightline.EpicFilter{PerPage: 2, Page: 3}, "A", 5)
 	check("past the end", sightline.EpicFilter{PerPage: 2, Page: 9}, "", 5)
 
-	picker, err := fx.db.ListEpicsForPicker(ctx, fx.ws.ID)
-	if err != nil || len(picker) != 5 || picker[0].Title != "A" {
+	picker, err := fx.db.ListEpicPicker(ctx, fx.ws.ID, postgres.EpicPickerOptions{})
+	if err != nil || len(picker.Epics) != 5 || picker.Total != 5 || picker.Epics[0].Title != "A" {
 		t.Fatalf("picker %v %v", picker, err)
 	}
 	choices, err := fx.db.EpicChoices(ctx, fx.ws.ID)

@@ -62,11 +62,7 @@ func (db *DB) ImpactByID(ctx context.Context, wsID, epicID, id int64) (*sightlin
 	return i, translate(fmt.Sprintf("store.ImpactByID(%d)", id), err)
 }
 
-type impactQuerier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-func impactByID(ctx context.Context, q impactQuerier, wsID, epicID, id int64) (*sightline.NFRImpact, error) {
+func impactByID(ctx context.Context, q querier, wsID, epicID, id int64) (*sightline.NFRImpact, error) {
 	rows, err := q.Query(ctx, impactSelect+` WHERE n.workspace_id = $1 AND n.epic_id = $2 AND n.id = $3`, wsID, epicID, id)
 	if err != nil {
 		return nil, err

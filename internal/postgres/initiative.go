@@ -67,20 +67,6 @@ func (db *DB) ListInitiativeOverviews(ctx context.Context, wsID int64) ([]sightl
 	return list, translate("store.ListInitiativeOverviews", err)
 }
 
-// ListInitiatives lists a workspace's initiatives with GoalTitle, ShiftTitle,
-// OwnerName and Revalidate filled.
-func (db *DB) ListInitiatives(ctx context.Context, wsID int64) ([]sightline.Initiative, error) {
-	list, err := db.ListInitiativeOverviews(ctx, wsID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]sightline.Initiative, len(list))
-	for i, o := range list {
-		out[i] = o.Initiative
-	}
-	return out, nil
-}
-
 // InitiativeOverviewByID returns one initiative of a workspace with its epic
 // counts and re-validation state.
 func (db *DB) InitiativeOverviewByID(ctx context.Context, wsID, id int64) (*sightline.InitiativeOverview, error) {

@@ -36,7 +36,7 @@ func iniRevalidate(t *testing.T, db *postgres.DB, wsID, id int64) (bool, string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, err := db.ListInitiatives(context.Background(), wsID)
+	list, err := db.ListInitiativeOverviews(context.Background(), wsID)
 	if err != nil {
 		t.Fatal(err)
 	}

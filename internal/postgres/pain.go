@@ -101,19 +101,6 @@ func (db *DB) PainByID(ctx context.Context, wsID, id int64) (*sightline.PainNote
 	return n, translate("store.PainByID", err)
 }
 
-// PainsForEpic returns the pains linked to an epic, highest score first.
-func (db *DB) PainsForEpic(ctx context.Context, wsID, epicID int64) ([]sightline.PainNote, error) {
-	rows, err := db.Pool.Query(ctx, `SELECT `+painColumns+`
-		FROM epic_pains l JOIN pain_notes p ON p.workspace_id = l.workspace_id AND p.id = l.pain_id
-		WHERE l.workspace_id = $1 AND l.epic_id = $2
-		ORDER BY `+painOrders[sightline.PainSortScore], wsID, epicID)
-	if err != nil {
-		return nil, translate("store.PainsForEpic", err)
-	}
-	list, err := collectPains(rows)
-	return list, translate("store.PainsForEpic", err)
-}
-
 // PainsForEpicPage returns one page of the pains linked to an epic, highest
 // score first (the epic's PainCount says how many there are in all).
 func (db *DB) PainsForEpicPage(ctx context.Context, wsID, epicID int64, limit, offset int) ([]sightline.PainNote, error) {

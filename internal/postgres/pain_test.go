@@ -219,7 +219,7 @@ func TestLinkAndUnlinkPain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	pains, _ := fx.db.PainsForEpic(ctx, fx.ws.ID, epic)
+	pains, _ := fx.db.PainsForEpicPage(ctx, fx.ws.ID, epic, 100, 0)
 	if len(pains) != 1 || pains[0].ID != pain.ID {
 		t.Fatalf("pains for epic: %v", painIDs(pains))
 	}
@@ -252,7 +252,7 @@ func TestLinkAndUnlinkPain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if pains, _ := fx.db.PainsForEpic(ctx, fx.ws.ID, epic); len(pains) != 0 {
+	if pains, _ := fx.db.PainsForEpicPage(ctx, fx.ws.ID, epic, 100, 0); len(pains) != 0 {
 		t.Fatalf("still linked: %v", painIDs(pains))
 	}
 	acts, _ := fx.db.ItemHistory(ctx, fx.ws.ID, "pain", pain.ID, 10)

@@ -4,27 +4,15 @@ import (
 	"context"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sightline/sightline/internal/pgtest"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 )
-
-// rcCounter counts the statements run through a pool.
-type rcCounter struct{ n atomic.Int64 }
-
-func (c *rcCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	c.n.Add(1)
-	return ctx
-}
-
-func (c *rcCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 // rcHeat is the number of selected epics touching each item.
 func rcHeat(t *testing.T, db *postgres.DB, wsID int64, s sightline.ReviewScope) map[int64]int {
@@ -53,7 +41,7 @@ func rcDelta(fn func()) postgres.ReviewCacheStats {
 // plain SQL statement, a write in another connection pool (another app
 // instance). A write in another workspace leaves the entry alone.
 func TestReviewCacheReusesUntilAnyWrite(t *testing.T) {
-	counter := &rcCounter{}
+	counter := &postgres.QueryCounter{}
 	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	ctx := context.Background()
 	fx := newReviewFixture(t, db, "acme")
@@ -61,12 +49,12 @@ func TestReviewCacheReusesUntilAnyWrite(t *testing.T) {
 
 	first := rcHeat(t, db, fx.ws.ID, fx.scope)
 	rcWarm(t, func() { rcHeat(t, db, fx.ws.ID, fx.scope) })
-	before := counter.n.Load()
+	before := counter.N()
 	var again map[int64]int
 	if d := rcDelta(func() { again = rcHeat(t, db, fx.ws.ID, fx.scope) }); d.Hits != 1 {
 		t.Errorf("the second call was not served from the cache: %+v", d)
 	}
-	if n := counter.n.Load() - before; n != 1 {
+	if n := counter.N() - before; n != 1 {
 		t.Errorf("a cached call ran %d queries, want 1 (the revision check)", n)
 	}
 	if !maps(first, again) {
@@ -94,7 +82,7 @@ func TestReviewCacheReusesUntilAnyWrite(t *testing.T) {
 		fx.ws.ID, fx.lonely, fx.publisher); err != nil {
 		t.Fatal(err)
 	}
-	before = counter.n.Load()
+	before = counter.N()
 	var got map[int64]int
 	if d := rcDelta(func() { got = rcHeat(t, db, fx.ws.ID, fx.scope) }); d.Stale != 1 {
 		t.Errorf("the changed revision was not noticed: %+v", d)
@@ -102,7 +90,7 @@ func TestReviewCacheReusesUntilAnyWrite(t *testing.T) {
 	if got[fx.publisher] != first[fx.publisher]+1 {
 		t.Errorf("publisher heat %d after a new link, want %d", got[fx.publisher], first[fx.publisher]+1)
 	}
-	if n := counter.n.Load() - before; n != 2 {
+	if n := counter.N() - before; n != 2 {
 		t.Errorf("a call after a change ran %d queries, want 2 (the check, then the statement)", n)
 	}
 

@@ -52,7 +52,7 @@ func (db *DB) RoadmapItemByID(ctx context.Context, workspaceID, id int64) (*sigh
 	return it, translate(fmt.Sprintf("store.RoadmapItemByID(%d)", id), err)
 }
 
-func roadmapItemByID(ctx context.Context, q epicQuerier, workspaceID, id int64) (*sightline.RoadmapItem, error) {
+func roadmapItemByID(ctx context.Context, q querier, workspaceID, id int64) (*sightline.RoadmapItem, error) {
 	return scanRoadmapItem(q.QueryRow(ctx, `SELECT `+roadmapColumns+` FROM roadmap_items r
 		WHERE r.workspace_id = $1 AND r.id = $2`, workspaceID, id))
 }

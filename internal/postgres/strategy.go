@@ -64,11 +64,7 @@ func (db *DB) ListPressures(ctx context.Context, workspaceID int64) (map[sightli
 	return m, translate("store.ListPressures", err)
 }
 
-type strategyQuerier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-func listPressures(ctx context.Context, q strategyQuerier, workspaceID int64) (map[sightline.Phase][]string, error) {
+func listPressures(ctx context.Context, q querier, workspaceID int64) (map[sightline.Phase][]string, error) {
 	rows, err := q.Query(ctx, `
 		SELECT phase, attribute FROM phase_pressures
 		WHERE workspace_id = $1
@@ -170,7 +166,7 @@ func collectShifts(rows pgx.Rows) ([]sightline.StrategyShift, error) {
 
 // listAcks returns the acknowledgements of a workspace's shifts (all of them
 // when shiftID is 0), oldest first, keyed by shift.
-func listAcks(ctx context.Context, q strategyQuerier, workspaceID, shiftID int64) (map[int64][]sightline.ShiftAck, error) {
+func listAcks(ctx context.Context, q querier, workspaceID, shiftID int64) (map[int64][]sightline.ShiftAck, error) {
 	rows, err := q.Query(ctx, `
 		SELECT a.shift_id, a.user_id, u.name, a.assessment, a.created_at
 		FROM shift_acknowledgements a JOIN users u ON u.id = a.user_id

@@ -9,7 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sightline/sightline/internal/sightline"
-	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // accessKind says who may call a route.
@@ -62,10 +62,10 @@ type reqState struct {
 	// (withErrors), by field; refusedCode is the refusal's error code.
 	refused     map[string]string
 	refusedCode string
-	conflict    *web.ConflictNote // a stale save's page: what changed since
-	handling    bool              // the handler runs: the session is loaded
-	retryable   bool              // a read that may run once more (retryReads)
-	retry       bool              // renderError asks retryReads to run it again
+	conflict    *ui.ConflictNote // a stale save's page: what changed since
+	handling    bool             // the handler runs: the session is loaded
+	retryable   bool             // a read that may run once more (retryReads)
+	retry       bool             // renderError asks retryReads to run it again
 }
 
 type stateKey struct{}

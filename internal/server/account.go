@@ -7,10 +7,11 @@ import (
 	"github.com/sightline/sightline/internal/password"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) error {
-	f := web.NewForm()
+	f := ui.NewForm()
 	f.Values["version"] = strconv.Itoa(state(r).user.Version)
 	s.render(w, r, http.StatusOK, web.AccountPage(s.page(r, "Your account", ""), f))
 	return nil

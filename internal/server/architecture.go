@@ -9,6 +9,7 @@ import (
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // archHistoryLimit is how many history entries the item page shows.
@@ -25,14 +26,14 @@ var archItemFields = []string{"kind", "name", "parent_id", "technology", "owner_
 // handleArchitecture shows the hierarchy and the diagram; ?root={id} shows
 // one item's subtree (and what it relates to outside it).
 func (s *Server) handleArchitecture(w http.ResponseWriter, r *http.Request) error {
-	f := web.NewForm()
+	f := ui.NewForm()
 	f.Values["health"] = string(sightline.HealthHealthy)
 	return s.renderArchitecture(w, r, http.StatusOK, f)
 }
 
 // renderArchitecture renders the architecture page with the propose form
 // f, in two queries whatever the number of items and relations.
-func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, status int, f web.Form) error {
+func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, status int, f ui.Form) error {
 	ctx, st := r.Context(), state(r)
 	items, err := s.db.ListArchItems(ctx, st.workspace.ID)
 	if err != nil {
@@ -87,7 +88,7 @@ func archSubtreeNodes(nodes []*sightline.ArchNode, id int64) []*sightline.ArchNo
 // archItemFromForm reads the propose or edit form into an item, checking
 // its fields and (against the workspace's items) where it sits, as the
 // store will again in its transaction.
-func archItemFromForm(f web.Form, items []sightline.ArchItem, id int64) (sightline.ArchItem, sightline.Problems) {
+func archItemFromForm(f ui.Form, items []sightline.ArchItem, id int64) (sightline.ArchItem, sightline.Problems) {
 	it := sightline.ArchItem{ID: id, Kind: sightline.ItemKind(f.Get("kind")), Name: f.Get("name"),
 		Technology: f.Get("technology"), OwnerTeam: f.Get("owner_team"), Health: sightline.Health(f.Get("health")),
 		Description: f.Get("description"), TechDebt: f.Get("tech_debt")}
@@ -165,7 +166,7 @@ func archFieldRefusal(err error) bool {
 
 // handleArchItem shows one item.
 func (s *Server) handleArchItem(w http.ResponseWriter, r *http.Request) error {
-	it, err := s.archItemFromPath(r)
+	it, err := byPath(r, "itemID", s.db.ArchItemByID)
 	if err != nil {
 		return err
 	}
@@ -183,27 +184,13 @@ func (s *Server) renderArchItem(w http.ResponseWriter, r *http.Request, status i
 	return nil
 }
 
-// archItemFromPath loads the item named in the URL; another workspace's id
-// is not found.
-func (s *Server) archItemFromPath(r *http.Request) (*sightline.ArchItem, error) {
-	id, err := pathID(r, "itemID")
-	if err != nil {
-		return nil, err
-	}
-	it, err := s.db.ArchItemByID(r.Context(), state(r).workspace.ID, id)
-	if sightline.ErrorCode(err) == sightline.ENOTFOUND {
-		return nil, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
-	}
-	return it, err
-}
-
 // archItemData loads what the item page shows in a fixed number of
 // queries (the item, every item for its children, ancestors and selects,
 // its relations, its history); the forms start from the saved values.
 func (s *Server) archItemData(r *http.Request, it *sightline.ArchItem) (web.ArchItemData, error) {
 	ctx, st := r.Context(), state(r)
 	d := web.ArchItemData{Item: it, Now: s.Now(), CanEdit: st.member.Role.Can(sightline.ActionEditArchitecture),
-		Forms: map[string]web.Form{"edit": archEditForm(it), "relation": web.NewForm()}}
+		Forms: map[string]ui.Form{"edit": archEditForm(it), "relation": ui.NewForm()}}
 	var err error
 	if d.Items, err = s.db.ListArchItems(ctx, st.workspace.ID); err != nil {
 		return d, err
@@ -223,7 +210,7 @@ func (s *Server) archItemData(r *http.Request, it *sightline.ArchItem) (web.Arch
 	// The sections other areas own: epics that touch the item, its NFR
 	// concerns, its decisions (three queries, four when links can be added).
 	// Only the workspace and role: s.page would consume the flash message.
-	p := web.Page{Workspace: st.workspace, Role: st.member.Role, User: st.user}
+	p := ui.Page{Workspace: st.workspace, Role: st.member.Role, User: st.user}
 	links, err := s.db.LinksForItem(ctx, st.workspace.ID, it.ID)
 	if err != nil {
 		return d, err
@@ -254,8 +241,8 @@ func (s *Server) archItemData(r *http.Request, it *sightline.ArchItem) (web.Arch
 }
 
 // archEditForm fills the edit form from the saved item.
-func archEditForm(it *sightline.ArchItem) web.Form {
-	f := web.NewForm()
+func archEditForm(it *sightline.ArchItem) ui.Form {
+	f := ui.NewForm()
 	for k, v := range archItemValues(it) {
 		f.Values[k] = v
 	}
@@ -276,7 +263,7 @@ func archItemValues(it *sightline.ArchItem) map[string]string {
 // reviewed). A stale save comes back with the conflict panel, the user's
 // input and the current version, so saving again applies it.
 func (s *Server) handleArchItemUpdate(w http.ResponseWriter, r *http.Request) error {
-	cur, err := s.archItemFromPath(r)
+	cur, err := byPath(r, "itemID", s.db.ArchItemByID)
 	if err != nil {
 		return err
 	}
@@ -301,10 +288,7 @@ func (s *Server) handleArchItemUpdate(w http.ResponseWriter, r *http.Request) er
 			p.Add(k, v)
 		}
 	}
-	version, verr := formVersion(f)
-	if verr != nil {
-		p.Add("form", sightline.ErrorMessage(verr))
-	}
+	version := versioned(f, p)
 	err = checked(f, p).Err()
 	if err == nil {
 		var saved *sightline.ArchItem
@@ -315,7 +299,7 @@ func (s *Server) handleArchItemUpdate(w http.ResponseWriter, r *http.Request) er
 	}
 	switch {
 	case sightline.ErrorCode(err) == sightline.ECONFLICT && !archFieldRefusal(err):
-		now, cerr := s.archItemFromPath(r)
+		now, cerr := byPath(r, "itemID", s.db.ArchItemByID)
 		if cerr != nil {
 			return cerr
 		}
@@ -341,7 +325,7 @@ func (s *Server) handleArchItemUpdate(w http.ResponseWriter, r *http.Request) er
 
 // archConflictFields lists, for a stale save, what the user typed and what
 // is saved now, field by field, with names rather than ids.
-func archConflictFields(f web.Form, now *sightline.ArchItem, items []sightline.ArchItem) []web.ConflictField {
+func archConflictFields(f ui.Form, now *sightline.ArchItem, items []sightline.ArchItem) []ui.ConflictField {
 	saved := archItemValues(now)
 	name := func(field, v string) string {
 		if v == "" {
@@ -363,9 +347,9 @@ func archConflictFields(f web.Form, now *sightline.ArchItem, items []sightline.A
 	}
 	labels := []struct{ field, label string }{{"kind", "Kind"}, {"name", "Name"}, {"parent_id", "Parent"}, {"technology", "Technology"},
 		{"owner_team", "Owner team"}, {"health", "Health"}, {"description", "Description"}, {"tech_debt", "Tech-debt notes"}}
-	out := make([]web.ConflictField, 0, len(labels))
+	out := make([]ui.ConflictField, 0, len(labels))
 	for _, x := range labels {
-		out = append(out, web.ConflictField{Label: x.label, Mine: name(x.field, f.Get(x.field)), Theirs: name(x.field, saved[x.field])})
+		out = append(out, ui.ConflictField{Label: x.label, Mine: name(x.field, f.Get(x.field)), Theirs: name(x.field, saved[x.field])})
 	}
 	return out
 }
@@ -373,7 +357,7 @@ func archConflictFields(f web.Form, now *sightline.ArchItem, items []sightline.A
 // handleRelationCreate adds a relation out of the item to another item of
 // the workspace.
 func (s *Server) handleRelationCreate(w http.ResponseWriter, r *http.Request) error {
-	it, err := s.archItemFromPath(r)
+	it, err := byPath(r, "itemID", s.db.ArchItemByID)
 	if err != nil {
 		return err
 	}
@@ -417,7 +401,7 @@ func (s *Server) handleRelationCreate(w http.ResponseWriter, r *http.Request) er
 // be the item's and the workspace's (else not found), and the form must
 // carry the version the page showed: an empty form deletes nothing.
 func (s *Server) handleRelationDelete(w http.ResponseWriter, r *http.Request) error {
-	it, err := s.archItemFromPath(r)
+	it, err := byPath(r, "itemID", s.db.ArchItemByID)
 	if err != nil {
 		return err
 	}

@@ -10,12 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/sightline/sightline/internal/password"
-	"github.com/sightline/sightline/internal/pgtest"
 	"github.com/sightline/sightline/internal/postgres"
-	"github.com/sightline/sightline/internal/seed"
 	"github.com/sightline/sightline/internal/sightline"
 )
 
@@ -317,7 +312,7 @@ func TestArchRelationsOnItemPages(t *testing.T) {
 func TestArchitecturePageEscapesAndDraws(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	arch := app.signIn("architect@example.com")
 	actor := postgres.Actor{UserID: mustUser(t, app, "architect@example.com").ID}
 	// Start from an empty model, so the page holds exactly these 10 items.
@@ -500,14 +495,10 @@ func TestArchitectureRoutesRefuseOtherWorkspaces(t *testing.T) {
 }
 
 func TestArchitecturePagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &queryCounter{}
-	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
+	app := newCountingApp(t)
+	counter, db := app.counter, app.db
 	ctx := context.Background()
-	if err := seed.Demo(ctx, db, password.Fast); err != nil {
-		t.Fatal(err)
-	}
-	app := newTestAppOn(t, db)
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	actor := postgres.Actor{UserID: mustUser(t, app, "architect@example.com").ID}
 	sys, err := db.CreateArchItem(ctx, actor, wsID, sightline.ArchItem{Kind: sightline.ItemSystem, Name: "Measured system", Health: sightline.HealthHealthy})
 	if err != nil {
@@ -552,10 +543,10 @@ func TestArchitecturePagesRunAFixedNumberOfQueries(t *testing.T) {
 	count := func(c *client, path string) (int64, *response) {
 		t.Helper()
 		wantStatus(t, c.get(path), http.StatusOK)
-		before := counter.n.Load()
+		before := counter.N()
 		res := c.get(path)
 		wantStatus(t, res, http.StatusOK)
-		return counter.n.Load() - before, res
+		return counter.N() - before, res
 	}
 	clients := map[string]*client{"architect": app.signIn("architect@example.com"), "viewer": app.signIn("viewer@example.com")}
 	paths := []string{"/w/demo/architecture", fmt.Sprintf("/w/demo/architecture?root=%d", sys.ID), fmt.Sprintf("/w/demo/architecture/%d", api.ID)}

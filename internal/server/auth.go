@@ -10,27 +10,28 @@ import (
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 	if state(r).user != nil {
 		return redirect(w, r, safeNext(r.URL.Query().Get("next")))
 	}
-	f := web.NewForm()
+	f := ui.NewForm()
 	if r.URL.Query().Get("signed_out") == "1" {
 		f.Errors["info"] = "You are signed out."
 	}
 	return s.renderLogin(w, r, http.StatusOK, f, r.URL.Query().Get("next"))
 }
 
-func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, f web.Form, next string) error {
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, f ui.Form, next string) error {
 	setupOpen, err := s.setupOpen(r)
 	if err != nil {
 		return err
 	}
 	p := s.page(r, "Sign in", "")
 	if msg := f.Errors["info"]; msg != "" {
-		p.Flash = web.Flash{Kind: "info", Message: msg}
+		p.Flash = ui.Flash{Kind: "info", Message: msg}
 		delete(f.Errors, "info")
 	}
 	if next != "" {
@@ -160,7 +161,7 @@ func (s *Server) handleSetupForm(w http.ResponseWriter, r *http.Request) error {
 	if !open {
 		return sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
 	}
-	s.render(w, r, http.StatusOK, web.SetupPage(s.page(r, "Set up", ""), web.NewForm()))
+	s.render(w, r, http.StatusOK, web.SetupPage(s.page(r, "Set up", ""), ui.NewForm()))
 	return nil
 }
 

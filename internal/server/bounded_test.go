@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,55 +8,13 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/sightline/sightline/internal/password"
-	"github.com/sightline/sightline/internal/pgtest"
-	"github.com/sightline/sightline/internal/seed"
 	"github.com/sightline/sightline/web"
 )
 
 // Pages that offer "link one of many" selects, lists of many rows and a
 // large architecture stay bounded at scale, with a search or a page for
 // everything beyond the bound, in a fixed number of queries.
-
-// bdApp is a test app on the demo whose queries are counted.
-func bdApp(t *testing.T) (*testApp, *queryCounter, int64) {
-	t.Helper()
-	counter := &queryCounter{}
-	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
-	if err := seed.Demo(context.Background(), db, password.Fast); err != nil {
-		t.Fatal(err)
-	}
-	app := newTestAppOn(t, db)
-	return app, counter, epWorkspaceID(t, app)
-}
-
-func bdExec(t *testing.T, app *testApp, sql string, args ...any) {
-	t.Helper()
-	if _, err := app.db.Pool.Exec(context.Background(), sql, args...); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-}
-
-func bdID(t *testing.T, app *testApp, sql string, args ...any) int64 {
-	t.Helper()
-	var id int64
-	if err := app.db.Pool.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	return id
-}
-
-// bdQueries returns how many statements one GET of path runs (after a
-// first GET that drops any pending flash message).
-func bdQueries(t *testing.T, counter *queryCounter, c *client, path string) int64 {
-	t.Helper()
-	wantStatus(t, c.get(path), http.StatusOK)
-	before := counter.n.Load()
-	wantStatus(t, c.get(path), http.StatusOK)
-	return counter.n.Load() - before
-}
 
 // bdOptions lists the values of a select's options, the empty placeholder left out.
 func bdOptions(doc *goquery.Document, sel string) []string {
@@ -80,23 +37,24 @@ func bdHas(list []string, v int64) bool {
 }
 
 func TestEpicPagePainPickerIsBoundedAndSearchable(t *testing.T) {
-	app, counter, ws := bdApp(t)
+	app := newCountingApp(t)
+	ws := app.demoID()
 	pm, viewer := app.signIn("pm@example.com"), app.signIn("viewer@example.com")
-	epic := bdID(t, app, `INSERT INTO epics (workspace_id, kind, title, problem) VALUES ($1, 'product', 'Measured', 'p') RETURNING id`, ws)
+	epic := app.id(`INSERT INTO epics (workspace_id, kind, title, problem) VALUES ($1, 'product', 'Measured', 'p') RETURNING id`, ws)
 	path := fmt.Sprintf("/w/demo/epics/%d", epic)
 	paths := []string{path, path + "?painq=klingon", path + "?painpage=2", path + "?painq=bulk&painpage=2"}
 	small := map[string]int64{}
 	for _, p := range paths {
-		small[p] = bdQueries(t, counter, pm, p)
+		small[p] = app.queriesPerGET(pm, p)
 	}
 
 	// 300 pains, 60 of them linked to the epic; one more, the needle, ranks
 	// last (severity 1, heard long ago) and is found only by its words.
-	bdExec(t, app, `INSERT INTO pain_notes (workspace_id, quote, source, severity, frequency, firsthand, heard_on)
+	app.exec(`INSERT INTO pain_notes (workspace_id, quote, source, severity, frequency, firsthand, heard_on)
 		SELECT $1, 'Bulk pain ' || g, 'support', 2 + g % 4, 'weekly', g % 2 = 0, current_date - g FROM generate_series(1, 300) g`, ws)
-	bdExec(t, app, `INSERT INTO epic_pains (workspace_id, epic_id, pain_id)
+	app.exec(`INSERT INTO epic_pains (workspace_id, epic_id, pain_id)
 		SELECT $1, $2, id FROM pain_notes WHERE workspace_id = $1 AND quote LIKE 'Bulk pain %' ORDER BY id LIMIT 60`, ws, epic)
-	needle := bdID(t, app, `INSERT INTO pain_notes (workspace_id, quote, source, customer, severity, frequency, firsthand, heard_on)
+	needle := app.id(`INSERT INTO pain_notes (workspace_id, quote, source, customer, severity, frequency, firsthand, heard_on)
 		VALUES ($1, 'Invoices arrive in Klingon', 'sales', 'Qo''noS Ltd', 1, 'once', false, date '2019-01-01') RETURNING id`, ws)
 
 	doc := pm.get(path).doc(t)
@@ -161,18 +119,19 @@ func TestEpicPagePainPickerIsBoundedAndSearchable(t *testing.T) {
 	}
 
 	for _, p := range paths {
-		if got := bdQueries(t, counter, pm, p); got != small[p] {
+		if got := app.queriesPerGET(pm, p); got != small[p] {
 			t.Errorf("GET %s: %d queries with 361 pains, %d with the demo's", p, got, small[p])
 		}
 	}
 }
 
 func TestEpicPickersAreBoundedAndSearchable(t *testing.T) {
-	app, counter, ws := bdApp(t)
+	app := newCountingApp(t)
+	ws := app.demoID()
 	pm, architect := app.signIn("pm@example.com"), app.signIn("architect@example.com")
-	pain := bdID(t, app, `SELECT id FROM pain_notes WHERE workspace_id = $1 ORDER BY id LIMIT 1`, ws)
-	item := bdID(t, app, `SELECT id FROM arch_items WHERE workspace_id = $1 ORDER BY id LIMIT 1`, ws)
-	decision := bdID(t, app, `SELECT number FROM decisions WHERE workspace_id = $1 AND status <> 'superseded' ORDER BY number LIMIT 1`, ws)
+	pain := app.id(`SELECT id FROM pain_notes WHERE workspace_id = $1 ORDER BY id LIMIT 1`, ws)
+	item := app.id(`SELECT id FROM arch_items WHERE workspace_id = $1 ORDER BY id LIMIT 1`, ws)
+	decision := app.id(`SELECT number FROM decisions WHERE workspace_id = $1 AND status <> 'superseded' ORDER BY number LIMIT 1`, ws)
 	pages := []struct {
 		who  *client
 		path string
@@ -191,13 +150,13 @@ func TestEpicPickersAreBoundedAndSearchable(t *testing.T) {
 		if doc.Find("[data-testid=epic-picker]").Length() != 0 {
 			t.Errorf("%s: a search for a few epics", p.path)
 		}
-		small[p.path] = bdQueries(t, counter, p.who, p.path)
-		small[p.path+"?epicq=fax"] = bdQueries(t, counter, p.who, p.path+"?epicq=fax")
+		small[p.path] = app.queriesPerGET(p.who, p.path)
+		small[p.path+"?epicq=fax"] = app.queriesPerGET(p.who, p.path+"?epicq=fax")
 	}
 
-	bdExec(t, app, `INSERT INTO epics (workspace_id, kind, title, problem, target_quarter)
+	app.exec(`INSERT INTO epics (workspace_id, kind, title, problem, target_quarter)
 		SELECT $1, 'product', 'Bulk epic ' || g, 'p', '2027-Q' || (1 + g % 4) FROM generate_series(1, 300) g`, ws)
-	needle := bdID(t, app, `INSERT INTO epics (workspace_id, kind, title, problem, status) VALUES ($1, 'product', 'Retire the fax gateway', 'p', 'dropped') RETURNING id`, ws)
+	needle := app.id(`INSERT INTO epics (workspace_id, kind, title, problem, status) VALUES ($1, 'product', 'Retire the fax gateway', 'p', 'dropped') RETURNING id`, ws)
 
 	for _, p := range pages {
 		doc := p.who.get(p.path).doc(t)
@@ -222,7 +181,7 @@ func TestEpicPickersAreBoundedAndSearchable(t *testing.T) {
 			wantStatus(t, p.who.get(p.path+"?epicq="+url.QueryEscape(q)), http.StatusOK)
 		}
 		for _, k := range []string{p.path, p.path + "?epicq=fax"} {
-			if got := bdQueries(t, counter, p.who, k); got != small[k] {
+			if got := app.queriesPerGET(p.who, k); got != small[k] {
 				t.Errorf("GET %s: %d queries with 300 more epics, %d before", k, got, small[k])
 			}
 		}
@@ -239,13 +198,14 @@ func TestEpicPickersAreBoundedAndSearchable(t *testing.T) {
 }
 
 func TestDecisionLogIsPaginated(t *testing.T) {
-	app, counter, ws := bdApp(t)
+	app := newCountingApp(t)
+	ws := app.demoID()
 	viewer := app.signIn("viewer@example.com")
-	before := bdID(t, app, `SELECT count(*) FROM decisions WHERE workspace_id = $1`, ws)
-	top := bdID(t, app, `SELECT coalesce(max(number), 0) FROM decisions WHERE workspace_id = $1`, ws)
+	before := app.id(`SELECT count(*) FROM decisions WHERE workspace_id = $1`, ws)
+	top := app.id(`SELECT coalesce(max(number), 0) FROM decisions WHERE workspace_id = $1`, ws)
 	// n more decisions: the even ones accepted.
 	add := func(from, to int) {
-		bdExec(t, app, `INSERT INTO decisions (workspace_id, number, title, status)
+		app.exec(`INSERT INTO decisions (workspace_id, number, title, status)
 			SELECT $1, $2 + g, 'Bulk decision ' || g, CASE WHEN g % 2 = 0 THEN 'accepted' ELSE 'proposed' END
 			FROM generate_series($3::int, $4::int) g`, ws, top, from, to)
 	}
@@ -254,7 +214,7 @@ func TestDecisionLogIsPaginated(t *testing.T) {
 	paths := []string{"/w/demo/decisions", "/w/demo/decisions?page=2", "/w/demo/decisions?status=accepted&page=2"}
 	small := map[string]int64{}
 	for _, p := range paths {
-		small[p] = bdQueries(t, counter, viewer, p)
+		small[p] = app.queriesPerGET(viewer, p)
 	}
 	add(111, 220)
 	total := int(before) + 220
@@ -315,14 +275,15 @@ func TestDecisionLogIsPaginated(t *testing.T) {
 	}
 
 	for _, p := range paths {
-		if got := bdQueries(t, counter, viewer, p); got != small[p] {
+		if got := app.queriesPerGET(viewer, p); got != small[p] {
 			t.Errorf("GET %s: %d queries with %d decisions, %d with the demo's", p, got, total, small[p])
 		}
 	}
 }
 
 func TestArchitecturePageCollapsesAtScale(t *testing.T) {
-	app, counter, ws := bdApp(t)
+	app := newCountingApp(t)
+	ws := app.demoID()
 	viewer := app.signIn("viewer@example.com")
 	// The demo is small: everything is listed, the key lists every arrow.
 	doc := viewer.get("/w/demo/architecture").doc(t)
@@ -333,11 +294,11 @@ func TestArchitecturePageCollapsesAtScale(t *testing.T) {
 	if demoComponents == 0 {
 		t.Fatal("the demo lists no component")
 	}
-	small := bdQueries(t, counter, viewer, "/w/demo/architecture")
+	small := app.queriesPerGET(viewer, "/w/demo/architecture")
 
 	// 6 systems × 4 containers × 6 components: 174 more items, and 150
 	// relations between containers of different systems.
-	bdExec(t, app, `
+	app.exec(`
 		WITH s AS (
 			INSERT INTO arch_items (workspace_id, kind, name) SELECT $1, 'system', 'Bulk system ' || g FROM generate_series(1, 6) g RETURNING id, name),
 		c AS (
@@ -345,7 +306,7 @@ func TestArchitecturePageCollapsesAtScale(t *testing.T) {
 			SELECT $1, 'container', s.name || ' container ' || g, s.id FROM s, generate_series(1, 4) g RETURNING id, name)
 		INSERT INTO arch_items (workspace_id, kind, name, parent_id)
 		SELECT $1, 'component', c.name || ' part ' || g, c.id FROM c, generate_series(1, 6) g`, ws)
-	bdExec(t, app, `
+	app.exec(`
 		WITH c AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM arch_items WHERE workspace_id = $1 AND name LIKE 'Bulk system % container %' AND kind = 'container')
 		INSERT INTO arch_relations (workspace_id, source_id, target_id, label)
 		SELECT $1, a.id, b.id, 'calls ' || a.n || '-' || b.n FROM c a JOIN c b ON b.n > a.n
@@ -360,7 +321,7 @@ func TestArchitecturePageCollapsesAtScale(t *testing.T) {
 	if doc.Find("[data-testid=arch-node] [data-testid=arch-item-link]:contains('part 1')").Length() != 0 {
 		t.Error("components are listed one by one in the whole hierarchy")
 	}
-	container := bdID(t, app, `SELECT id FROM arch_items WHERE workspace_id = $1 AND name = 'Bulk system 2 container 3'`, ws)
+	container := app.id(`SELECT id FROM arch_items WHERE workspace_id = $1 AND name = 'Bulk system 2 container 3'`, ws)
 	link := doc.Find(fmt.Sprintf("[data-testid=arch-node][data-item-id='%d'] > [data-testid=arch-collapsed]", container))
 	if href, _ := link.Attr("href"); href != fmt.Sprintf("/w/demo/architecture?root=%d", container) || strings.TrimSpace(link.Text()) != "6 components in it" {
 		t.Errorf("collapsed container: %q → %q", link.Text(), href)
@@ -372,7 +333,7 @@ func TestArchitecturePageCollapsesAtScale(t *testing.T) {
 	if doc.Find("[data-testid=arrow-key]").Length() != 0 || doc.Find("[data-testid=arrow-key-summary]").Length() != 1 {
 		t.Fatal("the key of a large diagram is not summed up")
 	}
-	sys := bdID(t, app, `SELECT id FROM arch_items WHERE workspace_id = $1 AND name = 'Bulk system 2'`, ws)
+	sys := app.id(`SELECT id FROM arch_items WHERE workspace_id = $1 AND name = 'Bulk system 2'`, ws)
 	row := doc.Find(fmt.Sprintf("[data-testid=arrow-group][data-item-id='%d']", sys))
 	if href, _ := row.Find("a[href*='root=']").Attr("href"); href != fmt.Sprintf("/w/demo/architecture?root=%d#arrow-key", sys) {
 		t.Errorf("key summary row for the system: %q", href)
@@ -385,7 +346,7 @@ func TestArchitecturePageCollapsesAtScale(t *testing.T) {
 	if titles, arrows := svg.Find("title").Length(), svg.Find("g.ad-edge-g").Length(); titles < arrows {
 		t.Errorf("%d titles for %d arrows", titles, arrows)
 	}
-	t.Logf("architecture page at %d items: %d KB", bdID(t, app, `SELECT count(*) FROM arch_items WHERE workspace_id = $1`, ws), len(res.body)/1024)
+	t.Logf("architecture page at %d items: %d KB", app.id(`SELECT count(*) FROM arch_items WHERE workspace_id = $1`, ws), len(res.body)/1024)
 
 	// ?root= on a container lists its components, and its key in full.
 	doc = viewer.get(fmt.Sprintf("/w/demo/architecture?root=%d", container)).doc(t)
@@ -401,13 +362,13 @@ func TestArchitecturePageCollapsesAtScale(t *testing.T) {
 	}
 
 	// The diagram follows edits at once (it is remembered per content).
-	bdExec(t, app, `UPDATE arch_items SET name = 'Renamed container', updated_at = now() WHERE workspace_id = $1 AND id = $2`, ws, container)
+	app.exec(`UPDATE arch_items SET name = 'Renamed container', updated_at = now() WHERE workspace_id = $1 AND id = $2`, ws, container)
 	doc = viewer.get("/w/demo/architecture").doc(t)
 	if !strings.Contains(doc.Find("[data-testid=arch-diagram-svg]").Text(), "Renamed container") {
 		t.Error("the diagram still shows the old name")
 	}
 
-	if got := bdQueries(t, counter, viewer, "/w/demo/architecture"); got != small {
+	if got := app.queriesPerGET(viewer, "/w/demo/architecture"); got != small {
 		t.Errorf("GET /w/demo/architecture: %d queries with 174 more items, %d before", got, small)
 	}
 	if web.ArchCollapseAfter >= 174 {

@@ -8,6 +8,7 @@ import (
 	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // concernHistoryLimit is how many history entries a concern's page shows.
@@ -16,15 +17,15 @@ const concernHistoryLimit = 50
 // concernFields are the concern form's fields.
 var concernFields = []string{"category", "title", "stimulus", "response", "measure", "target", "current", "status"}
 
-func concernDraft(f web.Form) sightline.ConcernDraft {
+func concernDraft(f ui.Form) sightline.ConcernDraft {
 	return sightline.ConcernDraft{Category: f.Get("category"), Title: f.Get("title"), Stimulus: f.Get("stimulus"),
 		Response: f.Get("response"), Measure: f.Get("measure"), Target: f.Get("target"), Current: f.Get("current"),
 		Status: f.Get("status")}
 }
 
 // concernForm fills a form with a saved concern (or a draft).
-func concernForm(d sightline.ConcernDraft) web.Form {
-	f := web.NewForm()
+func concernForm(d sightline.ConcernDraft) ui.Form {
+	f := ui.NewForm()
 	f.Values["category"], f.Values["title"], f.Values["stimulus"], f.Values["response"] = d.Category, d.Title, d.Stimulus, d.Response
 	f.Values["measure"], f.Values["target"], f.Values["current"], f.Values["status"] = d.Measure, d.Target, d.Current, d.Status
 	return f
@@ -109,24 +110,10 @@ func (s *Server) handleConcernCreate(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-// concernFromPath loads the concern named in the URL; another workspace's
-// is not found.
-func (s *Server) concernFromPath(r *http.Request) (*sightline.Concern, error) {
-	id, err := pathID(r, "concernID")
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.db.ConcernByID(r.Context(), state(r).workspace.ID, id)
-	if sightline.ErrorCode(err) == sightline.ENOTFOUND {
-		return nil, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
-	}
-	return c, err
-}
-
 // concernData loads one concern's page in a fixed number of queries.
 func (s *Server) concernData(r *http.Request, c *sightline.Concern) (web.ConcernData, error) {
 	ctx, st := r.Context(), state(r)
-	d := web.ConcernData{Concern: *c, Form: concernForm(sightline.ConcernDraftOf(*c)), AttachForm: web.NewForm()}
+	d := web.ConcernData{Concern: *c, Form: concernForm(sightline.ConcernDraftOf(*c)), AttachForm: ui.NewForm()}
 	d.Form.Values["version"] = strconv.Itoa(c.Version)
 	var err error
 	if d.Impacts, err = s.db.ImpactsForConcern(ctx, st.workspace.ID, c.ID); err != nil {
@@ -152,7 +139,7 @@ func (s *Server) renderConcern(w http.ResponseWriter, r *http.Request, status in
 
 // handleConcern shows one concern.
 func (s *Server) handleConcern(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.concernFromPath(r)
+	c, err := byPath(r, "concernID", s.db.ConcernByID)
 	if err != nil {
 		return err
 	}
@@ -169,7 +156,7 @@ func (s *Server) handleConcern(w http.ResponseWriter, r *http.Request) error {
 // in the form, carrying the current version.
 func (s *Server) handleConcernUpdate(w http.ResponseWriter, r *http.Request) error {
 	ws := state(r).workspace
-	cur, err := s.concernFromPath(r)
+	cur, err := byPath(r, "concernID", s.db.ConcernByID)
 	if err != nil {
 		return err
 	}
@@ -182,10 +169,7 @@ func (s *Server) handleConcernUpdate(w http.ResponseWriter, r *http.Request) err
 	for k, v := range sightline.FieldErrors(perr) {
 		p.Add(k, v)
 	}
-	version, verr := formVersion(f)
-	if verr != nil {
-		p.Add("form", sightline.ErrorMessage(verr))
-	}
+	version := versioned(f, p)
 	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.UpdateConcern(r.Context(), actor(r), ws.ID, cur.ID, version, c); err == nil {
@@ -195,7 +179,7 @@ func (s *Server) handleConcernUpdate(w http.ResponseWriter, r *http.Request) err
 	}
 	switch sightline.ErrorCode(err) {
 	case sightline.ECONFLICT:
-		now, nerr := s.concernFromPath(r)
+		now, nerr := byPath(r, "concernID", s.db.ConcernByID)
 		if nerr != nil {
 			return nerr
 		}
@@ -222,8 +206,8 @@ func (s *Server) handleConcernUpdate(w http.ResponseWriter, r *http.Request) err
 }
 
 // concernConflict lists a concern's fields as the user typed them and as saved now.
-func concernConflict(mine, theirs sightline.ConcernDraft) []web.ConflictField {
-	return []web.ConflictField{
+func concernConflict(mine, theirs sightline.ConcernDraft) []ui.ConflictField {
+	return []ui.ConflictField{
 		{Label: "Category", Mine: sightline.NFRCategoryLabel(mine.Category), Theirs: sightline.NFRCategoryLabel(theirs.Category)},
 		{Label: "Title", Mine: mine.Title, Theirs: theirs.Title},
 		{Label: "Stimulus", Mine: mine.Stimulus, Theirs: theirs.Stimulus},
@@ -240,7 +224,7 @@ func concernConflict(mine, theirs sightline.ConcernDraft) []web.ConflictField {
 // to the field.
 func (s *Server) handleConcernItemAttach(w http.ResponseWriter, r *http.Request) error {
 	ws := state(r).workspace
-	c, err := s.concernFromPath(r)
+	c, err := byPath(r, "concernID", s.db.ConcernByID)
 	if err != nil {
 		return err
 	}
@@ -277,7 +261,7 @@ func (s *Server) handleConcernItemAttach(w http.ResponseWriter, r *http.Request)
 // attached is a no-op, but the concern and the item must be of this workspace.
 func (s *Server) handleConcernItemDetach(w http.ResponseWriter, r *http.Request) error {
 	ws := state(r).workspace
-	c, err := s.concernFromPath(r)
+	c, err := byPath(r, "concernID", s.db.ConcernByID)
 	if err != nil {
 		return err
 	}

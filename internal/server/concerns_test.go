@@ -8,12 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/sightline/sightline/internal/password"
-	"github.com/sightline/sightline/internal/pgtest"
 	"github.com/sightline/sightline/internal/postgres"
-	"github.com/sightline/sightline/internal/seed"
 )
 
 // nfrWorld is the demo workspace with two epics, two architecture items and
@@ -29,7 +24,7 @@ type nfrWorld struct {
 func newNFRWorld(t *testing.T, app *testApp) *nfrWorld {
 	t.Helper()
 	ctx := context.Background()
-	w := &nfrWorld{app: app, wsID: epWorkspaceID(t, app)}
+	w := &nfrWorld{app: app, wsID: app.demoID()}
 	hash := mustUser(t, app, "pm@example.com").PasswordHash
 	other, err := app.db.CreateUser(ctx, postgres.Actor{}, "globex-owner@example.com", "Gus Globex", hash, "", "")
 	if err != nil {
@@ -397,14 +392,10 @@ func TestConcernItemsAndForeignIDs(t *testing.T) {
 }
 
 func TestConcernPagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &queryCounter{}
-	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
+	app := newCountingApp(t)
+	counter, db := app.counter, app.db
 	ctx := context.Background()
-	if err := seed.Demo(ctx, db, password.Fast); err != nil {
-		t.Fatal(err)
-	}
-	app := newTestAppOn(t, db)
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	var epicID, itemID, concernID int64
 	if err := db.Pool.QueryRow(ctx, `INSERT INTO epics (workspace_id, kind, title, problem) VALUES ($1, 'product', 'Measured', 'p') RETURNING id`, wsID).Scan(&epicID); err != nil {
 		t.Fatal(err)
@@ -448,9 +439,9 @@ func TestConcernPagesRunAFixedNumberOfQueries(t *testing.T) {
 	count := func(c *client, path string) int64 {
 		t.Helper()
 		wantStatus(t, c.get(path), http.StatusOK)
-		before := counter.n.Load()
+		before := counter.N()
 		wantStatus(t, c.get(path), http.StatusOK)
-		return counter.n.Load() - before
+		return counter.N() - before
 	}
 	clients := map[string]*client{"architect": app.signIn("architect@example.com"), "viewer": app.signIn("viewer@example.com")}
 	paths := []string{"/w/demo/concerns", "/w/demo/concerns?category=performance&status=violated", fmt.Sprintf("/w/demo/concerns/%d", concernID)}

@@ -13,6 +13,7 @@ import (
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // decisionHistoryLimit is how many history entries a decision page shows.
@@ -44,10 +45,10 @@ func queryPage(raw string) int {
 
 // handleDecisions is the decision log with its filters and the propose form.
 func (s *Server) handleDecisions(w http.ResponseWriter, r *http.Request) error {
-	return s.renderDecisions(w, r, http.StatusOK, web.NewForm())
+	return s.renderDecisions(w, r, http.StatusOK, ui.NewForm())
 }
 
-func (s *Server) renderDecisions(w http.ResponseWriter, r *http.Request, status int, f web.Form) error {
+func (s *Server) renderDecisions(w http.ResponseWriter, r *http.Request, status int, f ui.Form) error {
 	ctx, ws := r.Context(), state(r).workspace
 	q := r.URL.Query()
 	d := web.DecisionsData{Filter: decisionFilterFromQuery(q), Form: f, Today: s.decisionToday(),
@@ -64,7 +65,7 @@ func (s *Server) renderDecisions(w http.ResponseWriter, r *http.Request, status 
 }
 
 // decisionFromForm reads the text fields of a decision form.
-func decisionFromForm(f web.Form) sightline.Decision {
+func decisionFromForm(f ui.Form) sightline.Decision {
 	return sightline.Decision{Title: f.Get("title"), Context: f.Get("context"), Options: f.Get("options"),
 		Decision: f.Get("decision"), Consequences: f.Get("consequences"), Tradeoff: f.Get("tradeoff")}
 }
@@ -105,11 +106,7 @@ func (s *Server) decisionFromPath(r *http.Request) (*sightline.Decision, error) 
 	if err != nil || n < 1 {
 		return nil, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
 	}
-	d, err := s.db.DecisionByNumber(r.Context(), state(r).workspace.ID, n)
-	if sightline.ErrorCode(err) == sightline.ENOTFOUND {
-		return nil, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
-	}
-	return d, err
+	return pageNotFound(s.db.DecisionByNumber(r.Context(), state(r).workspace.ID, n))
 }
 
 // handleDecision shows one decision.
@@ -156,7 +153,7 @@ func (s *Server) decisionData(r *http.Request, d *sightline.Decision) (web.Decis
 		}
 		data.EpicTotal = picker.Total
 	}
-	stance := web.NewForm()
+	stance := ui.NewForm()
 	stance.Values["version"] = "0"
 	for i := range data.Stances {
 		if data.Stances[i].UserID == st.user.ID {
@@ -171,15 +168,15 @@ func (s *Server) decisionData(r *http.Request, d *sightline.Decision) (web.Decis
 }
 
 // decisionForms fills the edit and supersede forms from the saved decision.
-func decisionForms(d *sightline.Decision) map[string]web.Form {
-	edit := web.NewForm()
+func decisionForms(d *sightline.Decision) map[string]ui.Form {
+	edit := ui.NewForm()
 	for k, v := range decisionEditValues(d) {
 		edit.Values[k] = v
 	}
 	edit.Values["version"] = strconv.Itoa(d.Version)
-	supersede := web.NewForm()
+	supersede := ui.NewForm()
 	supersede.Values["context"] = sightline.SupersedeContext(d)
-	return map[string]web.Form{"edit": edit, "supersede": supersede}
+	return map[string]ui.Form{"edit": edit, "supersede": supersede}
 }
 
 func decisionEditValues(d *sightline.Decision) map[string]string {
@@ -200,7 +197,7 @@ func decisionEditValues(d *sightline.Decision) map[string]string {
 // a stale save shows the conflict panel above the form, which keeps the
 // user's input and carries the current version; any other refusal shows its
 // message next to the field (422 or 403).
-func (s *Server) renderDecisionRejected(w http.ResponseWriter, r *http.Request, d *sightline.Decision, form string, f web.Form, err error) error {
+func (s *Server) renderDecisionRejected(w http.ResponseWriter, r *http.Request, d *sightline.Decision, form string, f ui.Form, err error) error {
 	switch sightline.ErrorCode(err) {
 	case sightline.ECONFLICT:
 		cur, cerr := s.db.DecisionByID(r.Context(), state(r).workspace.ID, d.ID)
@@ -236,7 +233,7 @@ func (s *Server) renderDecisionRejected(w http.ResponseWriter, r *http.Request, 
 
 // decisionConflictFields lists, for a stale save, what the user typed and
 // what is saved now, field by field, in words rather than ids.
-func decisionConflictFields(form string, f, saved web.Form, c *sightline.DecisionChoices) []web.ConflictField {
+func decisionConflictFields(form string, f, saved ui.Form, c *sightline.DecisionChoices) []ui.ConflictField {
 	type field struct{ name, label string }
 	var fields []field
 	switch form {
@@ -264,9 +261,9 @@ func decisionConflictFields(form string, f, saved web.Form, c *sightline.Decisio
 		}
 		return v
 	}
-	out := make([]web.ConflictField, 0, len(fields))
+	out := make([]ui.ConflictField, 0, len(fields))
 	for _, x := range fields {
-		out = append(out, web.ConflictField{Label: x.label, Mine: word(x.name, f.Get(x.name)), Theirs: word(x.name, saved.Get(x.name))})
+		out = append(out, ui.ConflictField{Label: x.label, Mine: word(x.name, f.Get(x.name)), Theirs: word(x.name, saved.Get(x.name))})
 	}
 	return out
 }
@@ -290,10 +287,7 @@ func (s *Server) handleDecisionUpdate(w http.ResponseWriter, r *http.Request) er
 	u.DecidedByID = epicFormID(p, f, "decided_by")
 	u.DecidedOn = sightline.ParseStrategyDate(p, "decided_on", f.Get("decided_on"), false)
 	u.RevisitOn = sightline.ParseStrategyDate(p, "revisit_on", f.Get("revisit_on"), false)
-	version, verr := formVersion(f)
-	if verr != nil {
-		p.Add("form", sightline.ErrorMessage(verr))
-	}
+	version := versioned(f, p)
 	if serr := sightline.CanSetDecisionStatus(d, u.Status); serr != nil {
 		p.Add("status", sightline.FieldErrors(serr)["status"])
 	}

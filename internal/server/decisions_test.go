@@ -10,12 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/sightline/sightline/internal/password"
-	"github.com/sightline/sightline/internal/pgtest"
 	"github.com/sightline/sightline/internal/postgres"
-	"github.com/sightline/sightline/internal/seed"
 	"github.com/sightline/sightline/internal/sightline"
 )
 
@@ -145,7 +140,7 @@ func TestDecisionRolesAndProposing(t *testing.T) {
 func TestDecisionNumbersUnderConcurrentProposals(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	var before int
 	if err := app.db.Pool.QueryRow(ctx, `SELECT coalesce(max(number), 0) FROM decisions WHERE workspace_id = $1`, wsID).Scan(&before); err != nil {
 		t.Fatal(err)
@@ -357,7 +352,7 @@ func TestDecisionEditConflictKeepsInput(t *testing.T) {
 func TestDecisionLogFilters(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	arch := app.signIn("architect@example.com")
 	accepted := decPropose(t, arch, "Accepted and due")
 	decAccept(t, arch, accepted)
@@ -458,7 +453,7 @@ func TestDecisionMarkdownDownload(t *testing.T) {
 func TestDecisionLinksAndOtherWorkspaces(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	hash := mustUser(t, app, "pm@example.com").PasswordHash
 	other, err := app.db.CreateUser(ctx, postgres.Actor{}, "dec-other@example.com", "Other Owner", hash, "", "")
 	if err != nil {
@@ -559,14 +554,10 @@ func TestDecisionLinksAndOtherWorkspaces(t *testing.T) {
 }
 
 func TestDecisionPagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &queryCounter{}
-	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
+	app := newCountingApp(t)
+	counter, db := app.counter, app.db
 	ctx := context.Background()
-	if err := seed.Demo(ctx, db, password.Fast); err != nil {
-		t.Fatal(err)
-	}
-	app := newTestAppOn(t, db)
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	arch := mustUser(t, app, "architect@example.com")
 	measured, err := db.CreateDecision(ctx, postgres.Actor{UserID: arch.ID}, wsID, sightline.Decision{Title: "Measured"})
 	if err != nil {
@@ -612,9 +603,9 @@ func TestDecisionPagesRunAFixedNumberOfQueries(t *testing.T) {
 	count := func(c *client, path string) int64 {
 		t.Helper()
 		wantStatus(t, c.get(path), http.StatusOK) // warm up (and drop any pending flash)
-		before := counter.n.Load()
+		before := counter.N()
 		wantStatus(t, c.get(path), http.StatusOK)
-		return counter.n.Load() - before
+		return counter.N() - before
 	}
 	clients := map[string]*client{"architect": app.signIn("architect@example.com"), "viewer": app.signIn("viewer@example.com"), "engineer": app.signIn("engineer@example.com")}
 	paths := []string{"/w/demo/decisions", fmt.Sprintf("/w/demo/decisions/%d", measured.Number), "/w/demo/decisions?status=accepted&revisit=1",

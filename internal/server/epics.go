@@ -11,6 +11,7 @@ import (
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // epicHistoryLimit is how many history entries the epic page shows.
@@ -74,7 +75,7 @@ func (s *Server) handleEpicNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := web.NewForm()
+	f := ui.NewForm()
 	switch st.member.Role {
 	case sightline.RoleEngineer, sightline.RoleArchitect:
 		f.Values["kind"] = string(sightline.KindEnabler)
@@ -151,7 +152,7 @@ func (s *Server) handleEpicCreate(w http.ResponseWriter, r *http.Request) error 
 	return s.renderEpicNew(w, r, status, s.withErrors(r, f, err), pain)
 }
 
-func (s *Server) renderEpicNew(w http.ResponseWriter, r *http.Request, status int, f web.Form, pain *sightline.PainNote) error {
+func (s *Server) renderEpicNew(w http.ResponseWriter, r *http.Request, status int, f ui.Form, pain *sightline.PainNote) error {
 	choices, err := s.db.EpicChoices(r.Context(), state(r).workspace.ID)
 	if err != nil {
 		return err
@@ -196,7 +197,7 @@ func epicQuoteMarkdown(n *sightline.PainNote) string {
 
 // handleEpic shows one epic.
 func (s *Server) handleEpic(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.epicFromPath(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return err
 	}
@@ -206,19 +207,6 @@ func (s *Server) handleEpic(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.render(w, r, http.StatusOK, web.EpicPage(s.page(r, e.Title, "epics"), d))
 	return nil
-}
-
-// epicFromPath loads the epic named in the URL; another workspace's id is not found.
-func (s *Server) epicFromPath(r *http.Request) (*sightline.Epic, error) {
-	id, err := pathID(r, "epicID")
-	if err != nil {
-		return nil, err
-	}
-	e, err := s.db.EpicByID(r.Context(), state(r).workspace.ID, id)
-	if sightline.ErrorCode(err) == sightline.ENOTFOUND {
-		return nil, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
-	}
-	return e, err
 }
 
 // epicData loads what the epic page shows, in a fixed number of queries
@@ -261,10 +249,10 @@ func (s *Server) epicData(r *http.Request, e *sightline.Epic) (web.EpicData, err
 }
 
 // epicForms fills every form of the epic page from the saved epic.
-func epicForms(e *sightline.Epic) map[string]web.Form {
+func epicForms(e *sightline.Epic) map[string]ui.Form {
 	v := strconv.Itoa(e.Version)
-	mk := func(vals map[string]string) web.Form {
-		f := web.NewForm()
+	mk := func(vals map[string]string) ui.Form {
+		f := ui.NewForm()
 		for k, x := range vals {
 			f.Values[k] = x
 		}
@@ -279,7 +267,7 @@ func epicForms(e *sightline.Epic) map[string]web.Form {
 	if e.Feasibility != sightline.FeasibilityNotRequested {
 		outcome = string(e.Feasibility)
 	}
-	return map[string]web.Form{
+	return map[string]ui.Form{
 		"product":     mk(epicProductValues(e)),
 		"technical":   mk(map[string]string{"tech_owner_id": epicIDText(e.TechOwnerID), "effort": epicScoreText(e.Effort), "enables": e.Enables}),
 		"status":      mk(map[string]string{"status": string(e.Status)}),
@@ -303,11 +291,11 @@ func epicProductValues(e *sightline.Epic) map[string]string {
 // version shows the conflict panel above the form, which keeps the user's
 // input and carries the current version (so saving again applies it); any
 // other refusal shows its message next to the field (403 or 422).
-func (s *Server) renderEpicRejected(w http.ResponseWriter, r *http.Request, e *sightline.Epic, form string, f web.Form, err error) error {
+func (s *Server) renderEpicRejected(w http.ResponseWriter, r *http.Request, e *sightline.Epic, form string, f ui.Form, err error) error {
 	code := sightline.ErrorCode(err)
 	switch code {
 	case sightline.ECONFLICT:
-		cur, cerr := s.epicFromPath(r)
+		cur, cerr := byPath(r, "epicID", s.db.EpicByID)
 		if cerr != nil {
 			return cerr
 		}
@@ -335,7 +323,7 @@ func (s *Server) renderEpicRejected(w http.ResponseWriter, r *http.Request, e *s
 
 // epicConflictFields lists, for a stale save, what the user typed and what
 // is saved now, field by field, with names rather than ids.
-func epicConflictFields(form string, f web.Form, cur *sightline.Epic, choices *sightline.EpicChoices) []web.ConflictField {
+func epicConflictFields(form string, f ui.Form, cur *sightline.Epic, choices *sightline.EpicChoices) []ui.ConflictField {
 	saved := epicForms(cur)[form]
 	type field struct{ name, label string }
 	var fields []field
@@ -355,12 +343,12 @@ func epicConflictFields(form string, f web.Form, cur *sightline.Epic, choices *s
 	case "feasibility":
 		fields = []field{{"outcome", "Feasibility"}, {"note", "Note"}}
 	}
-	out := make([]web.ConflictField, 0, len(fields))
+	out := make([]ui.ConflictField, 0, len(fields))
 	for _, x := range fields {
 		if _, posted := f.Values[x.name]; !posted {
 			continue
 		}
-		out = append(out, web.ConflictField{Label: x.label,
+		out = append(out, ui.ConflictField{Label: x.label,
 			Mine: epicChoiceName(x.name, f.Get(x.name), choices), Theirs: epicChoiceName(x.name, saved.Get(x.name), choices)})
 	}
 	return out
@@ -410,7 +398,7 @@ var epicProductFields = []string{"title", "problem", "why_now", "enables", "succ
 // handleEpicUpdate saves the product fields, or (revalidate=1) records that
 // a PM confirmed the epic still holds after a later strategy shift.
 func (s *Server) handleEpicUpdate(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.epicFromPath(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return err
 	}
@@ -468,7 +456,7 @@ func (s *Server) handleEpicUpdate(w http.ResponseWriter, r *http.Request) error 
 // handleEpicTechnical saves the technical owner, effort and (enablers) what
 // it enables.
 func (s *Server) handleEpicTechnical(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.epicFromPath(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return err
 	}
@@ -488,10 +476,7 @@ func (s *Server) handleEpicTechnical(w http.ResponseWriter, r *http.Request) err
 		// The form shows "what it enables" for enablers only; keep the saved text.
 		delete(f.Values, "enables")
 	}
-	version, verr := formVersion(f)
-	if verr != nil {
-		p.Add("form", sightline.ErrorMessage(verr))
-	}
+	version := versioned(f, p)
 	next := *e
 	u.Apply(&next)
 	for k, v := range sightline.CheckEpic(&next) {
@@ -510,7 +495,7 @@ func (s *Server) handleEpicTechnical(w http.ResponseWriter, r *http.Request) err
 // handleEpicStatus moves the epic; ready and beyond need the feasibility
 // check-in done or waived, and the refusal says who can do that.
 func (s *Server) handleEpicStatus(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.epicFromPath(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return err
 	}
@@ -534,7 +519,7 @@ func (s *Server) handleEpicStatus(w http.ResponseWriter, r *http.Request) error 
 
 // handleEpicEstimate records an engineer's or architect's estimate.
 func (s *Server) handleEpicEstimate(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.epicFromPath(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return err
 	}
@@ -544,10 +529,7 @@ func (s *Server) handleEpicEstimate(w http.ResponseWriter, r *http.Request) erro
 	}
 	f.Values["size"] = strings.ToUpper(f.Get("size"))
 	p := sightline.CheckEstimate(f.Get("size"), f.Get("estimate_note"))
-	version, verr := formVersion(f)
-	if verr != nil {
-		p.Add("form", sightline.ErrorMessage(verr))
-	}
+	version := versioned(f, p)
 	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.EstimateEpic(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, f.Get("size"), f.Get("estimate_note")); err == nil {
@@ -562,7 +544,7 @@ func (s *Server) handleEpicEstimate(w http.ResponseWriter, r *http.Request) erro
 // without engineering input: the store refuses until the epic is estimated
 // and names who can estimate.
 func (s *Server) handleEpicCommit(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.epicFromPath(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return err
 	}
@@ -587,10 +569,7 @@ func (s *Server) handleEpicCommit(w http.ResponseWriter, r *http.Request) error 
 	} else {
 		f.Values["committed_on"] = ""
 	}
-	version, verr := formVersion(f)
-	if verr != nil {
-		p.Add("form", sightline.ErrorMessage(verr))
-	}
+	version := versioned(f, p)
 	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.CommitEpic(r.Context(), actor(r), state(r).workspace.ID, e.ID, version, on); err == nil {
@@ -608,7 +587,7 @@ func (s *Server) handleEpicCommit(w http.ResponseWriter, r *http.Request) error 
 // handleEpicFeasibility records the feasibility check-in: who may record
 // which outcome is sightline.FeasibilityAllowed.
 func (s *Server) handleEpicFeasibility(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.epicFromPath(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return err
 	}
@@ -639,7 +618,7 @@ func (s *Server) handleEpicFeasibility(w http.ResponseWriter, r *http.Request) e
 
 // handleEpicPainLink links a pain of this workspace to the epic.
 func (s *Server) handleEpicPainLink(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.epicFromPath(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return err
 	}
@@ -667,7 +646,7 @@ func (s *Server) handleEpicPainLink(w http.ResponseWriter, r *http.Request) erro
 // handleEpicPainUnlink removes a pain's link; unlinking an absent link is a
 // no-op, but both must be of this workspace.
 func (s *Server) handleEpicPainUnlink(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.epicFromPath(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return err
 	}
@@ -686,7 +665,7 @@ func (s *Server) handleEpicPainUnlink(w http.ResponseWriter, r *http.Request) er
 }
 
 // epicFormID reads an optional id from a select: "" is none.
-func epicFormID(p sightline.Problems, f web.Form, name string) *int64 {
+func epicFormID(p sightline.Problems, f ui.Form, name string) *int64 {
 	v := f.Get(name)
 	if v == "" {
 		return nil
@@ -700,7 +679,7 @@ func epicFormID(p sightline.Problems, f web.Form, name string) *int64 {
 }
 
 // epicFormScore reads an optional 1–5 score: "" is not scored.
-func epicFormScore(p sightline.Problems, f web.Form, name string) *int {
+func epicFormScore(p sightline.Problems, f ui.Form, name string) *int {
 	v := f.Get(name)
 	if v == "" {
 		return nil

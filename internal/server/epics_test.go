@@ -9,23 +9,9 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/sightline/sightline/internal/password"
-	"github.com/sightline/sightline/internal/pgtest"
 	"github.com/sightline/sightline/internal/postgres"
-	"github.com/sightline/sightline/internal/seed"
 )
-
-// epWorkspaceID is the demo workspace's id.
-func epWorkspaceID(t testing.TB, app *testApp) int64 {
-	t.Helper()
-	var id int64
-	if err := app.db.Pool.QueryRow(context.Background(), `SELECT id FROM workspaces WHERE slug = $1`, seed.DemoSlug).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
 
 // epCreate creates an epic through the form and returns its page path.
 func epCreate(t testing.TB, c *client, vals url.Values) string {
@@ -337,7 +323,7 @@ func TestEpicMarkdownIsSanitized(t *testing.T) {
 func TestEpicBacklogFiltersAndSorts(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	emma := mustUser(t, app, "engineer@example.com")
 	var initiative int64
 	if err := app.db.Pool.QueryRow(ctx, `INSERT INTO initiatives (workspace_id, title, driver, horizon) VALUES ($1, 'Backlog test', 'growth', 'now') RETURNING id`, wsID).Scan(&initiative); err != nil {
@@ -441,7 +427,7 @@ func TestEpicBacklogFiltersAndSorts(t *testing.T) {
 func TestEpicFromPain(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	var painID int64
 	if err := app.db.Pool.QueryRow(ctx, `INSERT INTO pain_notes (workspace_id, quote, source, customer, severity, frequency, firsthand, heard_on)
 		VALUES ($1, 'This takes too long every day and blocks my team', 'interview', 'Acme', 5, 'daily', true, current_date) RETURNING id`, wsID).Scan(&painID); err != nil {
@@ -475,7 +461,7 @@ func TestEpicFromPain(t *testing.T) {
 func TestEpicPainLinkAndHistory(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	var painID int64
 	if err := app.db.Pool.QueryRow(ctx, `INSERT INTO pain_notes (workspace_id, quote, source, severity, frequency, firsthand, heard_on)
 		VALUES ($1, 'Customers complain about latency in task updates', 'support', 3, 'weekly', false, current_date) RETURNING id`, wsID).Scan(&painID); err != nil {
@@ -522,7 +508,7 @@ func TestEpicPainLinkAndHistory(t *testing.T) {
 func TestEpicRevalidateAfterLaterShift(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	var first int64
 	if err := app.db.Pool.QueryRow(ctx, `INSERT INTO strategy_shifts (workspace_id, title, from_phase, to_phase, shifted_on) VALUES ($1, 'Growth first', 'stability', 'growth', '2026-01-10') RETURNING id`, wsID).Scan(&first); err != nil {
 		t.Fatal(err)
@@ -561,7 +547,7 @@ func TestEpicRevalidateAfterLaterShift(t *testing.T) {
 func TestEpicRoutesRefuseOtherWorkspaces(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	hash := mustUser(t, app, "pm@example.com").PasswordHash
 	other, err := app.db.CreateUser(ctx, postgres.Actor{}, "other-owner@example.com", "Other Owner", hash, "", "")
 	if err != nil {
@@ -639,14 +625,10 @@ func TestEpicRoutesRefuseOtherWorkspaces(t *testing.T) {
 }
 
 func TestEpicPagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &queryCounter{}
-	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
+	app := newCountingApp(t)
+	counter, db := app.counter, app.db
 	ctx := context.Background()
-	if err := seed.Demo(ctx, db, password.Fast); err != nil {
-		t.Fatal(err)
-	}
-	app := newTestAppOn(t, db)
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	pmUser := mustUser(t, app, "pm@example.com")
 	var epicID int64
 	if err := db.Pool.QueryRow(ctx, `INSERT INTO epics (workspace_id, kind, title, problem, pm_owner_id) VALUES ($1, 'product', 'Measured', 'p', $2) RETURNING id`, wsID, pmUser.ID).Scan(&epicID); err != nil {
@@ -679,9 +661,9 @@ func TestEpicPagesRunAFixedNumberOfQueries(t *testing.T) {
 	count := func(c *client, path string) int64 {
 		t.Helper()
 		wantStatus(t, c.get(path), http.StatusOK) // warm up (and drop any pending flash)
-		before := counter.n.Load()
+		before := counter.N()
 		wantStatus(t, c.get(path), http.StatusOK)
-		return counter.n.Load() - before
+		return counter.N() - before
 	}
 	clients := map[string]*client{"pm": app.signIn("pm@example.com"), "viewer": app.signIn("viewer@example.com"), "architect": app.signIn("architect@example.com")}
 	paths := []string{"/w/demo/epics", fmt.Sprintf("/w/demo/epics/%d", epicID), "/w/demo/epics?sort=ratio&kind=product", "/w/demo/epics/new"}

@@ -8,6 +8,7 @@ import (
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // appHandler is a handler that returns its error; adapt renders it.
@@ -85,7 +86,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		st.session = false
 	}
 	p := s.page(r, http.StatusText(status), "")
-	p.Flash = web.Flash{}
+	p.Flash = ui.Flash{}
 	s.render(w, r, status, web.ErrorPage(p, status, msg))
 }
 

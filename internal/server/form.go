@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,7 +12,7 @@ import (
 
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
-	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // maxFormBytes bounds every form body.
@@ -24,12 +25,12 @@ const maxFormBytes = 1 << 20
 // handler folds into its validation with checked(f, p) so that it is refused
 // next to the field and never sent to the database. Only an unreadable body
 // is an error.
-func readForm(w http.ResponseWriter, r *http.Request, names ...string) (web.Form, error) {
+func readForm(w http.ResponseWriter, r *http.Request, names ...string) (ui.Form, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		return web.Form{}, sightline.Errorf(sightline.EINVALID, "The form could not be read (it may be larger than 1 MB).")
+		return ui.Form{}, sightline.Errorf(sightline.EINVALID, "The form could not be read (it may be larger than 1 MB).")
 	}
-	f := web.NewForm()
+	f := ui.NewForm()
 	for _, n := range names {
 		v := r.PostForm.Get(n)
 		if !isSecretField(n) {
@@ -81,7 +82,7 @@ func fieldProblem(name, v string) string {
 // validation. The edge message wins: it says why the value cannot be used at
 // all. Every handler that writes calls it (directly or through validated)
 // before it goes near the database.
-func checked(f web.Form, p sightline.Problems) sightline.Problems {
+func checked(f ui.Form, p sightline.Problems) sightline.Problems {
 	if p == nil {
 		p = sightline.Problems{}
 	}
@@ -94,7 +95,7 @@ func checked(f web.Form, p sightline.Problems) sightline.Problems {
 // withErrors is formWithErrors for a page about to be rendered: it also
 // notes the refusal, so the layout opens the page with an error summary
 // that links to each bad field.
-func (s *Server) withErrors(r *http.Request, f web.Form, err error) web.Form {
+func (s *Server) withErrors(r *http.Request, f ui.Form, err error) ui.Form {
 	f = formWithErrors(f, err)
 	s.noteRefusal(r, f.Errors)
 	state(r).refusedCode = sightline.ErrorCode(err)
@@ -114,7 +115,7 @@ func (s *Server) noteRefusal(r *http.Request, msgs map[string]string) {
 
 // formWithErrors copies an invalid-input error's field messages into the form;
 // other errors become a form-level message.
-func formWithErrors(f web.Form, err error) web.Form {
+func formWithErrors(f ui.Form, err error) ui.Form {
 	if fields := sightline.FieldErrors(err); len(fields) > 0 {
 		for k, v := range fields {
 			f.Errors[k] = v
@@ -126,12 +127,23 @@ func formWithErrors(f web.Form, err error) web.Form {
 }
 
 // version reads the optimistic-locking version a form was loaded with.
-func formVersion(f web.Form) (int, error) {
+func formVersion(f ui.Form) (int, error) {
 	v, err := sightline.Atoi(f.Get("version"))
 	if err != nil || v < 1 {
 		return 0, sightline.Errorf(sightline.EINVALID, "The form is missing its version; reload the page and try again.")
 	}
 	return v, nil
+}
+
+// versioned reads the version a form was loaded with (for the optimistic
+// lock); a missing or bad one is a problem of the whole form, reported with
+// the field problems in p.
+func versioned(f ui.Form, p sightline.Problems) int {
+	v, err := formVersion(f)
+	if err != nil {
+		p.Add("form", sightline.ErrorMessage(err))
+	}
+	return v
 }
 
 // pathID reads a numeric id from the URL; anything else is not found.
@@ -170,7 +182,7 @@ func safeNext(next string) string {
 // validated is checked for validation that returns an error: an invalid-input
 // error (or nil) gets the edge problems of f added; any other error is
 // returned as it is.
-func validated(f web.Form, err error) error {
+func validated(f ui.Form, err error) error {
 	if err != nil && sightline.ErrorCode(err) != sightline.EINVALID {
 		return err
 	}
@@ -193,7 +205,7 @@ func (s *Server) conflicted(r *http.Request, history []sightline.Activity, mine,
 	st := state(r)
 	st.refusedCode = sightline.ECONFLICT
 	st.refused = map[string]string{"form": "Someone else saved a change while you were editing. Nothing of yours was saved, and nothing you typed is lost: compare below, then save again or keep theirs."}
-	c := web.ConflictNote{Mine: mine, Now: now}
+	c := ui.ConflictNote{Mine: mine, Now: now}
 	for _, a := range history {
 		if len(c.Since) >= now-mine || len(c.Since) >= 10 {
 			break
@@ -208,12 +220,24 @@ func (s *Server) conflicted(r *http.Request, history []sightline.Activity, mine,
 }
 
 // mineVersion is the version a refused form was loaded with, 0 if unreadable.
-func mineVersion(f web.Form) int {
+func mineVersion(f ui.Form) int {
 	v, err := formVersion(f)
 	if err != nil {
 		return 0
 	}
 	return v
+}
+
+// byPath loads the row a URL names: the id in path parameter param, looked
+// up by load in the request's workspace. No such row, or another
+// workspace's, is the 404 page ("Page not found."), like any unknown path.
+func byPath[T any](r *http.Request, param string, load func(ctx context.Context, wsID, id int64) (T, error)) (T, error) {
+	id, err := pathID(r, param)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return pageNotFound(load(r.Context(), state(r).workspace.ID, id))
 }
 
 // pageNotFound gives a row looked up from the URL the 404 page's words: a

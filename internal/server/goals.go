@@ -8,12 +8,13 @@ import (
 	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 var goalFormFields = []string{"title", "metric", "unit", "baseline", "target", "current", "due_on"}
 
 // goalFromForm reads and validates the fields of a goal form.
-func goalFromForm(f web.Form) (sightline.Goal, sightline.Problems) {
+func goalFromForm(f ui.Form) (sightline.Goal, sightline.Problems) {
 	p := sightline.Problems{}
 	g := sightline.Goal{Title: f.Get("title"), Metric: f.Get("metric"), Unit: f.Get("unit")}
 	g.Baseline = sightline.ParseGoalNumber(p, "baseline", f.Get("baseline"))
@@ -24,7 +25,7 @@ func goalFromForm(f web.Form) (sightline.Goal, sightline.Problems) {
 	return g, p
 }
 
-func fillGoalForm(f web.Form, g *sightline.Goal) {
+func fillGoalForm(f ui.Form, g *sightline.Goal) {
 	f.Values["title"] = g.Title
 	f.Values["metric"] = g.Metric
 	f.Values["unit"] = g.Unit
@@ -38,7 +39,7 @@ func fillGoalForm(f web.Form, g *sightline.Goal) {
 	f.Values["version"] = strconv.Itoa(g.Version)
 }
 
-func (s *Server) renderGoals(w http.ResponseWriter, r *http.Request, status int, f web.Form) error {
+func (s *Server) renderGoals(w http.ResponseWriter, r *http.Request, status int, f ui.Form) error {
 	goals, err := s.db.ListGoals(r.Context(), state(r).workspace.ID)
 	if err != nil {
 		return err
@@ -48,7 +49,7 @@ func (s *Server) renderGoals(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (s *Server) handleGoals(w http.ResponseWriter, r *http.Request) error {
-	return s.renderGoals(w, r, http.StatusOK, web.NewForm())
+	return s.renderGoals(w, r, http.StatusOK, ui.NewForm())
 }
 
 func (s *Server) handleGoalCreate(w http.ResponseWriter, r *http.Request) error {
@@ -84,7 +85,7 @@ func (s *Server) goalData(r *http.Request, g *sightline.Goal) (web.GoalData, err
 	if err != nil {
 		return web.GoalData{}, err
 	}
-	d := web.GoalData{Goal: *g, Initiatives: inits, History: history, Form: web.NewForm()}
+	d := web.GoalData{Goal: *g, Initiatives: inits, History: history, Form: ui.NewForm()}
 	fillGoalForm(d.Form, g)
 	return d, nil
 }
@@ -93,18 +94,8 @@ func (s *Server) renderGoal(w http.ResponseWriter, r *http.Request, status int, 
 	s.render(w, r, status, web.GoalPage(s.page(r, d.Goal.Title, "goals"), d))
 }
 
-// loadGoal resolves the {goalID} of the URL within the workspace; another
-// workspace's goal is not found.
-func (s *Server) loadGoal(r *http.Request) (*sightline.Goal, error) {
-	id, err := pathID(r, "goalID")
-	if err != nil {
-		return nil, err
-	}
-	return pageNotFound(s.db.GoalByID(r.Context(), state(r).workspace.ID, id))
-}
-
 func (s *Server) handleGoal(w http.ResponseWriter, r *http.Request) error {
-	g, err := s.loadGoal(r)
+	g, err := byPath(r, "goalID", s.db.GoalByID)
 	if err != nil {
 		return err
 	}
@@ -120,7 +111,7 @@ func (s *Server) handleGoal(w http.ResponseWriter, r *http.Request) error {
 // back as 409 with both versions and the user's input in the form.
 func (s *Server) handleGoalUpdate(w http.ResponseWriter, r *http.Request) error {
 	ws := state(r).workspace
-	cur, err := s.loadGoal(r)
+	cur, err := byPath(r, "goalID", s.db.GoalByID)
 	if err != nil {
 		return err
 	}
@@ -129,10 +120,7 @@ func (s *Server) handleGoalUpdate(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	g, p := goalFromForm(f)
-	version, verr := formVersion(f)
-	if verr != nil {
-		p.Add("form", sightline.ErrorMessage(verr))
-	}
+	version := versioned(f, p)
 	err = checked(f, p).Err()
 	if err == nil {
 		_, err = s.db.UpdateGoal(r.Context(), actor(r), ws.ID, cur.ID, version, g)
@@ -151,13 +139,13 @@ func (s *Server) handleGoalUpdate(w http.ResponseWriter, r *http.Request) error 
 		if derr != nil {
 			return derr
 		}
-		saved := web.NewForm()
+		saved := ui.NewForm()
 		fillGoalForm(saved, now)
 		for _, fld := range []struct{ name, label string }{
 			{"title", "Title"}, {"metric", "Metric"}, {"baseline", "Baseline"}, {"current", "Current"},
 			{"target", "Target"}, {"unit", "Unit"}, {"due_on", "Due date"},
 		} {
-			d.Conflict = append(d.Conflict, web.ConflictField{Label: fld.label, Mine: f.Get(fld.name), Theirs: saved.Get(fld.name)})
+			d.Conflict = append(d.Conflict, ui.ConflictField{Label: fld.label, Mine: f.Get(fld.name), Theirs: saved.Get(fld.name)})
 		}
 		s.conflicted(r, d.History, mineVersion(f), now.Version)
 		f.Values["version"] = strconv.Itoa(now.Version)

@@ -10,12 +10,10 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/sightline/sightline/internal/logging"
 	"github.com/sightline/sightline/internal/password"
@@ -53,6 +51,8 @@ type testApp struct {
 	srv   *server.Server
 	ts    *httptest.Server
 	clock *fakeClock
+	// counter counts the pool's statements (newCountingApp only).
+	counter *postgres.QueryCounter
 }
 
 type appOption func(*server.Config)
@@ -207,14 +207,3 @@ func newHTTPTestServer(t testing.TB, srv *server.Server) *httptest.Server {
 	})
 	return ts
 }
-
-// queryCounter counts the SQL statements run through a pool; query-count
-// tests install it as the pool's tracer.
-type queryCounter struct{ n atomic.Int64 }
-
-func (c *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	c.n.Add(1)
-	return ctx
-}
-
-func (c *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}

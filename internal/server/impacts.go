@@ -9,19 +9,20 @@ import (
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // impactFields are the NFR impact form's fields.
 var impactFields = []string{"category", "concern_id", "level", "note", "required_work"}
 
-func impactDraft(f web.Form) sightline.ImpactDraft {
+func impactDraft(f ui.Form) sightline.ImpactDraft {
 	return sightline.ImpactDraft{Category: f.Get("category"), ConcernID: f.Get("concern_id"), Level: f.Get("level"),
 		Note: f.Get("note"), RequiredWork: f.Get("required_work")}
 }
 
-func impactForm(i *sightline.NFRImpact) web.Form {
+func impactForm(i *sightline.NFRImpact) ui.Form {
 	d := sightline.ImpactDraftOf(*i)
-	f := web.NewForm()
+	f := ui.NewForm()
 	f.Values["category"], f.Values["concern_id"], f.Values["level"] = d.Category, d.ConcernID, d.Level
 	f.Values["note"], f.Values["required_work"] = d.Note, d.RequiredWork
 	f.Values["version"] = strconv.Itoa(i.Version)
@@ -48,7 +49,7 @@ func (s *Server) renderImpactForm(w http.ResponseWriter, r *http.Request, status
 // handleImpactCreate attaches an NFR impact to the epic (architects and
 // owners: the route's permission).
 func (s *Server) handleImpactCreate(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.epicFromPath(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return err
 	}
@@ -98,7 +99,7 @@ func (s *Server) withConcernProblems(r *http.Request, i sightline.NFRImpact, err
 // impactFromPath loads the epic and the impact named in the URL: the impact
 // must belong to that epic of this workspace, else not found.
 func (s *Server) impactFromPath(r *http.Request) (*sightline.Epic, *sightline.NFRImpact, error) {
-	e, err := s.epicFromPath(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -131,10 +132,7 @@ func (s *Server) handleImpactUpdate(w http.ResponseWriter, r *http.Request) erro
 	for k, v := range sightline.FieldErrors(perr) {
 		p.Add(k, v)
 	}
-	version, verr := formVersion(f)
-	if verr != nil {
-		p.Add("form", sightline.ErrorMessage(verr))
-	}
+	version := versioned(f, p)
 	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.UpdateImpact(r.Context(), actor(r), ws.ID, e.ID, cur.ID, version, i); err == nil {
@@ -163,7 +161,7 @@ func (s *Server) handleImpactUpdate(w http.ResponseWriter, r *http.Request) erro
 
 // impactConflict lists an impact's fields as typed and as saved now, the
 // concern by its title.
-func impactConflict(mine, theirs web.Form, now *sightline.NFRImpact) []web.ConflictField {
+func impactConflict(mine, theirs ui.Form, now *sightline.NFRImpact) []ui.ConflictField {
 	concern := func(v string) string {
 		if v == "" {
 			return "None"
@@ -173,7 +171,7 @@ func impactConflict(mine, theirs web.Form, now *sightline.NFRImpact) []web.Confl
 		}
 		return "Concern #" + v
 	}
-	return []web.ConflictField{
+	return []ui.ConflictField{
 		{Label: "Category", Mine: sightline.NFRCategoryLabel(mine.Get("category")), Theirs: sightline.NFRCategoryLabel(theirs.Get("category"))},
 		{Label: "Concern", Mine: concern(mine.Get("concern_id")), Theirs: concern(theirs.Get("concern_id"))},
 		{Label: "Level", Mine: sightline.ImpactLevelLabel(mine.Get("level")), Theirs: sightline.ImpactLevelLabel(theirs.Get("level"))},
@@ -241,7 +239,7 @@ var archLinkFields = []string{"epic_id", "item_id", "change_kind", "note", "next
 // workspace's item is refused next to the field; a second link to the same
 // item is a conflict next to it.
 func (s *Server) handleEpicLinkCreate(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.epicFromPath(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return err
 	}
@@ -281,7 +279,7 @@ func (s *Server) handleItemLinkCreate(w http.ResponseWriter, r *http.Request) er
 		ChangeKind: f.Get("change_kind"), Note: f.Get("note")}, d)
 }
 
-func (s *Server) createArchLink(w http.ResponseWriter, r *http.Request, f web.Form, draft sightline.ArchLinkDraft, d web.ArchLinkFormData) error {
+func (s *Server) createArchLink(w http.ResponseWriter, r *http.Request, f ui.Form, draft sightline.ArchLinkDraft, d web.ArchLinkFormData) error {
 	l, err := draft.Parse()
 	err = validated(f, err)
 	if err == nil {
@@ -323,22 +321,8 @@ func (s *Server) renderArchLinkForm(w http.ResponseWriter, r *http.Request, stat
 	return nil
 }
 
-// archLinkFromPath loads the link named in the URL; another workspace's is
-// not found.
-func (s *Server) archLinkFromPath(r *http.Request) (*sightline.ArchLink, error) {
-	id, err := pathID(r, "linkID")
-	if err != nil {
-		return nil, err
-	}
-	l, err := s.db.ArchLinkByID(r.Context(), state(r).workspace.ID, id)
-	if sightline.ErrorCode(err) == sightline.ENOTFOUND {
-		return nil, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
-	}
-	return l, err
-}
-
-func archLinkForm(l *sightline.ArchLink, next string) web.Form {
-	f := web.NewForm()
+func archLinkForm(l *sightline.ArchLink, next string) ui.Form {
+	f := ui.NewForm()
 	f.Values["change_kind"], f.Values["note"], f.Values["next"] = l.ChangeKind, l.Note, next
 	f.Values["version"] = strconv.Itoa(l.Version)
 	return f
@@ -348,7 +332,7 @@ func archLinkForm(l *sightline.ArchLink, next string) web.Form {
 // optimistic locking.
 func (s *Server) handleArchLinkUpdate(w http.ResponseWriter, r *http.Request) error {
 	ws := state(r).workspace
-	cur, err := s.archLinkFromPath(r)
+	cur, err := byPath(r, "linkID", s.db.ArchLinkByID)
 	if err != nil {
 		return err
 	}
@@ -359,10 +343,7 @@ func (s *Server) handleArchLinkUpdate(w http.ResponseWriter, r *http.Request) er
 	f.Values["next"] = archLinkNext(r, f.Get("next"), paths.Epic(wsSlug(r), cur.EpicID))
 	l := sightline.ArchLink{ChangeKind: f.Get("change_kind"), Note: f.Get("note")}
 	p := sightline.CheckArchLink(&l)
-	version, verr := formVersion(f)
-	if verr != nil {
-		p.Add("form", sightline.ErrorMessage(verr))
-	}
+	version := versioned(f, p)
 	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.UpdateArchLink(r.Context(), actor(r), ws.ID, cur.ID, version, l); err == nil {
@@ -373,12 +354,12 @@ func (s *Server) handleArchLinkUpdate(w http.ResponseWriter, r *http.Request) er
 	d := web.ArchLinkFormData{Side: "edit", EpicID: cur.EpicID, EpicTitle: cur.EpicTitle, ItemID: cur.ItemID, ItemName: cur.ItemName, LinkID: cur.ID}
 	switch sightline.ErrorCode(err) {
 	case sightline.ECONFLICT:
-		now, nerr := s.archLinkFromPath(r)
+		now, nerr := byPath(r, "linkID", s.db.ArchLinkByID)
 		if nerr != nil {
 			return nerr
 		}
 		s.conflicted(r, nil, 0, 0)
-		d.Conflict = []web.ConflictField{
+		d.Conflict = []ui.ConflictField{
 			{Label: "Kind of change", Mine: sightline.ChangeKindLabel(f.Get("change_kind")), Theirs: sightline.ChangeKindLabel(now.ChangeKind)},
 			{Label: "Note", Mine: f.Get("note"), Theirs: now.Note},
 		}
@@ -395,7 +376,7 @@ func (s *Server) handleArchLinkUpdate(w http.ResponseWriter, r *http.Request) er
 // handleArchLinkDelete removes a link; the version the user saw is required.
 func (s *Server) handleArchLinkDelete(w http.ResponseWriter, r *http.Request) error {
 	ws := state(r).workspace
-	cur, err := s.archLinkFromPath(r)
+	cur, err := byPath(r, "linkID", s.db.ArchLinkByID)
 	if err != nil {
 		return err
 	}
@@ -417,7 +398,7 @@ func (s *Server) handleArchLinkDelete(w http.ResponseWriter, r *http.Request) er
 		s.flash(r, "success", "Architecture link removed.")
 		return redirect(w, r, next)
 	case sightline.ECONFLICT:
-		now, nerr := s.archLinkFromPath(r)
+		now, nerr := byPath(r, "linkID", s.db.ArchLinkByID)
 		if nerr != nil {
 			return nerr
 		}

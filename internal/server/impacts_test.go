@@ -16,6 +16,7 @@ import (
 
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 func TestImpactRights(t *testing.T) {
@@ -326,7 +327,7 @@ func TestArchLinksFromBothSides(t *testing.T) {
 }
 
 func TestNFRSectionsRender(t *testing.T) {
-	p := web.Page{Workspace: &sightline.Workspace{ID: 1, Slug: "demo", Name: "Demo"}, Role: sightline.RoleArchitect}
+	p := ui.Page{Workspace: &sightline.Workspace{ID: 1, Slug: "demo", Name: "Demo"}, Role: sightline.RoleArchitect}
 	concernID := int64(5)
 	impacts := []sightline.NFRImpact{
 		{ID: 1, EpicID: 9, Category: "cost", Level: "low", Version: 1},

@@ -7,20 +7,21 @@ import (
 	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // initiativeFields are the initiative form's fields.
 var initiativeFields = []string{"title", "description", "driver", "horizon", "goal_id", "shift_id", "owner_id"}
 
-func initiativeDraft(f web.Form) sightline.InitiativeDraft {
+func initiativeDraft(f ui.Form) sightline.InitiativeDraft {
 	return sightline.InitiativeDraft{
 		Title: f.Get("title"), Description: f.Get("description"), Driver: f.Get("driver"), Horizon: f.Get("horizon"),
 		GoalID: f.Get("goal_id"), ShiftID: f.Get("shift_id"), OwnerID: f.Get("owner_id"),
 	}
 }
 
-func initiativeForm(d sightline.InitiativeDraft) web.Form {
-	f := web.NewForm()
+func initiativeForm(d sightline.InitiativeDraft) ui.Form {
+	f := ui.NewForm()
 	f.Values["title"], f.Values["description"], f.Values["driver"], f.Values["horizon"] = d.Title, d.Description, d.Driver, d.Horizon
 	f.Values["goal_id"], f.Values["shift_id"], f.Values["owner_id"] = d.GoalID, d.ShiftID, d.OwnerID
 	return f
@@ -106,16 +107,6 @@ func (s *Server) handleInitiativeCreate(w http.ResponseWriter, r *http.Request) 
 	return nil
 }
 
-// initiativeFromPath loads the initiative named in the URL; another
-// workspace's is not found.
-func (s *Server) initiativeFromPath(r *http.Request) (*sightline.InitiativeOverview, error) {
-	id, err := pathID(r, "initiativeID")
-	if err != nil {
-		return nil, err
-	}
-	return s.db.InitiativeOverviewByID(r.Context(), state(r).workspace.ID, id)
-}
-
 func (s *Server) initiativeData(r *http.Request, in *sightline.InitiativeOverview) (web.InitiativeData, error) {
 	wsID := state(r).workspace.ID
 	d := web.InitiativeData{Initiative: *in}
@@ -139,7 +130,7 @@ func (s *Server) renderInitiative(w http.ResponseWriter, r *http.Request, status
 }
 
 func (s *Server) handleInitiative(w http.ResponseWriter, r *http.Request) error {
-	in, err := s.initiativeFromPath(r)
+	in, err := byPath(r, "initiativeID", s.db.InitiativeOverviewByID)
 	if err != nil {
 		return err
 	}
@@ -155,7 +146,7 @@ func (s *Server) handleInitiative(w http.ResponseWriter, r *http.Request) error 
 // stale save shows both versions with the user's input kept in the form.
 func (s *Server) handleInitiativeUpdate(w http.ResponseWriter, r *http.Request) error {
 	ws := state(r).workspace
-	cur, err := s.initiativeFromPath(r)
+	cur, err := byPath(r, "initiativeID", s.db.InitiativeOverviewByID)
 	if err != nil {
 		return err
 	}
@@ -204,7 +195,7 @@ func (s *Server) handleInitiativeUpdate(w http.ResponseWriter, r *http.Request) 
 
 // initiativeConflict lists an initiative's fields as typed and as saved now,
 // naming goals, shifts and owners rather than showing their ids.
-func initiativeConflict(c web.InitiativeChoices, mine, theirs sightline.InitiativeDraft) []web.ConflictField {
+func initiativeConflict(c web.InitiativeChoices, mine, theirs sightline.InitiativeDraft) []ui.ConflictField {
 	name := func(list []sightline.LabeledID, id string) string {
 		for _, l := range list {
 			if strconv.FormatInt(l.ID, 10) == id {
@@ -216,7 +207,7 @@ func initiativeConflict(c web.InitiativeChoices, mine, theirs sightline.Initiati
 		}
 		return "#" + id
 	}
-	return []web.ConflictField{
+	return []ui.ConflictField{
 		{Label: "Title", Mine: mine.Title, Theirs: theirs.Title},
 		{Label: "Description", Mine: mine.Description, Theirs: theirs.Description},
 		{Label: "Driver", Mine: mine.Driver, Theirs: theirs.Driver},
@@ -231,7 +222,7 @@ func initiativeConflict(c web.InitiativeChoices, mine, theirs sightline.Initiati
 // holds after a later strategy shift.
 func (s *Server) handleInitiativeRevalidate(w http.ResponseWriter, r *http.Request) error {
 	ws := state(r).workspace
-	in, err := s.initiativeFromPath(r)
+	in, err := byPath(r, "initiativeID", s.db.InitiativeOverviewByID)
 	if err != nil {
 		return err
 	}

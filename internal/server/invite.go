@@ -8,6 +8,7 @@ import (
 	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // pendingInvitation finds the invitation of the link in the URL and refuses
@@ -31,7 +32,7 @@ func (s *Server) pendingInvitation(r *http.Request) (*sightline.Invitation, erro
 	return inv, nil
 }
 
-func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, status int, inv *sightline.Invitation, f web.Form) {
+func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, status int, inv *sightline.Invitation, f ui.Form) {
 	p := s.page(r, "Join "+inv.WorkspaceName, "")
 	s.render(w, r, status, web.InvitePage(p, f, inv.WorkspaceName, inv.Role.Label(), inv.Email, chi.URLParam(r, "token")))
 }
@@ -41,7 +42,7 @@ func (s *Server) handleInviteForm(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	f := web.NewForm()
+	f := ui.NewForm()
 	if state(r).user == nil {
 		if _, err := s.db.UserByEmail(r.Context(), inv.Email); err == nil {
 			f.Errors["form"] = "An account with " + inv.Email + " already exists. Sign in first, then open this link again."

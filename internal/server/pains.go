@@ -9,6 +9,7 @@ import (
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // topPainsShown is how many pains the "top pains" panel ranks.
@@ -17,7 +18,7 @@ const topPainsShown = 10
 // painFields are the pain note form's fields.
 var painFields = []string{"quote", "source", "customer", "segment", "severity", "frequency", "firsthand", "heard_by", "heard_on", "quality_attribute"}
 
-func painDraft(f web.Form) sightline.PainDraft {
+func painDraft(f ui.Form) sightline.PainDraft {
 	return sightline.PainDraft{
 		Quote: f.Get("quote"), Source: f.Get("source"), Customer: f.Get("customer"), Segment: f.Get("segment"),
 		Severity: f.Get("severity"), Frequency: f.Get("frequency"), Firsthand: f.Get("firsthand"),
@@ -26,8 +27,8 @@ func painDraft(f web.Form) sightline.PainDraft {
 }
 
 // painForm fills a form with a saved note (or a draft).
-func painForm(d sightline.PainDraft) web.Form {
-	f := web.NewForm()
+func painForm(d sightline.PainDraft) ui.Form {
+	f := ui.NewForm()
 	f.Values["quote"], f.Values["source"], f.Values["customer"], f.Values["segment"] = d.Quote, d.Source, d.Customer, d.Segment
 	f.Values["severity"], f.Values["frequency"], f.Values["firsthand"] = d.Severity, d.Frequency, d.Firsthand
 	f.Values["heard_by"], f.Values["heard_on"], f.Values["quality_attribute"] = d.HeardBy, d.HeardOn, d.QualityAttribute
@@ -116,7 +117,7 @@ func (s *Server) handlePainCreate(w http.ResponseWriter, r *http.Request) error 
 // painData loads one pain's page: a fixed number of queries.
 func (s *Server) painData(r *http.Request, n *sightline.PainNote) (web.PainData, error) {
 	st := state(r)
-	d := web.PainData{Pain: *n, LinkForm: web.NewForm()}
+	d := web.PainData{Pain: *n, LinkForm: ui.NewForm()}
 	var err error
 	if d.Epics, err = s.db.EpicsForPain(r.Context(), st.workspace.ID, n.ID); err != nil {
 		return d, err
@@ -141,17 +142,8 @@ func (s *Server) renderPain(w http.ResponseWriter, r *http.Request, status int, 
 	s.render(w, r, status, web.PainPage(s.page(r, "Pain note", "pains"), d))
 }
 
-// painFromPath loads the pain named in the URL; another workspace's is not found.
-func (s *Server) painFromPath(r *http.Request) (*sightline.PainNote, error) {
-	id, err := pathID(r, "painID")
-	if err != nil {
-		return nil, err
-	}
-	return s.db.PainByID(r.Context(), state(r).workspace.ID, id)
-}
-
 func (s *Server) handlePain(w http.ResponseWriter, r *http.Request) error {
-	n, err := s.painFromPath(r)
+	n, err := byPath(r, "painID", s.db.PainByID)
 	if err != nil {
 		return err
 	}
@@ -168,7 +160,7 @@ func (s *Server) handlePain(w http.ResponseWriter, r *http.Request) error {
 // and both sides shown field by field.
 func (s *Server) handlePainUpdate(w http.ResponseWriter, r *http.Request) error {
 	ws := state(r).workspace
-	cur, err := s.painFromPath(r)
+	cur, err := byPath(r, "painID", s.db.PainByID)
 	if err != nil {
 		return err
 	}
@@ -216,8 +208,8 @@ func (s *Server) handlePainUpdate(w http.ResponseWriter, r *http.Request) error 
 }
 
 // painConflict lists a pain's fields as the user typed them and as saved now.
-func painConflict(mine, theirs sightline.PainDraft) []web.ConflictField {
-	return []web.ConflictField{
+func painConflict(mine, theirs sightline.PainDraft) []ui.ConflictField {
+	return []ui.ConflictField{
 		{Label: "Quote", Mine: mine.Quote, Theirs: theirs.Quote},
 		{Label: "Source", Mine: sightline.PainSource(mine.Source).Label(), Theirs: sightline.PainSource(theirs.Source).Label()},
 		{Label: "Customer", Mine: mine.Customer, Theirs: theirs.Customer},
@@ -235,7 +227,7 @@ func painConflict(mine, theirs sightline.PainDraft) []web.ConflictField {
 // sides of another workspace are not found). Linking twice is harmless.
 func (s *Server) handlePainEpicLink(w http.ResponseWriter, r *http.Request) error {
 	ws := state(r).workspace
-	n, err := s.painFromPath(r)
+	n, err := byPath(r, "painID", s.db.PainByID)
 	if err != nil {
 		return err
 	}

@@ -10,10 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/sightline/sightline/internal/password"
-	"github.com/sightline/sightline/internal/pgtest"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/seed"
 	"github.com/sightline/sightline/internal/sightline"
@@ -535,23 +531,10 @@ func TestPainWritesNeedTheRole(t *testing.T) {
 	}
 }
 
-// queries returns how many statements one GET of path runs.
-func (c *queryCounter) queries(t testing.TB, cl *client, path string) int64 {
-	t.Helper()
-	wantStatus(t, cl.get(path), http.StatusOK) // warm up (flash, prepared statements)
-	c.n.Store(0)
-	wantStatus(t, cl.get(path), http.StatusOK)
-	return c.n.Load()
-}
-
 func TestPainsAndInitiativesPagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &queryCounter{}
-	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
+	app := newCountingApp(t)
+	db := app.db
 	ctx := context.Background()
-	if err := seed.Demo(ctx, db, password.Fast); err != nil {
-		t.Fatal(err)
-	}
-	app := newTestAppOn(t, db)
 	ws, _ := piDemo(t, app)
 	exec := func(sql string, args ...any) {
 		t.Helper()
@@ -594,14 +577,14 @@ func TestPainsAndInitiativesPagesRunAFixedNumberOfQueries(t *testing.T) {
 	for i, grow := range []func(){func() {}, func() { addPains(297); addInitiatives(37) }} {
 		grow()
 		pains[i] = map[string]int64{
-			"pm":        counter.queries(t, pm, "/w/demo/pains"),
-			"viewer":    counter.queries(t, viewer, "/w/demo/pains"),
-			"filtered":  counter.queries(t, viewer, "/w/demo/pains?unlinked=1&min_severity=2&firsthand=yes&page=2"),
-			"pain page": counter.queries(t, pm, fmt.Sprintf("/w/demo/pains/%d", piLastPain(t, app, ws.ID))),
+			"pm":        app.queriesPerGET(pm, "/w/demo/pains"),
+			"viewer":    app.queriesPerGET(viewer, "/w/demo/pains"),
+			"filtered":  app.queriesPerGET(viewer, "/w/demo/pains?unlinked=1&min_severity=2&firsthand=yes&page=2"),
+			"pain page": app.queriesPerGET(pm, fmt.Sprintf("/w/demo/pains/%d", piLastPain(t, app, ws.ID))),
 		}
 		initiatives[i] = map[string]int64{
-			"pm":     counter.queries(t, pm, "/w/demo/initiatives"),
-			"viewer": counter.queries(t, viewer, "/w/demo/initiatives"),
+			"pm":     app.queriesPerGET(pm, "/w/demo/initiatives"),
+			"viewer": app.queriesPerGET(viewer, "/w/demo/initiatives"),
 		}
 	}
 	for k := range pains[0] {

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/sightline/sightline/internal/sightline"
-	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // render writes a component with a status. It renders into a buffer first,
@@ -24,7 +24,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	// request past its deadline must still render.
 	ctx := context.WithoutCancel(r.Context())
 	if st := state(r); st.conflict != nil {
-		ctx = web.WithConflictNote(ctx, *st.conflict)
+		ctx = ui.WithConflictNote(ctx, *st.conflict)
 	}
 	if err := c.Render(ctx, &buf); err != nil {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "render failed", slog.String("err", err.Error()))
@@ -114,21 +114,21 @@ func pointSummaryLinks(page []byte) []byte {
 
 // page builds the layout data for a request: user, workspace, role and the
 // flash message (taken out of the session, so it shows once).
-func (s *Server) page(r *http.Request, title, area string) web.Page {
+func (s *Server) page(r *http.Request, title, area string) ui.Page {
 	st := state(r)
-	p := web.Page{Title: title, User: st.user, Workspace: st.workspace, Area: area, RequestID: st.requestID}
+	p := ui.Page{Title: title, User: st.user, Workspace: st.workspace, Area: area, RequestID: st.requestID}
 	if st.member != nil {
 		p.Role = st.member.Role
 	}
 	if st.session {
 		if f := s.sessions.PopString(r.Context(), sessFlash); f != "" {
 			kind, msg, _ := strings.Cut(f, "|")
-			p.Flash = web.Flash{Kind: kind, Message: msg}
+			p.Flash = ui.Flash{Kind: kind, Message: msg}
 		}
 	}
 	p.Errors = errorSummary(st.refused, st.refusedCode)
 	if st.notice != "" && p.Flash.Message == "" {
-		p.Flash = web.Flash{Kind: "info", Message: st.notice}
+		p.Flash = ui.Flash{Kind: "info", Message: st.notice}
 	}
 	return p
 }
@@ -147,13 +147,13 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) error {
 // errorSummary lists a refused form's messages for the top of the page: the
 // form-wide message first (a conflict links to its panel), then each field,
 // linking to it.
-func errorSummary(refused map[string]string, code string) []web.ErrorLink {
+func errorSummary(refused map[string]string, code string) []ui.ErrorLink {
 	if len(refused) == 0 {
 		return nil
 	}
-	var out []web.ErrorLink
+	var out []ui.ErrorLink
 	if msg, ok := refused["form"]; ok {
-		l := web.ErrorLink{Message: msg}
+		l := ui.ErrorLink{Message: msg}
 		if code == sightline.ECONFLICT {
 			l.Target = "conflict-h"
 		}
@@ -167,7 +167,7 @@ func errorSummary(refused map[string]string, code string) []web.ErrorLink {
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		out = append(out, web.ErrorLink{Field: n, Message: refused[n]})
+		out = append(out, ui.ErrorLink{Field: n, Message: refused[n]})
 	}
 	return out
 }

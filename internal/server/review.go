@@ -14,6 +14,7 @@ import (
 	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // handleReview is the side-by-side review: roadmap and architecture of one
@@ -33,8 +34,8 @@ var (
 )
 
 // reviewMarkDefaults starts the form with today and the signed-in user.
-func (s *Server) reviewMarkDefaults(r *http.Request) web.Form {
-	f := web.NewForm()
+func (s *Server) reviewMarkDefaults(r *http.Request) ui.Form {
+	f := ui.NewForm()
 	f.Values["held_on"] = s.Now().UTC().Format("2006-01-02")
 	if u := state(r).user; u != nil {
 		f.Values["attendees"] = u.Name
@@ -46,7 +47,7 @@ func (s *Server) reviewMarkDefaults(r *http.Request) web.Form {
 // It runs a fixed number of queries whatever the data size: the context,
 // the selection (only when ?epic= or ?item= is set), the roadmap cards,
 // the items with their heat, one page of the matrix and the call-outs.
-func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int, f sightline.ReviewFilter, notes []string, form web.Form) error {
+func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int, f sightline.ReviewFilter, notes []string, form ui.Form) error {
 	ctx, st := r.Context(), state(r)
 	wsID := st.workspace.ID
 	d := web.ReviewData{Now: s.Now(), MarkForm: form, CanMark: st.member.Role.Can(sightline.ActionMarkReviewed)}

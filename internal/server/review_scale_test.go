@@ -11,10 +11,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/sightline/sightline/internal/password"
-	"github.com/sightline/sightline/internal/pgtest"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/seed"
 	"github.com/sightline/sightline/internal/sightline"
@@ -126,14 +123,10 @@ func rvGrow(t testing.TB, db *postgres.DB, wsID int64, n rvSize) {
 // demo grown by rvMedium, and on a generated workspace (seed.Large, medium):
 // the counts are equal.
 func TestReviewRunsAFixedNumberOfQueries(t *testing.T) {
-	counter := &queryCounter{}
-	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
+	app := newCountingApp(t)
+	counter, db := app.counter, app.db
 	ctx := context.Background()
-	if err := seed.Demo(ctx, db, password.Fast); err != nil {
-		t.Fatal(err)
-	}
-	app := newTestAppOn(t, db)
-	ws := epWorkspaceID(t, app)
+	ws := app.demoID()
 	api, collab := rvItem(t, app, "Task API"), rvEpic(t, app, "Collaborators on a to-do list")
 	initiative := rvID(t, app, "initiatives", "title", "Team collaboration")
 	// The same shapes of URL on any workspace: the ids come from that workspace.
@@ -150,9 +143,9 @@ func TestReviewRunsAFixedNumberOfQueries(t *testing.T) {
 	count := func(c *client, path string) int64 {
 		t.Helper()
 		wantStatus(t, c.get(path), http.StatusOK) // warm up (and drop any pending flash)
-		before := counter.n.Load()
+		before := counter.N()
 		wantStatus(t, c.get(path), http.StatusOK)
-		return counter.n.Load() - before
+		return counter.N() - before
 	}
 	measure := func(emails map[string]string, ps map[string]string) map[string]int64 {
 		t.Helper()
@@ -198,7 +191,7 @@ func TestReviewRunsAFixedNumberOfQueries(t *testing.T) {
 // caps its cells, and the tree folds components.
 func TestReviewStaysReadableAtScale(t *testing.T) {
 	app := newTestApp(t)
-	ws := epWorkspaceID(t, app)
+	ws := app.demoID()
 	rvGrow(t, app.db, ws, rvMedium)
 	c := app.signIn("architect@example.com")
 	now := sightline.QuarterAt(time.Now())

@@ -42,22 +42,6 @@ func rvItem(t testing.TB, app *testApp, name string) int64 {
 	return rvID(t, app, "arch_items", "name", name)
 }
 
-func rvExec(t testing.TB, app *testApp, sql string, args ...any) {
-	t.Helper()
-	if _, err := app.db.Pool.Exec(context.Background(), sql, args...); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-}
-
-func rvInsert(t testing.TB, app *testApp, sql string, args ...any) int64 {
-	t.Helper()
-	var id int64
-	if err := app.db.Pool.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-	return id
-}
-
 // rvIDs reads the attribute of every element matching sel as ids.
 func rvIDs(t testing.TB, d *goquery.Document, sel, attr string) []int64 {
 	t.Helper()
@@ -389,23 +373,23 @@ func TestReviewSelectingAnItemHighlightsItsEpics(t *testing.T) {
 
 func TestReviewCallOutsForConstructedData(t *testing.T) {
 	app := newTestApp(t)
-	ws := epWorkspaceID(t, app)
+	ws := app.demoID()
 	c := app.signIn("pm@example.com")
 	// An item touched by three epics of 2027-Q2, one with a blocking impact and no decision.
-	search := rvInsert(t, app, `INSERT INTO arch_items (workspace_id, kind, name) VALUES ($1, 'container', 'Search index') RETURNING id`, ws)
+	search := app.id(`INSERT INTO arch_items (workspace_id, kind, name) VALUES ($1, 'container', 'Search index') RETURNING id`, ws)
 	var ids []int64
 	for i := 1; i <= 3; i++ {
-		e := rvInsert(t, app, `INSERT INTO epics (workspace_id, kind, title, problem, target_quarter) VALUES ($1, 'product', $2, 'p', '2027-Q2') RETURNING id`, ws, fmt.Sprintf("Search %d", i))
-		rvExec(t, app, `INSERT INTO epic_arch_links (workspace_id, epic_id, item_id, change_kind) VALUES ($1, $2, $3, 'extend')`, ws, e, search)
+		e := app.id(`INSERT INTO epics (workspace_id, kind, title, problem, target_quarter) VALUES ($1, 'product', $2, 'p', '2027-Q2') RETURNING id`, ws, fmt.Sprintf("Search %d", i))
+		app.exec(`INSERT INTO epic_arch_links (workspace_id, epic_id, item_id, change_kind) VALUES ($1, $2, $3, 'extend')`, ws, e, search)
 		ids = append(ids, e)
 	}
-	rvExec(t, app, `INSERT INTO nfr_impacts (workspace_id, epic_id, category, level) VALUES ($1, $2, 'scalability', 'blocking')`, ws, ids[0])
+	app.exec(`INSERT INTO nfr_impacts (workspace_id, epic_id, category, level) VALUES ($1, $2, 'scalability', 'blocking')`, ws, ids[0])
 	// An enabler whose only item no product epic touches; one not reviewed for 100 days.
-	lonelyItem := rvInsert(t, app, `INSERT INTO arch_items (workspace_id, kind, name) VALUES ($1, 'container', 'Archive store') RETURNING id`, ws)
-	lonely := rvInsert(t, app, `INSERT INTO epics (workspace_id, kind, title, problem, enables, target_quarter) VALUES ($1, 'enabler', 'Archive old tasks', 'p', 'Faster lists', '2027-Q2') RETURNING id`, ws)
-	rvExec(t, app, `INSERT INTO epic_arch_links (workspace_id, epic_id, item_id, change_kind) VALUES ($1, $2, $3, 'new')`, ws, lonely, lonelyItem)
-	rvExec(t, app, `UPDATE epics SET reviewed_at = now() - interval '100 days' WHERE id = $1`, ids[1])
-	rvExec(t, app, `UPDATE arch_items SET reviewed_at = now() - interval '100 days' WHERE id = $1`, lonelyItem)
+	lonelyItem := app.id(`INSERT INTO arch_items (workspace_id, kind, name) VALUES ($1, 'container', 'Archive store') RETURNING id`, ws)
+	lonely := app.id(`INSERT INTO epics (workspace_id, kind, title, problem, enables, target_quarter) VALUES ($1, 'enabler', 'Archive old tasks', 'p', 'Faster lists', '2027-Q2') RETURNING id`, ws)
+	app.exec(`INSERT INTO epic_arch_links (workspace_id, epic_id, item_id, change_kind) VALUES ($1, $2, $3, 'new')`, ws, lonely, lonelyItem)
+	app.exec(`UPDATE epics SET reviewed_at = now() - interval '100 days' WHERE id = $1`, ids[1])
+	app.exec(`UPDATE arch_items SET reviewed_at = now() - interval '100 days' WHERE id = $1`, lonelyItem)
 
 	d := c.get(rvPath("")).doc(t)
 	rows := func(box string) []int64 {
@@ -443,19 +427,19 @@ func TestReviewCallOutsForConstructedData(t *testing.T) {
 
 	// Linking an ACCEPTED decision to the epic takes its impact off the list;
 	// a proposed one does not.
-	proposed := rvInsert(t, app, `INSERT INTO decisions (workspace_id, number, title, status) VALUES ($1, 100, 'Shard the index', 'proposed') RETURNING id`, ws)
-	rvExec(t, app, `INSERT INTO decision_epics (workspace_id, decision_id, epic_id) VALUES ($1, $2, $3)`, ws, proposed, ids[0])
+	proposed := app.id(`INSERT INTO decisions (workspace_id, number, title, status) VALUES ($1, 100, 'Shard the index', 'proposed') RETURNING id`, ws)
+	app.exec(`INSERT INTO decision_epics (workspace_id, decision_id, epic_id) VALUES ($1, $2, $3)`, ws, proposed, ids[0])
 	d = c.get(rvPath("")).doc(t)
 	if !slices.Contains(rows("undecided"), ids[0]) {
 		t.Error("a proposed decision settled the impact")
 	}
-	rvExec(t, app, `UPDATE decisions SET status = 'accepted' WHERE id = $1`, proposed)
+	app.exec(`UPDATE decisions SET status = 'accepted' WHERE id = $1`, proposed)
 	d = c.get(rvPath("")).doc(t)
 	if slices.Contains(rows("undecided"), ids[0]) || text(t, d, "[data-testid=risk-undecided] [data-testid=risk-count]") != "5" {
 		t.Errorf("the impact is still called out after an accepted decision: %v", rows("undecided"))
 	}
 	// A product epic touching the archive store gives the enabler a reason.
-	rvExec(t, app, `INSERT INTO epic_arch_links (workspace_id, epic_id, item_id, change_kind) VALUES ($1, $2, $3, 'depends_on')`, ws, ids[2], lonelyItem)
+	app.exec(`INSERT INTO epic_arch_links (workspace_id, epic_id, item_id, change_kind) VALUES ($1, $2, $3, 'depends_on')`, ws, ids[2], lonelyItem)
 	d = c.get(rvPath("")).doc(t)
 	if len(rows("lonely-enablers")) != 0 {
 		t.Errorf("the enabler is still lonely: %v", rows("lonely-enablers"))
@@ -464,7 +448,7 @@ func TestReviewCallOutsForConstructedData(t *testing.T) {
 
 func TestReviewMarkReviewed(t *testing.T) {
 	app := newTestApp(t)
-	ws := epWorkspaceID(t, app)
+	ws := app.demoID()
 	ctx := context.Background()
 	billing := rvID(t, app, "initiatives", "title", "Engagement-based billing")
 	filter := url.Values{"from": {"2027-Q1"}, "to": {"2027-Q1"}, "initiative": {strconv.FormatInt(billing, 10)}}
@@ -511,8 +495,8 @@ func TestReviewMarkReviewed(t *testing.T) {
 	wantStatus(t, post(pm, url.Values{}), http.StatusUnprocessableEntity)
 
 	// Success: everything old first, then exactly the selection is reviewed.
-	rvExec(t, app, `UPDATE epics SET reviewed_at = now() - interval '200 days' WHERE workspace_id = $1`, ws)
-	rvExec(t, app, `UPDATE arch_items SET reviewed_at = now() - interval '200 days' WHERE workspace_id = $1`, ws)
+	app.exec(`UPDATE epics SET reviewed_at = now() - interval '200 days' WHERE workspace_id = $1`, ws)
+	app.exec(`UPDATE arch_items SET reviewed_at = now() - interval '200 days' WHERE workspace_id = $1`, ws)
 	var versions int
 	if err := app.db.Pool.QueryRow(ctx, `SELECT sum(version) FROM epics WHERE workspace_id = $1`, ws).Scan(&versions); err != nil {
 		t.Fatal(err)
@@ -581,7 +565,7 @@ func TestReviewMarkReviewed(t *testing.T) {
 	}
 
 	// A subtree review resets every item of the subtree.
-	rvExec(t, app, `UPDATE arch_items SET reviewed_at = now() - interval '200 days' WHERE workspace_id = $1`, ws)
+	app.exec(`UPDATE arch_items SET reviewed_at = now() - interval '200 days' WHERE workspace_id = $1`, ws)
 	arch := app.signIn("architect@example.com")
 	api := rvItem(t, app, "Task API")
 	res = arch.post("/w/demo/review/mark", url.Values{"from": {"2026-Q4"}, "to": {"2027-Q3"}, "root": {strconv.FormatInt(api, 10)},
@@ -594,10 +578,10 @@ func TestReviewMarkReviewed(t *testing.T) {
 
 func TestReviewMatrixCSV(t *testing.T) {
 	app := newTestApp(t)
-	ws := epWorkspaceID(t, app)
-	evil := rvInsert(t, app, `INSERT INTO epics (workspace_id, kind, title, problem, target_quarter) VALUES ($1, 'product', '=HYPERLINK("http://evil.example","x")', 'p', '2027-Q2') RETURNING id`, ws)
-	item := rvInsert(t, app, `INSERT INTO arch_items (workspace_id, kind, name) VALUES ($1, 'container', '@SUM(A1:A2)') RETURNING id`, ws)
-	rvExec(t, app, `INSERT INTO epic_arch_links (workspace_id, epic_id, item_id, change_kind) VALUES ($1, $2, $3, 'retire')`, ws, evil, item)
+	ws := app.demoID()
+	evil := app.id(`INSERT INTO epics (workspace_id, kind, title, problem, target_quarter) VALUES ($1, 'product', '=HYPERLINK("http://evil.example","x")', 'p', '2027-Q2') RETURNING id`, ws)
+	item := app.id(`INSERT INTO arch_items (workspace_id, kind, name) VALUES ($1, 'container', '@SUM(A1:A2)') RETURNING id`, ws)
+	app.exec(`INSERT INTO epic_arch_links (workspace_id, epic_id, item_id, change_kind) VALUES ($1, $2, $3, 'retire')`, ws, evil, item)
 	c := app.signIn("viewer@example.com")
 	res := c.get("/w/demo/review/matrix.csv?" + rvDemoWindow + "&page=1&epic=3")
 	wantStatus(t, res, http.StatusOK)
@@ -653,19 +637,19 @@ func TestReviewMatrixCSV(t *testing.T) {
 
 func TestReviewEscapesNames(t *testing.T) {
 	app := newTestApp(t)
-	ws := epWorkspaceID(t, app)
+	ws := app.demoID()
 	const xss = `<script>alert("x")</script>`
-	init := rvInsert(t, app, `INSERT INTO initiatives (workspace_id, title, driver, horizon) VALUES ($1, $2, 'growth', 'now') RETURNING id`, ws, "Init "+xss)
-	e := rvInsert(t, app, `INSERT INTO epics (workspace_id, initiative_id, kind, title, problem, target_quarter) VALUES ($1, $2, 'product', $3, 'p', '2027-Q1') RETURNING id`, ws, init, "Epic "+xss)
-	sys := rvInsert(t, app, `INSERT INTO arch_items (workspace_id, kind, name) VALUES ($1, 'system', $2) RETURNING id`, ws, "Sys "+xss)
-	it := rvInsert(t, app, `INSERT INTO arch_items (workspace_id, kind, name, parent_id) VALUES ($1, 'container', $2, $3) RETURNING id`, ws, "Item "+xss, sys)
-	rvExec(t, app, `INSERT INTO epic_arch_links (workspace_id, epic_id, item_id, change_kind) VALUES ($1, $2, $3, 'new')`, ws, e, it)
-	rvExec(t, app, `INSERT INTO nfr_impacts (workspace_id, epic_id, category, level) VALUES ($1, $2, 'security', 'blocking')`, ws, e)
+	init := app.id(`INSERT INTO initiatives (workspace_id, title, driver, horizon) VALUES ($1, $2, 'growth', 'now') RETURNING id`, ws, "Init "+xss)
+	e := app.id(`INSERT INTO epics (workspace_id, initiative_id, kind, title, problem, target_quarter) VALUES ($1, $2, 'product', $3, 'p', '2027-Q1') RETURNING id`, ws, init, "Epic "+xss)
+	sys := app.id(`INSERT INTO arch_items (workspace_id, kind, name) VALUES ($1, 'system', $2) RETURNING id`, ws, "Sys "+xss)
+	it := app.id(`INSERT INTO arch_items (workspace_id, kind, name, parent_id) VALUES ($1, 'container', $2, $3) RETURNING id`, ws, "Item "+xss, sys)
+	app.exec(`INSERT INTO epic_arch_links (workspace_id, epic_id, item_id, change_kind) VALUES ($1, $2, $3, 'new')`, ws, e, it)
+	app.exec(`INSERT INTO nfr_impacts (workspace_id, epic_id, category, level) VALUES ($1, $2, 'security', 'blocking')`, ws, e)
 	for i := 0; i < 2; i++ {
-		o := rvInsert(t, app, `INSERT INTO epics (workspace_id, kind, title, problem, target_quarter) VALUES ($1, 'product', $2, 'p', '2027-Q1') RETURNING id`, ws, fmt.Sprintf("Other %d", i))
-		rvExec(t, app, `INSERT INTO epic_arch_links (workspace_id, epic_id, item_id, change_kind) VALUES ($1, $2, $3, 'extend')`, ws, o, it)
+		o := app.id(`INSERT INTO epics (workspace_id, kind, title, problem, target_quarter) VALUES ($1, 'product', $2, 'p', '2027-Q1') RETURNING id`, ws, fmt.Sprintf("Other %d", i))
+		app.exec(`INSERT INTO epic_arch_links (workspace_id, epic_id, item_id, change_kind) VALUES ($1, $2, $3, 'extend')`, ws, o, it)
 	}
-	rvExec(t, app, `INSERT INTO reviews (workspace_id, held_on, attendees, scope) VALUES ($1, current_date, $2, $2)`, ws, "Ann "+xss)
+	app.exec(`INSERT INTO reviews (workspace_id, held_on, attendees, scope) VALUES ($1, current_date, $2, $2)`, ws, "Ann "+xss)
 	c := app.signIn("pm@example.com")
 	for _, p := range []string{
 		rvPath(""),
@@ -700,9 +684,9 @@ func TestReviewCrossWorkspaceIdsSelectNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := rvInsert(t, app, `INSERT INTO epics (workspace_id, kind, title, problem, target_quarter) VALUES ($1, 'product', 'Secret rival epic', 'p', '2027-Q1') RETURNING id`, other.ID)
-	it := rvInsert(t, app, `INSERT INTO arch_items (workspace_id, kind, name) VALUES ($1, 'system', 'Secret rival system') RETURNING id`, other.ID)
-	in := rvInsert(t, app, `INSERT INTO initiatives (workspace_id, title, driver, horizon) VALUES ($1, 'Secret rival initiative', 'growth', 'now') RETURNING id`, other.ID)
+	e := app.id(`INSERT INTO epics (workspace_id, kind, title, problem, target_quarter) VALUES ($1, 'product', 'Secret rival epic', 'p', '2027-Q1') RETURNING id`, other.ID)
+	it := app.id(`INSERT INTO arch_items (workspace_id, kind, name) VALUES ($1, 'system', 'Secret rival system') RETURNING id`, other.ID)
+	in := app.id(`INSERT INTO initiatives (workspace_id, title, driver, horizon) VALUES ($1, 'Secret rival initiative', 'growth', 'now') RETURNING id`, other.ID)
 	c := app.signIn("pm@example.com")
 	for _, p := range []string{
 		rvPath(fmt.Sprintf("&epic=%d&item=%d&root=%d&initiative=%d", e, it, it, in)),

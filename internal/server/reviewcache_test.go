@@ -9,12 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/sightline/sightline/internal/password"
-	"github.com/sightline/sightline/internal/pgtest"
 	"github.com/sightline/sightline/internal/postgres"
-	"github.com/sightline/sightline/internal/seed"
 )
 
 // rcServed requests path until the review cache serves it (a result read
@@ -84,7 +79,7 @@ func TestReviewCacheSeesEveryWrite(t *testing.T) {
 	pm := app.signIn("pm@example.com")
 	rcServed(t, pm, "/w/demo")
 	rcServed(t, arch2, "/w/demo")
-	rvExec(t, app, `UPDATE epics SET reviewed_at = now() - interval '200 days' WHERE workspace_id = (SELECT id FROM workspaces WHERE slug = 'demo')`)
+	app.exec(`UPDATE epics SET reviewed_at = now() - interval '200 days' WHERE workspace_id = (SELECT id FROM workspaces WHERE slug = 'demo')`)
 	n := tlCount(t, app, `SELECT count(*) FROM epics e JOIN workspaces w ON w.id = e.workspace_id
 		WHERE w.slug = 'demo' AND e.status <> 'dropped' AND e.target_quarter BETWEEN '2026-Q4' AND '2027-Q3'`)
 	if got := staleEpics(arch2); got != strconv.Itoa(n) {
@@ -106,7 +101,7 @@ func TestReviewCacheSeesEveryWrite(t *testing.T) {
 	if _, ok := cards[id]; !ok {
 		t.Fatalf("the templates epic is not on the roadmap: %v", cards)
 	}
-	rvExec(t, app, `UPDATE epics SET target_quarter = '2030-Q1' WHERE id = $1`, templates)
+	app.exec(`UPDATE epics SET target_quarter = '2030-Q1' WHERE id = $1`, templates)
 	if cards := tlCards(t, arch2.get("/w/demo/roadmap").doc(t)); len(cards) == 0 {
 		t.Error("no cards")
 	} else if _, ok := cards[id]; ok {
@@ -117,26 +112,22 @@ func TestReviewCacheSeesEveryWrite(t *testing.T) {
 // A page runs the same number of queries whether its aggregates come from
 // the cache or from the database.
 func TestReviewCacheKeepsQueryCounts(t *testing.T) {
-	counter := &queryCounter{}
-	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
-	if err := seed.Demo(context.Background(), db, password.Fast); err != nil {
-		t.Fatal(err)
-	}
-	app := newTestAppOn(t, db)
+	app := newCountingApp(t)
+	counter := app.counter
 	c := app.signIn("architect@example.com")
 	t.Cleanup(func() { postgres.SetReviewCache(true) })
 	api := rvItem(t, app, "Task API")
 	for _, path := range []string{rvPath(""), rvPath(fmt.Sprintf("&item=%d&page=2", api)), rvPath("&kind=enabler"), "/w/demo", "/w/demo/roadmap"} {
 		postgres.SetReviewCache(false)
 		wantStatus(t, c.get(path), http.StatusOK)
-		before := counter.n.Load()
+		before := counter.N()
 		wantStatus(t, c.get(path), http.StatusOK)
-		cold := counter.n.Load() - before
+		cold := counter.N() - before
 		postgres.SetReviewCache(true)
 		rcServed(t, c, path)
-		before = counter.n.Load()
+		before = counter.N()
 		rcServed(t, c, path)
-		if warm := counter.n.Load() - before; warm != cold {
+		if warm := counter.N() - before; warm != cold {
 			t.Errorf("%s: %d queries from the cache, %d without", path, warm, cold)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // roadmapHistoryLimit is how many history entries a roadmap item page shows.
@@ -17,7 +18,7 @@ var roadmapFormFields = []string{"kind", "title", "description", "starts_on", "e
 
 // roadmapItemFromForm reads and checks a roadmap item form; an end before
 // the start is refused next to the end date.
-func roadmapItemFromForm(f web.Form) (sightline.RoadmapItem, sightline.Problems) {
+func roadmapItemFromForm(f ui.Form) (sightline.RoadmapItem, sightline.Problems) {
 	p := sightline.Problems{}
 	it := sightline.RoadmapItem{Kind: f.Get("kind"), Title: f.Get("title"), Description: f.Get("description"), Confidence: f.Get("confidence")}
 	if t := sightline.ParseStrategyDate(p, "starts_on", f.Get("starts_on"), true); t != nil {
@@ -32,7 +33,7 @@ func roadmapItemFromForm(f web.Form) (sightline.RoadmapItem, sightline.Problems)
 	return it, p
 }
 
-func fillRoadmapForm(f web.Form, it *sightline.RoadmapItem) {
+func fillRoadmapForm(f ui.Form, it *sightline.RoadmapItem) {
 	f.Values["kind"], f.Values["title"], f.Values["description"] = it.Kind, it.Title, it.Description
 	f.Values["starts_on"], f.Values["ends_on"] = it.StartsOn.Format("2006-01-02"), it.EndsOn.Format("2006-01-02")
 	f.Values["confidence"] = it.Confidence
@@ -61,25 +62,11 @@ func (s *Server) handleRoadmapItemCreate(w http.ResponseWriter, r *http.Request)
 	return s.renderRoadmapTimeline(w, r, http.StatusUnprocessableEntity, s.withErrors(r, f, err))
 }
 
-// roadmapItemFromPath loads the roadmap item named in the URL; another
-// workspace's id is not found.
-func (s *Server) roadmapItemFromPath(r *http.Request) (*sightline.RoadmapItem, error) {
-	id, err := pathID(r, "roadmapItemID")
-	if err != nil {
-		return nil, err
-	}
-	it, err := s.db.RoadmapItemByID(r.Context(), state(r).workspace.ID, id)
-	if sightline.ErrorCode(err) == sightline.ENOTFOUND {
-		return nil, sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
-	}
-	return it, err
-}
-
 // roadmapItemData loads what a roadmap item's page shows, in a fixed number
 // of queries whatever the number of epics or history entries.
 func (s *Server) roadmapItemData(r *http.Request, it *sightline.RoadmapItem) (web.RoadmapItemData, error) {
 	ctx, st := r.Context(), state(r)
-	d := web.RoadmapItemData{Item: it, Form: web.NewForm(), LinkForm: web.NewForm()}
+	d := web.RoadmapItemData{Item: it, Form: ui.NewForm(), LinkForm: ui.NewForm()}
 	fillRoadmapForm(d.Form, it)
 	var err error
 	if d.Epics, err = s.db.RoadmapItemEpics(ctx, st.workspace.ID, it.ID); err != nil {
@@ -105,7 +92,7 @@ func (s *Server) renderRoadmapItem(w http.ResponseWriter, r *http.Request, statu
 
 // handleRoadmapItem shows a roadmap item and the epics it delivers.
 func (s *Server) handleRoadmapItem(w http.ResponseWriter, r *http.Request) error {
-	it, err := s.roadmapItemFromPath(r)
+	it, err := byPath(r, "roadmapItemID", s.db.RoadmapItemByID)
 	if err != nil {
 		return err
 	}
@@ -120,7 +107,7 @@ func (s *Server) handleRoadmapItem(w http.ResponseWriter, r *http.Request) error
 // handleRoadmapItemUpdate saves a roadmap item with optimistic locking: a
 // stale save comes back as 409 with both versions and the user's input.
 func (s *Server) handleRoadmapItemUpdate(w http.ResponseWriter, r *http.Request) error {
-	cur, err := s.roadmapItemFromPath(r)
+	cur, err := byPath(r, "roadmapItemID", s.db.RoadmapItemByID)
 	if err != nil {
 		return err
 	}
@@ -130,10 +117,7 @@ func (s *Server) handleRoadmapItemUpdate(w http.ResponseWriter, r *http.Request)
 		return err
 	}
 	it, p := roadmapItemFromForm(f)
-	version, verr := formVersion(f)
-	if verr != nil {
-		p.Add("form", sightline.ErrorMessage(verr))
-	}
+	version := versioned(f, p)
 	err = checked(f, p).Err()
 	if err == nil {
 		if _, err = s.db.UpdateRoadmapItem(r.Context(), actor(r), ws.ID, cur.ID, version, it); err == nil {
@@ -167,7 +151,7 @@ func (s *Server) handleRoadmapItemUpdate(w http.ResponseWriter, r *http.Request)
 			{"kind", "Kind"}, {"title", "Title"}, {"description", "Description"}, {"starts_on", "Start"},
 			{"ends_on", "End"}, {"confidence", "Confidence"},
 		} {
-			d.Conflict = append(d.Conflict, web.ConflictField{Label: fld.label, Mine: word(fld.name, f.Get(fld.name)), Theirs: word(fld.name, saved.Get(fld.name))})
+			d.Conflict = append(d.Conflict, ui.ConflictField{Label: fld.label, Mine: word(fld.name, f.Get(fld.name)), Theirs: word(fld.name, saved.Get(fld.name))})
 		}
 		s.conflicted(r, d.History, mineVersion(f), now.Version)
 		f.Values["version"] = strconv.Itoa(now.Version)
@@ -187,7 +171,7 @@ func (s *Server) handleRoadmapItemUpdate(w http.ResponseWriter, r *http.Request)
 }
 
 // formRefID reads a required id from a select; problems go next to it.
-func formRefID(p sightline.Problems, f web.Form, name, missing string) int64 {
+func formRefID(p sightline.Problems, f ui.Form, name, missing string) int64 {
 	v := f.Get(name)
 	if v == "" {
 		p.Add(name, missing)
@@ -203,7 +187,7 @@ func formRefID(p sightline.Problems, f web.Form, name, missing string) int64 {
 
 // handleRoadmapEpicLink adds an epic of this workspace to the roadmap item.
 func (s *Server) handleRoadmapEpicLink(w http.ResponseWriter, r *http.Request) error {
-	it, err := s.roadmapItemFromPath(r)
+	it, err := byPath(r, "roadmapItemID", s.db.RoadmapItemByID)
 	if err != nil {
 		return err
 	}
@@ -237,7 +221,7 @@ func (s *Server) handleRoadmapEpicLink(w http.ResponseWriter, r *http.Request) e
 // an absent link is a no-op, but both must be of this workspace. Posted from
 // the epic page (from=epic), it leads back there.
 func (s *Server) handleRoadmapEpicUnlink(w http.ResponseWriter, r *http.Request) error {
-	it, err := s.roadmapItemFromPath(r)
+	it, err := byPath(r, "roadmapItemID", s.db.RoadmapItemByID)
 	if err != nil {
 		return err
 	}
@@ -266,7 +250,7 @@ func (s *Server) handleRoadmapEpicUnlink(w http.ResponseWriter, r *http.Request)
 // from the epic page, and leads back there. A refused choice comes back on
 // a page of its own with the message next to the field.
 func (s *Server) handleEpicRoadmapLink(w http.ResponseWriter, r *http.Request) error {
-	e, err := s.epicFromPath(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return err
 	}

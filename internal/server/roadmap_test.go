@@ -8,12 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/sightline/sightline/internal/password"
-	"github.com/sightline/sightline/internal/pgtest"
 	"github.com/sightline/sightline/internal/postgres"
-	"github.com/sightline/sightline/internal/seed"
 )
 
 func rmValues(title, start, end string) url.Values {
@@ -131,7 +126,7 @@ func TestRoadmapItemsCreateEditAndRoles(t *testing.T) {
 func TestRoadmapEpicLinks(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	pm := app.signIn("pm@example.com")
 	path := rmCreate(t, pm, rmValues("Release 2.4", "2031-04-01", "2031-06-30"))
 	other := rmCreate(t, pm, rmValues("Release 2.5", "2031-07-01", "2031-09-30"))
@@ -197,7 +192,7 @@ func TestRoadmapEpicLinks(t *testing.T) {
 func TestRoadmapRoutesRefuseOtherWorkspaces(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	hash := mustUser(t, app, "pm@example.com").PasswordHash
 	other, err := app.db.CreateUser(ctx, postgres.Actor{}, "rm-other@example.com", "Other Owner", hash, "", "")
 	if err != nil {
@@ -266,14 +261,10 @@ func TestRoadmapRoutesRefuseOtherWorkspaces(t *testing.T) {
 }
 
 func TestRoadmapPagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &queryCounter{}
-	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
+	app := newCountingApp(t)
+	counter, db := app.counter, app.db
 	ctx := context.Background()
-	if err := seed.Demo(ctx, db, password.Fast); err != nil {
-		t.Fatal(err)
-	}
-	app := newTestAppOn(t, db)
-	wsID := epWorkspaceID(t, app)
+	wsID := app.demoID()
 	pmUser := mustUser(t, app, "pm@example.com")
 	var itemID int64
 	if err := db.Pool.QueryRow(ctx, `INSERT INTO roadmap_items (workspace_id, kind, title, starts_on, ends_on, confidence) VALUES ($1, 'release', 'Measured', '2031-01-01', '2031-03-31', 'planned') RETURNING id`, wsID).Scan(&itemID); err != nil {
@@ -306,9 +297,9 @@ func TestRoadmapPagesRunAFixedNumberOfQueries(t *testing.T) {
 	count := func(c *client, path string) int64 {
 		t.Helper()
 		wantStatus(t, c.get(path), http.StatusOK)
-		before := counter.n.Load()
+		before := counter.N()
 		wantStatus(t, c.get(path), http.StatusOK)
-		return counter.n.Load() - before
+		return counter.N() - before
 	}
 	clients := map[string]*client{"pm": app.signIn("pm@example.com"), "viewer": app.signIn("viewer@example.com")}
 	paths := []string{"/w/demo/roadmap", fmt.Sprintf("/w/demo/roadmap/%d", itemID)}

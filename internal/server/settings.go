@@ -13,6 +13,7 @@ import (
 	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // settingsData loads what the settings page shows; forms start from the
@@ -27,7 +28,7 @@ func (s *Server) settingsData(r *http.Request) (web.SettingsData, error) {
 	if err != nil {
 		return web.SettingsData{}, err
 	}
-	d := web.SettingsData{Members: members, Invitations: invs, Now: s.Now(), NameForm: web.NewForm(), InviteForm: web.NewForm()}
+	d := web.SettingsData{Members: members, Invitations: invs, Now: s.Now(), NameForm: ui.NewForm(), InviteForm: ui.NewForm()}
 	d.NameForm.Values["name"] = ws.Name
 	d.NameForm.Values["version"] = strconv.Itoa(ws.Version)
 	d.InviteForm.Values["role"] = string(sightline.RoleEngineer)

@@ -9,6 +9,7 @@ import (
 	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // strategyData loads what the strategy page shows (four queries, whatever
@@ -30,7 +31,7 @@ func (s *Server) strategyData(r *http.Request) (web.StrategyData, error) {
 	}
 	d := web.StrategyData{
 		Pressures: pressures, Shifts: shifts, Members: members, UserID: st.user.ID, Today: s.Now(),
-		VisionForm: web.NewForm(), PressureForm: web.NewForm(), ShiftForm: web.NewForm(), AckForm: web.NewForm(),
+		VisionForm: ui.NewForm(), PressureForm: ui.NewForm(), ShiftForm: ui.NewForm(), AckForm: ui.NewForm(),
 	}
 	if st.member.Role.Can(sightline.ActionAcknowledgeShift) {
 		d.MyPending = sightline.PendingShiftsFor(shifts, st.user.ID)
@@ -46,7 +47,7 @@ func (s *Server) strategyData(r *http.Request) (web.StrategyData, error) {
 	return d, nil
 }
 
-func fillPressureForm(f web.Form, m map[sightline.Phase][]string) {
+func fillPressureForm(f ui.Form, m map[sightline.Phase][]string) {
 	for _, ph := range sightline.Phases {
 		f.Values[web.PressureField(ph)] = strings.Join(m[ph], ", ")
 	}
@@ -78,10 +79,7 @@ func (s *Server) handleVisionUpdate(w http.ResponseWriter, r *http.Request) erro
 	sightline.CheckText(p, "vision", f.Get("vision"), false, sightline.MaxVision)
 	phase := sightline.Phase(f.Get("phase"))
 	sightline.CheckShiftPhase(p, "phase", phase)
-	version, verr := formVersion(f)
-	if verr != nil {
-		p.Add("form", sightline.ErrorMessage(verr))
-	}
+	version := versioned(f, p)
 	err = checked(f, p).Err()
 	if err == nil {
 		_, err = s.db.UpdateVisionPhase(r.Context(), actor(r), ws.ID, version, f.Get("vision"), phase)
@@ -104,7 +102,7 @@ func (s *Server) handleVisionUpdate(w http.ResponseWriter, r *http.Request) erro
 		s.conflicted(r, nil, 0, 0)
 		f.Values["version"] = strconv.Itoa(cur.Version)
 		d.VisionForm = f
-		d.VisionConflict = []web.ConflictField{
+		d.VisionConflict = []ui.ConflictField{
 			{Label: "Vision", Mine: f.Get("vision"), Theirs: cur.Vision},
 			{Label: "Business phase", Mine: string(phase), Theirs: string(cur.Phase)},
 		}
@@ -161,7 +159,7 @@ func (s *Server) handlePressuresUpdate(w http.ResponseWriter, r *http.Request) e
 		}
 		f.Values["fingerprint"] = sightline.PressureFingerprint(d.Pressures)
 		for _, ph := range sightline.Phases {
-			d.PressureConflict = append(d.PressureConflict, web.ConflictField{
+			d.PressureConflict = append(d.PressureConflict, ui.ConflictField{
 				Label: strings.ToUpper(string(ph[:1])) + string(ph[1:]), Mine: strings.Join(m[ph], ", "), Theirs: strings.Join(d.Pressures[ph], ", "),
 			})
 		}
@@ -182,7 +180,7 @@ func (s *Server) handlePressuresUpdate(w http.ResponseWriter, r *http.Request) e
 }
 
 // shiftFromForm reads and validates the fields of a shift form.
-func shiftFromForm(f web.Form) (sightline.StrategyShift, sightline.Problems) {
+func shiftFromForm(f ui.Form) (sightline.StrategyShift, sightline.Problems) {
 	p := sightline.Problems{}
 	sh := sightline.StrategyShift{
 		Title:     f.Get("title"),
@@ -254,7 +252,7 @@ func (s *Server) shiftData(r *http.Request, sh *sightline.StrategyShift) (web.Sh
 		return web.ShiftData{}, err
 	}
 	d := web.ShiftData{Shift: *sh, Members: members, UserID: state(r).user.ID, History: history,
-		Initiatives: inits, Epics: epics, Decisions: decisions, EditForm: web.NewForm(), AckForm: web.NewForm()}
+		Initiatives: inits, Epics: epics, Decisions: decisions, EditForm: ui.NewForm(), AckForm: ui.NewForm()}
 	d.EditForm.Values["title"] = sh.Title
 	d.EditForm.Values["narrative"] = sh.Narrative
 	d.EditForm.Values["from_phase"] = string(sh.FromPhase)
@@ -268,18 +266,8 @@ func (s *Server) renderShift(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, web.ShiftPage(s.page(r, d.Shift.Title, "strategy"), d))
 }
 
-// loadShift resolves the {shiftID} of the URL within the workspace; another
-// workspace's shift is not found.
-func (s *Server) loadShift(r *http.Request) (*sightline.StrategyShift, error) {
-	id, err := pathID(r, "shiftID")
-	if err != nil {
-		return nil, err
-	}
-	return pageNotFound(s.db.ShiftByID(r.Context(), state(r).workspace.ID, id))
-}
-
 func (s *Server) handleShift(w http.ResponseWriter, r *http.Request) error {
-	sh, err := s.loadShift(r)
+	sh, err := byPath(r, "shiftID", s.db.ShiftByID)
 	if err != nil {
 		return err
 	}
@@ -295,7 +283,7 @@ func (s *Server) handleShift(w http.ResponseWriter, r *http.Request) error {
 // changes the workspace's phase.
 func (s *Server) handleShiftUpdate(w http.ResponseWriter, r *http.Request) error {
 	ws := state(r).workspace
-	cur, err := s.loadShift(r)
+	cur, err := byPath(r, "shiftID", s.db.ShiftByID)
 	if err != nil {
 		return err
 	}
@@ -304,10 +292,7 @@ func (s *Server) handleShiftUpdate(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	sh, p := shiftFromForm(f)
-	version, verr := formVersion(f)
-	if verr != nil {
-		p.Add("form", sightline.ErrorMessage(verr))
-	}
+	version := versioned(f, p)
 	err = checked(f, p).Err()
 	if err == nil {
 		_, err = s.db.UpdateShift(r.Context(), actor(r), ws.ID, cur.ID, version, sh)
@@ -329,7 +314,7 @@ func (s *Server) handleShiftUpdate(w http.ResponseWriter, r *http.Request) error
 		s.conflicted(r, d.History, mineVersion(f), now.Version)
 		f.Values["version"] = strconv.Itoa(now.Version)
 		d.EditForm = f
-		d.Conflict = []web.ConflictField{
+		d.Conflict = []ui.ConflictField{
 			{Label: "Title", Mine: f.Get("title"), Theirs: now.Title},
 			{Label: "Narrative", Mine: f.Get("narrative"), Theirs: now.Narrative},
 			{Label: "From phase", Mine: f.Get("from_phase"), Theirs: string(now.FromPhase)},
@@ -355,7 +340,7 @@ func (s *Server) handleShiftUpdate(w http.ResponseWriter, r *http.Request) error
 // own page), so a rejected form comes back where the architect typed it.
 func (s *Server) handleShiftAcknowledge(w http.ResponseWriter, r *http.Request) error {
 	ws := state(r).workspace
-	sh, err := s.loadShift(r)
+	sh, err := byPath(r, "shiftID", s.db.ShiftByID)
 	if err != nil {
 		return err
 	}

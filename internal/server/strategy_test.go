@@ -9,10 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/sightline/sightline/internal/password"
-	"github.com/sightline/sightline/internal/pgtest"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/seed"
 	"github.com/sightline/sightline/internal/sightline"
@@ -401,13 +397,9 @@ func TestShiftOfAnotherWorkspaceIsNotFound(t *testing.T) {
 }
 
 func TestStrategyPagesRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &queryCounter{}
-	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
+	app := newCountingApp(t)
+	counter, db := app.counter, app.db
 	ctx := context.Background()
-	if err := seed.Demo(ctx, db, password.Fast); err != nil {
-		t.Fatal(err)
-	}
-	app := newTestAppOn(t, db)
 	ws := stratDemoWS(t, app)
 	pmUser, archUser := mustUser(t, app, "pm@example.com"), mustUser(t, app, "architect@example.com")
 	pm, arch := app.signIn("pm@example.com"), app.signIn("architect@example.com")
@@ -434,9 +426,9 @@ func TestStrategyPagesRunAFixedNumberOfQueries(t *testing.T) {
 	count := func(c *client, path string) int64 {
 		t.Helper()
 		wantStatus(t, c.get(path), http.StatusOK) // warm up (and drop any pending flash)
-		before := counter.n.Load()
+		before := counter.N()
 		wantStatus(t, c.get(path), http.StatusOK)
-		return counter.n.Load() - before
+		return counter.N() - before
 	}
 	paths := []string{"/w/demo/strategy", "/w/demo"}
 	type key struct {

@@ -9,6 +9,7 @@ import (
 	"github.com/sightline/sightline/internal/picture"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
+	"github.com/sightline/sightline/web/ui"
 )
 
 // The review pictures: the roadmap timeline and the impact/effort matrix.
@@ -19,14 +20,14 @@ import (
 // handleRoadmapTimeline is the roadmap: the timeline picture, the roadmap
 // items and the form to add one.
 func (s *Server) handleRoadmapTimeline(w http.ResponseWriter, r *http.Request) error {
-	f := web.NewForm()
+	f := ui.NewForm()
 	f.Values["kind"], f.Values["confidence"] = "release", "planned"
 	return s.renderRoadmapTimeline(w, r, http.StatusOK, f)
 }
 
 // renderRoadmapTimeline renders the roadmap page with the create form f
 // (its input and errors kept when a create was refused).
-func (s *Server) renderRoadmapTimeline(w http.ResponseWriter, r *http.Request, status int, form web.Form) error {
+func (s *Server) renderRoadmapTimeline(w http.ResponseWriter, r *http.Request, status int, form ui.Form) error {
 	ctx, ws := r.Context(), state(r).workspace
 	q := r.URL.Query()
 	today := s.Now()

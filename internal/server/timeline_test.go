@@ -14,6 +14,7 @@ import (
 
 	"github.com/sightline/sightline/internal/password"
 	"github.com/sightline/sightline/internal/pgtest"
+	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/seed"
 )
 
@@ -335,7 +336,7 @@ var scaleSize = seed.Size{Slug: "scale", Quarters: 12, Goals: 2, Shifts: 3, Init
 // 20 initiatives; there, cells are capped with "+N more" links and the
 // matrix draws count bubbles.
 func TestTimelineAndMatrixRunAFixedNumberOfQueries(t *testing.T) {
-	counter := &queryCounter{}
+	counter := &postgres.QueryCounter{}
 	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
 	ctx := context.Background()
 	if err := seed.Demo(ctx, db, password.Fast); err != nil {
@@ -358,10 +359,10 @@ func TestTimelineAndMatrixRunAFixedNumberOfQueries(t *testing.T) {
 	count := func(c *client, path string) (int64, *response) {
 		t.Helper()
 		wantStatus(t, c.get(path), http.StatusOK) // warm up
-		before := counter.n.Load()
+		before := counter.N()
 		res := c.get(path)
 		wantStatus(t, res, http.StatusOK)
-		return counter.n.Load() - before, res
+		return counter.N() - before, res
 	}
 	pages := []string{"/roadmap", "/roadmap?kind=enabler&status=discovery", "/roadmap?from=2025-Q1&to=2027-Q4", "/matrix", "/matrix?kind=product&impact=5&effort=1"}
 	for _, role := range []string{"viewer", "pm"} {

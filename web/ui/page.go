@@ -1,10 +1,8 @@
-package web
+package ui
 
 import (
 	"strings"
 	"time"
-
-	"github.com/a-h/templ"
 
 	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
@@ -37,7 +35,7 @@ func (l ErrorLink) Href() string {
 	case l.Target != "":
 		return "#" + l.Target
 	case l.Field != "":
-		return "#" + fieldID(l.Field)
+		return "#" + ControlID("", l.Field)
 	}
 	return ""
 }
@@ -105,31 +103,8 @@ func Nav(ws *sightline.Workspace, role sightline.Role) []NavItem {
 	return items
 }
 
-// formatTime prints a time the same way on every page.
-func formatTime(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") }
+// FormatTime prints a time the same way on every page.
+func FormatTime(t time.Time) string { return t.UTC().Format("2 Jan 2006 15:04 UTC") }
 
-// formatDate prints a date.
-func formatDate(t time.Time) string { return t.UTC().Format("2 Jan 2006") }
-
-// fieldID gives a form field a stable id for its label.
-func fieldID(name string) string { return "f-" + name }
-
-func errID(name string) string { return "err-" + name }
-
-// invalidAttrs marks a control whose field was refused: aria-invalid, and
-// described by its message (the FieldError components' id, FORM-err-NAME).
-func invalidAttrs(f Form, form, name string) templ.Attributes {
-	if f.Err(name) == "" {
-		return templ.Attributes{}
-	}
-	return templ.Attributes{"aria-invalid": "true", "aria-describedby": form + "-err-" + name}
-}
-
-// fieldInvalidAttrs is invalidAttrs for the fields with the plain id scheme
-// (f-NAME, message err-NAME).
-func fieldInvalidAttrs(f Form, name string) templ.Attributes {
-	if f.Err(name) == "" {
-		return templ.Attributes{}
-	}
-	return templ.Attributes{"aria-invalid": "true", "aria-describedby": errID(name)}
-}
+// FormatDate prints a date.
+func FormatDate(t time.Time) string { return t.UTC().Format("2 Jan 2006") }

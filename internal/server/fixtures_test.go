@@ -1,0 +1,70 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sightline/sightline/internal/password"
+	"github.com/sightline/sightline/internal/pgtest"
+	"github.com/sightline/sightline/internal/postgres"
+	"github.com/sightline/sightline/internal/seed"
+)
+
+// The fixtures every server test shares: a counting app, raw SQL for the
+// state a test needs, and the number of queries a page costs.
+
+// newCountingApp is a test app on the demo workspace whose pool counts the
+// statements it runs (app.counter), for the fixed-queries-per-page tests.
+func newCountingApp(t testing.TB, opts ...appOption) *testApp {
+	t.Helper()
+	counter := &postgres.QueryCounter{}
+	db := pgtest.NewDBWithConfig(t, func(c *pgxpool.Config) { c.ConnConfig.Tracer = counter })
+	if err := seed.Demo(context.Background(), db, password.Fast); err != nil {
+		t.Fatal(err)
+	}
+	app := newTestAppOn(t, db, opts...)
+	app.counter = counter
+	return app
+}
+
+// exec runs one statement, failing the test on an error.
+func (a *testApp) exec(sql string, args ...any) {
+	a.t.Helper()
+	if _, err := a.db.Pool.Exec(context.Background(), sql, args...); err != nil {
+		a.t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// id runs a statement that returns one id (an INSERT … RETURNING id, a
+// SELECT id …) and returns it.
+func (a *testApp) id(sql string, args ...any) int64 {
+	a.t.Helper()
+	var id int64
+	if err := a.db.Pool.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
+		a.t.Fatalf("%s: %v", sql, err)
+	}
+	return id
+}
+
+// demoID is the id of the demo workspace.
+func (a *testApp) demoID() int64 {
+	a.t.Helper()
+	return a.id(`SELECT id FROM workspaces WHERE slug = $1`, seed.DemoSlug)
+}
+
+// queriesPerGET is how many statements one GET of path runs as c, after a
+// first GET that warms up (drops a pending flash, prepares statements).
+// The app must come from newCountingApp.
+func (a *testApp) queriesPerGET(c *client, path string) int64 {
+	a.t.Helper()
+	if a.counter == nil {
+		a.t.Fatal("queriesPerGET needs an app from newCountingApp")
+	}
+	wantStatus(a.t, c.get(path), http.StatusOK)
+	before := a.counter.N()
+	wantStatus(a.t, c.get(path), http.StatusOK)
+	return a.counter.N() - before
+}

@@ -1,0 +1,28 @@
+package ui
+
+import (
+	"strconv"
+)
+
+// fieldValue never echoes a password back into the page.
+func FieldValue(f Form, name, kind string) string {
+	if kind == "password" {
+		return ""
+	}
+	return f.Get(name)
+}
+
+func PageTitle(t string) string {
+	if t == "" {
+		return "Sightline"
+	}
+	return t + " · Sightline"
+}
+
+// countNoun writes a count with its noun: "1 epic", "3 epics".
+func CountNoun(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
