@@ -441,7 +441,7 @@ func (db *DB) ReviewSelection(ctx context.Context, wsID, epicID, itemID int64) (
 }
 
 // ReviewRisks computes every call-out of the selection in one query (see
-// sightline/review_rules.go for what each means): its count and its first
+// sightline/review.go for what each means): its count and its first
 // sightline.ReviewCalloutTop rows. now dates staleness. The dashboard calls
 // it with the default window and no other filter, so the dashboard and the
 // default review share one cached result. It is cached under the scope and

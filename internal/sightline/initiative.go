@@ -121,3 +121,37 @@ func idString(id *int64) string {
 	}
 	return strconv.FormatInt(*id, 10)
 }
+
+// Horizon is when an initiative is meant to happen.
+type Horizon string
+
+// Horizons.
+const (
+	HorizonNow   Horizon = "now"
+	HorizonNext  Horizon = "next"
+	HorizonLater Horizon = "later"
+)
+
+// Horizons lists the horizons in order.
+var Horizons = []Horizon{HorizonNow, HorizonNext, HorizonLater}
+
+// Initiative is a strategic investment area.
+type Initiative struct {
+	ID          int64
+	WorkspaceID int64
+	Title       string
+	Description string // markdown
+	Driver      Phase
+	Horizon     Horizon
+	GoalID      *int64
+	GoalTitle   string
+	ShiftID     *int64
+	ShiftTitle  string
+	OwnerID     *int64
+	OwnerName   string
+	// Revalidate is set when a later shift supersedes the prompting shift and
+	// no PM has confirmed the initiative since.
+	Revalidate bool
+	Version    int
+	UpdatedAt  time.Time
+}

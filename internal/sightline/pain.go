@@ -1,7 +1,9 @@
 package sightline
 
 import (
+	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -233,4 +235,71 @@ func PainDraftOf(n PainNote) PainDraft {
 // firsthand); pictures scale bars against it.
 func PainMaxScore() float64 {
 	return float64(5*len(Frequencies)) * PainFirsthandFactor
+}
+
+// PainSource is where a pain was heard.
+type PainSource string
+
+// Pain sources.
+var PainSources = []PainSource{"interview", "support", "sales", "survey", "usage_data", "other"}
+
+// Frequencies, from rarest to most frequent; the index+1 is the weight used
+// to rank pains (severity × frequency).
+var Frequencies = []string{"once", "monthly", "weekly", "daily", "constant"}
+
+// FrequencyWeight returns 1 (once) … 5 (constant), 0 if unknown.
+func FrequencyWeight(f string) int {
+	for i, x := range Frequencies {
+		if x == f {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// PainNote is a customer's pain in their own words.
+type PainNote struct {
+	ID               int64
+	WorkspaceID      int64
+	Quote            string // verbatim
+	Source           PainSource
+	Customer         string
+	Segment          string
+	Severity         int
+	Frequency        string
+	Firsthand        bool
+	HeardBy          string
+	HeardOn          time.Time
+	QualityAttribute string
+	EpicCount        int
+	Version          int
+	UpdatedAt        time.Time
+}
+
+// Score ranks pains: severity × frequency weight, firsthand counted as the
+// sharper signal (×1.5).
+func (p PainNote) Score() float64 {
+	s := float64(p.Severity * FrequencyWeight(p.Frequency))
+	if p.Firsthand {
+		s *= 1.5
+	}
+	return s
+}
+
+var quarterRE = regexp.MustCompile(`^[0-9]{4}-Q[1-4]$`)
+
+// ValidQuarter reports whether q looks like "2027-Q1".
+func ValidQuarter(q string) bool { return quarterRE.MatchString(q) }
+
+// QuarterOf returns the quarter of a date, "2027-Q1".
+func QuarterOf(t time.Time) string { return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())-1)/3+1) }
+
+// CheckText adds a problem for field if s is required and blank, or longer than max characters.
+func CheckText(p Problems, field, s string, required bool, max int) {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		p.Add(field, "This is required.")
+	case utf8.RuneCountInString(s) > max:
+		p.Add(field, fmt.Sprintf("Use at most %d characters (this has %d).", max, utf8.RuneCountInString(s)))
+	}
 }

@@ -8,8 +8,107 @@ import (
 	"time"
 )
 
-// The roadmap timeline and the impact/effort matrix: their windows,
-// filters, caps and the rules that place and classify epics.
+// The roadmap: its items, and the timeline (quarters, windows,
+// filters, caps and the rules that place epics); the impact/effort matrix is in matrix.go.
+
+// RoadmapItem is a release, milestone or theme on the roadmap timeline.
+type RoadmapItem struct {
+	ID          int64
+	WorkspaceID int64
+	Kind        string
+	Title       string
+	Description string
+	StartsOn    time.Time
+	EndsOn      time.Time
+	Confidence  string
+	EpicCount   int
+	Version     int
+	UpdatedAt   time.Time
+}
+
+// DecisionStatuses are the states of a decision.
+var DecisionStatuses = []string{"proposed", "accepted", "rejected", "superseded", "deprecated"}
+
+// Stances a participant can take on a decision.
+var Stances = []string{"agree", "disagree_and_commit", "object"}
+
+// Limits of a roadmap item's text fields (the database checks the same).
+const (
+	MaxRoadmapTitle       = 200
+	MaxRoadmapDescription = 10000
+)
+
+// ValidRoadmapKind reports whether k is release, milestone or theme.
+func ValidRoadmapKind(k string) bool {
+	for _, x := range RoadmapKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// RoadmapKindLabel is a kind as people say it.
+func RoadmapKindLabel(k string) string {
+	switch k {
+	case "release":
+		return "Release"
+	case "milestone":
+		return "Milestone"
+	case "theme":
+		return "Theme"
+	}
+	return k
+}
+
+// ValidConfidence reports whether c is committed, planned or exploring.
+func ValidConfidence(c string) bool {
+	for _, x := range Confidences {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// ConfidenceLabel is a confidence as people say it.
+func ConfidenceLabel(c string) string {
+	switch c {
+	case "committed":
+		return "Committed"
+	case "planned":
+		return "Planned"
+	case "exploring":
+		return "Exploring"
+	}
+	return c
+}
+
+// CheckRoadmapItem checks a roadmap item's fields: kind, title, description,
+// confidence, both dates, and an end that does not come before the start
+// (the message sits next to the end date). Dates the form could not read
+// are reported by the form and left zero here.
+func CheckRoadmapItem(it *RoadmapItem) Problems {
+	p := Problems{}
+	if !ValidRoadmapKind(it.Kind) {
+		p.Add("kind", "Choose release, milestone or theme.")
+	}
+	CheckText(p, "title", it.Title, true, MaxRoadmapTitle)
+	CheckText(p, "description", it.Description, false, MaxRoadmapDescription)
+	if !ValidConfidence(it.Confidence) {
+		p.Add("confidence", "Choose committed, planned or exploring.")
+	}
+	if it.StartsOn.IsZero() {
+		p.Add("starts_on", "Enter the start date (YYYY-MM-DD).")
+	}
+	if it.EndsOn.IsZero() {
+		p.Add("ends_on", "Enter the end date (YYYY-MM-DD).")
+	}
+	if !it.StartsOn.IsZero() && !it.EndsOn.IsZero() && dayOf(it.EndsOn).Before(dayOf(it.StartsOn)) {
+		p.Add("ends_on", fmt.Sprintf("The end date cannot come before the start date (%s).", it.StartsOn.Format("2 Jan 2006")))
+	}
+	return p
+}
 
 // Quarter is a calendar quarter, 2027-Q1.
 type Quarter struct {
@@ -303,120 +402,3 @@ const (
 	// MatrixUnscoredList is how many unscored epics are listed by name.
 	MatrixUnscoredList = 50
 )
-
-// Quadrant names a quarter of the impact/effort matrix.
-type Quadrant string
-
-// The four quadrants.
-const (
-	QuickWins Quadrant = "quick_wins" // high impact, low effort
-	BigBets   Quadrant = "big_bets"   // high impact, high effort
-	FillIns   Quadrant = "fill_ins"   // low impact, low effort
-	MoneyPits Quadrant = "money_pits" // low impact, high effort
-)
-
-// Quadrants in reading order: top left, top right, bottom left, bottom right.
-var Quadrants = []Quadrant{QuickWins, BigBets, FillIns, MoneyPits}
-
-// Label is the quadrant as people say it.
-func (q Quadrant) Label() string {
-	switch q {
-	case QuickWins:
-		return "Quick wins"
-	case BigBets:
-		return "Big bets"
-	case FillIns:
-		return "Fill-ins"
-	case MoneyPits:
-		return "Money pits"
-	}
-	return string(q)
-}
-
-// Hint says what the quadrant holds.
-func (q Quadrant) Hint() string {
-	switch q {
-	case QuickWins:
-		return "high impact, low effort"
-	case BigBets:
-		return "high impact, high effort"
-	case FillIns:
-		return "low impact, low effort"
-	case MoneyPits:
-		return "low impact, high effort"
-	}
-	return ""
-}
-
-// MatrixHigh is where "high" starts on the 1–5 scales: 3 (the middle)
-// counts as high, so the dividing lines run between 2 and 3. A middling
-// epic is then a big bet, never a quick win, and only clearly cheap work
-// (effort 1–2) is called low effort.
-const MatrixHigh = 3
-
-// QuadrantOf places an impact and an effort (1–5) in a quadrant.
-func QuadrantOf(impact, effort int) Quadrant {
-	high, costly := impact >= MatrixHigh, effort >= MatrixHigh
-	switch {
-	case high && !costly:
-		return QuickWins
-	case high:
-		return BigBets
-	case !costly:
-		return FillIns
-	}
-	return MoneyPits
-}
-
-// MatrixFilter is the backlog's filter plus an optional selected cell
-// (impact and effort 1–5, both or neither) whose epics are listed in full.
-type MatrixFilter struct {
-	EpicFilter
-	Impact, Effort int
-}
-
-// Values is the filter as the matrix's query parameters: the backlog's
-// selection (not its order or page) and the chosen cell.
-func (f MatrixFilter) Values() url.Values {
-	v := f.EpicFilter.scope()
-	if f.Impact != 0 && f.Effort != 0 {
-		v.Set("impact", strconv.Itoa(f.Impact))
-		v.Set("effort", strconv.Itoa(f.Effort))
-	}
-	return v
-}
-
-// Normalize drops unknown values; a half-chosen cell is no cell.
-func (f MatrixFilter) Normalize() MatrixFilter {
-	f.EpicFilter = f.EpicFilter.Normalize()
-	if f.Impact < 1 || f.Impact > 5 || f.Effort < 1 || f.Effort > 5 {
-		f.Impact, f.Effort = 0, 0
-	}
-	return f
-}
-
-// HasCell reports whether a cell is selected.
-func (f MatrixFilter) HasCell() bool { return f.Impact != 0 }
-
-// MatrixEpic is an epic as the matrix draws or lists it.
-type MatrixEpic struct {
-	ID     int64
-	Title  string
-	Kind   EpicKind
-	Status EpicStatus
-	Impact *int
-	Effort *int
-	// Rank is its place among the epics of its cell (1 = most recently
-	// updated); CellTotal is how many epics the cell holds.
-	Rank      int
-	CellTotal int
-}
-
-// MatrixData is what the matrix shows: the drawn points (at most
-// MatrixCellCap per cell, or every epic of the selected cell), and the
-// unscored epics (at most MatrixUnscoredList) with their number.
-type MatrixData struct {
-	Points        []MatrixEpic
-	Unscored      []MatrixEpic
-	UnscoredTotal int
-}

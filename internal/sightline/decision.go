@@ -13,6 +13,50 @@ import (
 // refusal next to the right field; the store calls the status rules again
 // under a row lock; the database CHECK constraints back up the limits.
 
+// Decision is an architecture decision record, numbered per workspace.
+type Decision struct {
+	ID                 int64
+	WorkspaceID        int64
+	Number             int
+	Title              string
+	Status             string
+	Context            string // markdown
+	Options            string // markdown
+	Decision           string // markdown
+	Consequences       string // markdown
+	Tradeoff           string
+	DecidedByID        *int64
+	DecidedByName      string
+	DecidedOn          *time.Time
+	RevisitOn          *time.Time
+	SupersededByID     *int64
+	SupersededByNumber int
+	Supersedes         []DecisionRef // decisions this one replaced
+	Objections         int
+	Version            int
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+}
+
+// DecisionRef names a decision in lists and links.
+type DecisionRef struct {
+	ID     int64
+	Number int
+	Title  string
+	Status string
+}
+
+// Stance is one participant's position on a decision.
+type Stance struct {
+	DecisionID int64
+	UserID     int64
+	UserName   string
+	Stance     string
+	Reason     string
+	Version    int
+	UpdatedAt  time.Time
+}
+
 // Limits of a decision's text fields (the database checks the same).
 const (
 	MaxDecisionTitle    = 200

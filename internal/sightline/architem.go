@@ -352,3 +352,69 @@ func ArchAncestors(items []ArchItem, id int64) []ArchItem {
 	}
 	return out
 }
+
+// ItemKind is the C4 level of an architecture item.
+type ItemKind string
+
+// Item kinds.
+const (
+	ItemSystem    ItemKind = "system"
+	ItemContainer ItemKind = "container"
+	ItemComponent ItemKind = "component"
+	ItemExternal  ItemKind = "external"
+)
+
+// ItemKinds lists the kinds in C4 order.
+var ItemKinds = []ItemKind{ItemSystem, ItemContainer, ItemComponent, ItemExternal}
+
+// Health is how an architecture item is doing.
+type Health string
+
+// Health states.
+const (
+	HealthHealthy  Health = "healthy"
+	HealthStrained Health = "strained"
+	HealthAtRisk   Health = "at_risk"
+)
+
+// Healths lists the states from best to worst.
+var Healths = []Health{HealthHealthy, HealthStrained, HealthAtRisk}
+
+// ArchItem is a C4-style architecture item.
+type ArchItem struct {
+	ID          int64
+	WorkspaceID int64
+	Kind        ItemKind
+	Name        string
+	ParentID    *int64
+	ParentName  string
+	Technology  string
+	OwnerTeam   string
+	Health      Health
+	Description string // markdown
+	TechDebt    string // markdown
+	ReviewedAt  time.Time
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// ArchRelation is a labelled arrow between two items.
+type ArchRelation struct {
+	ID          int64
+	WorkspaceID int64
+	SourceID    int64
+	SourceName  string
+	TargetID    int64
+	TargetName  string
+	Label       string
+	Technology  string
+	Version     int
+}
+
+// NFRCategories are the categories of the NFR register.
+var NFRCategories = []string{"scalability", "availability", "resilience", "performance", "cost",
+	"security", "maintainability", "observability", "compliance"}
+
+// ConcernStatuses are the states of a concern.
+var ConcernStatuses = []string{"open", "met", "at_risk", "violated"}

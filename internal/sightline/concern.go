@@ -2,9 +2,39 @@ package sightline
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
+	"time"
 )
+
+// Concern is an entry of the NFR register: a quality-attribute scenario.
+type Concern struct {
+	ID          int64
+	WorkspaceID int64
+	Category    string
+	Title       string
+	Stimulus    string
+	Response    string
+	Measure     string
+	Target      string
+	Current     string
+	Status      string
+	Items       []ArchItem // attached items (id, name, kind), where loaded
+	Version     int
+	UpdatedAt   time.Time
+}
+
+// ImpactLevels are the levels of an NFR impact, lowest first.
+var ImpactLevels = []string{"low", "medium", "high", "blocking"}
+
+// ImpactRank orders impact levels: low 1 … blocking 4, 0 if unknown.
+func ImpactRank(level string) int {
+	for i, l := range ImpactLevels {
+		if l == level {
+			return i + 1
+		}
+	}
+	return 0
+}
 
 // Limits of the NFR register's, impacts' and links' text fields, in
 // characters (the database checks them too).
@@ -178,110 +208,5 @@ func CheckConcern(c *Concern) Problems {
 	if !ValidConcernStatus(c.Status) {
 		p.Add("status", "Choose open, met, at risk or violated.")
 	}
-	return p
-}
-
-// ImpactDraft is an NFR impact as typed into a form.
-type ImpactDraft struct {
-	Category, ConcernID, Level, Note, RequiredWork string
-}
-
-// Parse checks a draft and returns the impact it describes. The category
-// may be left empty when a concern is named: it is then the concern's (see
-// ApplyImpactConcern, which the store calls once it knows the concern).
-func (d ImpactDraft) Parse() (NFRImpact, error) {
-	p := Problems{}
-	i := NFRImpact{Category: d.Category, Level: d.Level, Note: d.Note, RequiredWork: d.RequiredWork}
-	if d.ConcernID != "" {
-		id, err := ParseIDValue(d.ConcernID)
-		if err != nil || id < 1 {
-			p.Add("concern_id", "Choose one of the register's concerns, or none.")
-		} else {
-			i.ConcernID = &id
-		}
-	}
-	for k, v := range CheckImpact(&i) {
-		p.Add(k, v)
-	}
-	return i, p.Err()
-}
-
-// ImpactDraftOf turns a saved impact back into form values.
-func ImpactDraftOf(i NFRImpact) ImpactDraft {
-	d := ImpactDraft{Category: i.Category, Level: i.Level, Note: i.Note, RequiredWork: i.RequiredWork}
-	if i.ConcernID != nil {
-		d.ConcernID = strconv.FormatInt(*i.ConcernID, 10)
-	}
-	return d
-}
-
-// CheckImpact checks an impact's fields; an empty category is left to
-// ApplyImpactConcern when a concern is named.
-func CheckImpact(i *NFRImpact) Problems {
-	p := Problems{}
-	if i.Category != "" && !ValidNFRCategory(i.Category) || i.Category == "" && i.ConcernID == nil {
-		p.Add("category", "Choose the quality attribute the epic puts under pressure.")
-	}
-	if !ValidImpactLevel(i.Level) {
-		p.Add("level", "Choose low, medium, high or blocking.")
-	}
-	CheckText(p, "note", i.Note, false, MaxImpactNote)
-	CheckText(p, "required_work", i.RequiredWork, false, MaxImpactWork)
-	return p
-}
-
-// ApplyImpactConcern applies the rule that an impact naming a concern is
-// about that concern's quality attribute: an empty category takes the
-// concern's; a different one is refused, saying which category fits.
-func ApplyImpactConcern(i *NFRImpact, concernCategory, concernTitle string) Problems {
-	p := Problems{}
-	switch {
-	case i.Category == "":
-		i.Category = concernCategory
-	case i.Category != concernCategory:
-		p.Add("concern_id", "The concern “"+concernTitle+"” is about "+strings.ToLower(NFRCategoryLabel(concernCategory))+
-			"; choose that category for this impact, or another concern.")
-	}
-	return p
-}
-
-// ArchLinkDraft is an epic ↔ item link as typed into a form; the side the
-// form came from fills its own id.
-type ArchLinkDraft struct {
-	EpicID, ItemID, ChangeKind, Note string
-}
-
-// Parse checks a draft and returns the link it describes.
-func (d ArchLinkDraft) Parse() (ArchLink, error) {
-	p := Problems{}
-	l := ArchLink{ChangeKind: d.ChangeKind, Note: d.Note}
-	l.EpicID = nfrFormID(p, "epic_id", d.EpicID, "Choose the epic that affects this item.")
-	l.ItemID = nfrFormID(p, "item_id", d.ItemID, "Choose the architecture item the epic affects.")
-	for k, v := range CheckArchLink(&l) {
-		p.Add(k, v)
-	}
-	return l, p.Err()
-}
-
-func nfrFormID(p Problems, field, v, missing string) int64 {
-	if v == "" {
-		p.Add(field, missing)
-		return 0
-	}
-	id, err := ParseIDValue(v)
-	if err != nil || id < 1 {
-		p.Add(field, "Choose one of the options.")
-		return 0
-	}
-	return id
-}
-
-// CheckArchLink checks a link's kind of change and note.
-func CheckArchLink(l *ArchLink) Problems {
-	p := Problems{}
-	if !ValidChangeKind(l.ChangeKind) {
-		p.Add("change_kind", "Choose how the epic affects the item: new, change, extend, retire or depends on.")
-	}
-	CheckText(p, "note", l.Note, false, MaxArchLinkNote)
 	return p
 }

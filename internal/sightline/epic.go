@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // This file holds every rule about epics (DESIGN.md §2 ideas 3, 5, 6, 7, 9).
@@ -450,4 +451,82 @@ func joinNames(names []string) string {
 		return names[0]
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
+// EpicKind separates product epics from enablers (technical work).
+type EpicKind string
+
+// Epic kinds.
+const (
+	KindProduct EpicKind = "product"
+	KindEnabler EpicKind = "enabler"
+)
+
+// EpicStatus is an epic's place in its life.
+type EpicStatus string
+
+// Epic statuses, in order.
+const (
+	StatusIdea       EpicStatus = "idea"
+	StatusDiscovery  EpicStatus = "discovery"
+	StatusReady      EpicStatus = "ready"
+	StatusInProgress EpicStatus = "in_progress"
+	StatusDone       EpicStatus = "done"
+	StatusDropped    EpicStatus = "dropped"
+)
+
+// EpicStatuses lists the statuses in order.
+var EpicStatuses = []EpicStatus{StatusIdea, StatusDiscovery, StatusReady, StatusInProgress, StatusDone, StatusDropped}
+
+// Feasibility is the state of an epic's architecture feasibility check-in.
+type Feasibility string
+
+// Feasibility states.
+const (
+	FeasibilityNotRequested Feasibility = "not_requested"
+	FeasibilityRequested    Feasibility = "requested"
+	FeasibilityDone         Feasibility = "done"
+	FeasibilityWaived       Feasibility = "waived"
+)
+
+// Sizes are the t-shirt estimate sizes.
+var Sizes = []string{"XS", "S", "M", "L", "XL"}
+
+// Epic is the unit of planned work.
+type Epic struct {
+	ID              int64
+	WorkspaceID     int64
+	InitiativeID    *int64
+	InitiativeTitle string
+	Kind            EpicKind
+	Title           string
+	Problem         string // markdown
+	WhyNow          string
+	Enables         string
+	SuccessCriteria string
+	Status          EpicStatus
+	PMOwnerID       *int64
+	PMOwnerName     string
+	TechOwnerID     *int64
+	TechOwnerName   string
+	EstimateSize    string // "" when not estimated
+	EstimateNote    string // why it is complex
+	EstimatedByID   *int64
+	EstimatedByName string
+	EstimatedAt     *time.Time
+	Impact          *int
+	Effort          *int
+	TargetQuarter   string // "2027-Q1"
+	CommittedOn     *time.Time
+	Feasibility     Feasibility
+	FeasibilityNote string
+	FeasibilityBy   string
+	FeasibilityAt   *time.Time
+	ShiftID         *int64
+	ShiftTitle      string
+	Revalidate      bool
+	PainCount       int
+	Version         int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
