@@ -49,7 +49,8 @@ func record(ctx context.Context, tx pgx.Tx, actor Actor, e entry) error {
 }
 
 // ListActivity returns the newest activity of a workspace, newest first.
-func (db *DB) ListActivity(ctx context.Context, workspaceID int64, limit int) ([]sightline.Activity, error) {
+func (db *DB) ListActivity(ctx context.Context, workspaceID int64, limit int) (_ []sightline.Activity, err error) {
+	defer translateErr(&err, "store.ListActivity")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
 		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
@@ -58,14 +59,15 @@ func (db *DB) ListActivity(ctx context.Context, workspaceID int64, limit int) ([
 		ORDER BY a.created_at DESC, a.id DESC
 		LIMIT $2`, workspaceID, limit)
 	if err != nil {
-		return nil, translate("store.ListActivity", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, scanActivity)
-	return list, translate("store.ListActivity", err)
+	return list, err
 }
 
 // ListAccountActivity returns account-level events (sign-ins) about an email, newest first.
-func (db *DB) ListAccountActivity(ctx context.Context, email string, limit int) ([]sightline.Activity, error) {
+func (db *DB) ListAccountActivity(ctx context.Context, email string, limit int) (_ []sightline.Activity, err error) {
+	defer translateErr(&err, "store.ListAccountActivity")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
 		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
@@ -74,16 +76,17 @@ func (db *DB) ListAccountActivity(ctx context.Context, email string, limit int) 
 		ORDER BY a.created_at DESC, a.id DESC
 		LIMIT $2`, email, limit)
 	if err != nil {
-		return nil, translate("store.ListAccountActivity", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, scanActivity)
-	return list, translate("store.ListAccountActivity", err)
+	return list, err
 }
 
 // ItemHistory returns the activity about one item of a workspace (an epic,
 // a pain, an architecture item, …), newest first: the history every item
 // page shows.
-func (db *DB) ItemHistory(ctx context.Context, workspaceID int64, itemType string, itemID int64, limit int) ([]sightline.Activity, error) {
+func (db *DB) ItemHistory(ctx context.Context, workspaceID int64, itemType string, itemID int64, limit int) (_ []sightline.Activity, err error) {
+	defer translateErr(&err, "store.ItemHistory")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
 		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
@@ -92,10 +95,10 @@ func (db *DB) ItemHistory(ctx context.Context, workspaceID int64, itemType strin
 		ORDER BY a.created_at DESC, a.id DESC
 		LIMIT $4`, workspaceID, itemType, itemID, limit)
 	if err != nil {
-		return nil, translate("store.ItemHistory", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, scanActivity)
-	return list, translate("store.ItemHistory", err)
+	return list, err
 }
 
 func scanActivity(row pgx.CollectableRow) (sightline.Activity, error) {

@@ -46,14 +46,15 @@ func collectArchItem(row pgx.CollectableRow) (sightline.ArchItem, error) {
 // followed by its containers and their components, then what is not
 // placed, then external systems), in one query. Description and TechDebt
 // are left empty: load an item with ArchItemByID for them.
-func (db *DB) ListArchItems(ctx context.Context, workspaceID int64) ([]sightline.ArchItem, error) {
+func (db *DB) ListArchItems(ctx context.Context, workspaceID int64) (_ []sightline.ArchItem, err error) {
+	defer translateErr(&err, "store.ListArchItems")
 	rows, err := db.Pool.Query(ctx, `SELECT `+archItemListColumns+archItemJoin+`WHERE a.workspace_id = $1`, workspaceID)
 	if err != nil {
-		return nil, translate("store.ListArchItems", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, collectArchItem)
 	if err != nil {
-		return nil, translate("store.ListArchItems", err)
+		return nil, err
 	}
 	return sightline.ArchTreeOrder(list), nil
 }
@@ -61,12 +62,13 @@ func (db *DB) ListArchItems(ctx context.Context, workspaceID int64) ([]sightline
 // ListArchItemsForPicker lists every item of a workspace (id, kind, name,
 // parent id and name, health) in hierarchy order, for "choose an item"
 // selects.
-func (db *DB) ListArchItemsForPicker(ctx context.Context, workspaceID int64) ([]sightline.ArchItem, error) {
+func (db *DB) ListArchItemsForPicker(ctx context.Context, workspaceID int64) (_ []sightline.ArchItem, err error) {
+	defer translateErr(&err, "store.ListArchItemsForPicker")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT a.id, a.kind, a.name, a.parent_id, coalesce(p.name, ''), a.health`+archItemJoin+`
 		WHERE a.workspace_id = $1`, workspaceID)
 	if err != nil {
-		return nil, translate("store.ListArchItemsForPicker", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.ArchItem, error) {
 		it := sightline.ArchItem{WorkspaceID: workspaceID}
@@ -74,7 +76,7 @@ func (db *DB) ListArchItemsForPicker(ctx context.Context, workspaceID int64) ([]
 		return it, err
 	})
 	if err != nil {
-		return nil, translate("store.ListArchItemsForPicker", err)
+		return nil, err
 	}
 	return sightline.ArchTreeOrder(list), nil
 }
@@ -93,13 +95,14 @@ func archItemByID(ctx context.Context, q querier, workspaceID, id int64) (*sight
 // CreateArchItem creates an item. Its fields, its place in the hierarchy
 // and its name's uniqueness are checked in the transaction; the parent row
 // is share-locked so it cannot change kind meanwhile.
-func (db *DB) CreateArchItem(ctx context.Context, actor Actor, workspaceID int64, it sightline.ArchItem) (*sightline.ArchItem, error) {
+func (db *DB) CreateArchItem(ctx context.Context, actor Actor, workspaceID int64, it sightline.ArchItem) (_ *sightline.ArchItem, err error) {
+	defer translateErr(&err, "store.CreateArchItem")
 	it.ID = 0
 	if err := sightline.CheckArchItem(&it).Err(); err != nil {
 		return nil, err
 	}
 	var created *sightline.ArchItem
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		p := sightline.Problems{}
 		if err := checkArchPlace(ctx, tx, workspaceID, &it, p); err != nil {
 			return err
@@ -125,7 +128,7 @@ func (db *DB) CreateArchItem(ctx context.Context, actor Actor, workspaceID int64
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "arch_item.created", ItemType: "arch_item", ItemID: id,
 			Summary: created.Name, Changes: archItemChanges(&sightline.ArchItem{}, created)})
 	})
-	return created, translate("store.CreateArchItem", err)
+	return created, err
 }
 
 // UpdateArchItem saves an item with optimistic locking. Saving counts as
@@ -263,26 +266,6 @@ func archNameError(err error, name string) error {
 	return err
 }
 
-// archItemChanges lists the fields that differ between two saved items,
-// with names rather than ids, for the history.
-func archItemChanges(a, b *sightline.ArchItem) map[string]sightline.Change {
-	c := map[string]sightline.Change{}
-	add := func(field, from, to string) {
-		if from != to {
-			c[field] = sightline.Change{From: epicNilIfEmpty(from), To: epicNilIfEmpty(to)}
-		}
-	}
-	add("kind", string(a.Kind), string(b.Kind))
-	add("name", a.Name, b.Name)
-	add("parent", a.ParentName, b.ParentName)
-	add("technology", a.Technology, b.Technology)
-	add("owner_team", a.OwnerTeam, b.OwnerTeam)
-	add("health", string(a.Health), string(b.Health))
-	add("description", a.Description, b.Description)
-	add("tech_debt", a.TechDebt, b.TechDebt)
-	return c
-}
-
 // relationColumns reads a relation with the names of both ends.
 const relationColumns = `r.id, r.workspace_id, r.source_id, s.name, r.target_id, t.name, r.label, r.technology, r.version
 	FROM arch_relations r
@@ -297,15 +280,16 @@ func collectRelation(row pgx.CollectableRow) (sightline.ArchRelation, error) {
 
 // ListRelations returns every relation of a workspace with the names of
 // both ends, by source, target and label, in one query.
-func (db *DB) ListRelations(ctx context.Context, workspaceID int64) ([]sightline.ArchRelation, error) {
+func (db *DB) ListRelations(ctx context.Context, workspaceID int64) (_ []sightline.ArchRelation, err error) {
+	defer translateErr(&err, "store.ListRelations")
 	rows, err := db.Pool.Query(ctx, `SELECT `+relationColumns+`
 		WHERE r.workspace_id = $1
 		ORDER BY lower(s.name), lower(t.name), lower(r.label), r.id`, workspaceID)
 	if err != nil {
-		return nil, translate("store.ListRelations", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, collectRelation)
-	return list, translate("store.ListRelations", err)
+	return list, err
 }
 
 // RelationsOfItem returns the relations into an item and out of it, in one
@@ -336,13 +320,14 @@ func (db *DB) RelationsOfItem(ctx context.Context, workspaceID, itemID int64) (i
 // must be items of the workspace (the target's absence is a refusal next to
 // its field; the source's is not found); the same relation (target and
 // label, whatever the case) is not added twice.
-func (db *DB) CreateRelation(ctx context.Context, actor Actor, workspaceID, itemID int64, rel sightline.ArchRelation) (*sightline.ArchRelation, error) {
+func (db *DB) CreateRelation(ctx context.Context, actor Actor, workspaceID, itemID int64, rel sightline.ArchRelation) (_ *sightline.ArchRelation, err error) {
+	defer translateErr(&err, "store.CreateRelation")
 	rel.SourceID = itemID
 	if err := sightline.CheckRelation(itemID, &rel).Err(); err != nil {
 		return nil, err
 	}
 	var created *sightline.ArchRelation
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		// Share-lock both ends: neither can be deleted while the relation is written.
 		rows, err := tx.Query(ctx, `SELECT id, name FROM arch_items WHERE workspace_id = $1 AND id = ANY($2) FOR SHARE`,
 			workspaceID, []int64{itemID, rel.TargetID})
@@ -385,7 +370,7 @@ func (db *DB) CreateRelation(ctx context.Context, actor Actor, workspaceID, item
 		created = r
 		return recordRelation(ctx, tx, actor, workspaceID, "arch_relation.added", r)
 	})
-	return created, translate("store.CreateRelation", err)
+	return created, err
 }
 
 func relationByID(ctx context.Context, tx pgx.Tx, workspaceID, id int64) (*sightline.ArchRelation, error) {
@@ -428,15 +413,16 @@ func (db *DB) DeleteRelation(ctx context.Context, actor Actor, workspaceID, item
 }
 
 // RelationOfItem returns one relation into or out of the item itemID.
-func (db *DB) RelationOfItem(ctx context.Context, workspaceID, itemID, relationID int64) (*sightline.ArchRelation, error) {
+func (db *DB) RelationOfItem(ctx context.Context, workspaceID, itemID, relationID int64) (_ *sightline.ArchRelation, err error) {
+	defer translateErr(&err, "store.RelationOfItem")
 	rows, err := db.Pool.Query(ctx, `SELECT `+relationColumns+`
 		WHERE r.workspace_id = $1 AND r.id = $2 AND (r.source_id = $3 OR r.target_id = $3)`, workspaceID, relationID, itemID)
 	if err != nil {
-		return nil, translate("store.RelationOfItem", err)
+		return nil, err
 	}
 	r, err := pgx.CollectExactlyOneRow(rows, collectRelation)
 	if err != nil {
-		return nil, translate("store.RelationOfItem", err)
+		return nil, err
 	}
 	return &r, nil
 }

@@ -29,26 +29,28 @@ func scanArchLink(row pgx.CollectableRow) (sightline.ArchLink, error) {
 
 // LinksForEpic lists the architecture items an epic touches, by kind of
 // change then item name.
-func (db *DB) LinksForEpic(ctx context.Context, wsID, epicID int64) ([]sightline.ArchLink, error) {
+func (db *DB) LinksForEpic(ctx context.Context, wsID, epicID int64) (_ []sightline.ArchLink, err error) {
+	defer translateErr(&err, "store.LinksForEpic")
 	rows, err := db.Pool.Query(ctx, archLinkSelect+` WHERE l.workspace_id = $1 AND l.epic_id = $2
 		ORDER BY array_position($3::text[], l.change_kind), lower(i.name), l.id`, wsID, epicID, sightline.ChangeKinds)
 	if err != nil {
-		return nil, translate("store.LinksForEpic", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, scanArchLink)
-	return list, translate("store.LinksForEpic", err)
+	return list, err
 }
 
 // LinksForItem lists the epics that touch an architecture item (with their
 // title, kind, status and target quarter), soonest quarter first.
-func (db *DB) LinksForItem(ctx context.Context, wsID, itemID int64) ([]sightline.ArchLink, error) {
+func (db *DB) LinksForItem(ctx context.Context, wsID, itemID int64) (_ []sightline.ArchLink, err error) {
+	defer translateErr(&err, "store.LinksForItem")
 	rows, err := db.Pool.Query(ctx, archLinkSelect+` WHERE l.workspace_id = $1 AND l.item_id = $2
 		ORDER BY e.target_quarter NULLS LAST, lower(e.title), l.id`, wsID, itemID)
 	if err != nil {
-		return nil, translate("store.LinksForItem", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, scanArchLink)
-	return list, translate("store.LinksForItem", err)
+	return list, err
 }
 
 // ArchLinkByID returns one link of a workspace.
@@ -91,12 +93,13 @@ func duplicateLink(epicTitle, itemName string) error {
 // workspace. A foreign or missing epic or item is refused next to its field
 // (the database's foreign keys hold the same line); a second link between
 // the same pair is a conflict next to the item field.
-func (db *DB) CreateArchLink(ctx context.Context, actor Actor, wsID int64, l sightline.ArchLink) (*sightline.ArchLink, error) {
+func (db *DB) CreateArchLink(ctx context.Context, actor Actor, wsID int64, l sightline.ArchLink) (_ *sightline.ArchLink, err error) {
+	defer translateErr(&err, "store.CreateArchLink")
 	if err := sightline.CheckArchLink(&l).Err(); err != nil {
 		return nil, err
 	}
 	var saved *sightline.ArchLink
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var title, name *string
 		var exists bool
 		if err := tx.QueryRow(ctx, `
@@ -137,7 +140,7 @@ func (db *DB) CreateArchLink(ctx context.Context, actor Actor, wsID int64, l sig
 		}
 		return recordArchLink(ctx, tx, actor, wsID, "archlink.added", &sightline.ArchLink{}, saved)
 	})
-	return saved, translate("store.CreateArchLink", err)
+	return saved, err
 }
 
 // UpdateArchLink saves a link's kind of change and note with optimistic
@@ -204,16 +207,11 @@ func lockArchLink(ctx context.Context, tx pgx.Tx, wsID, id int64, version int) (
 // recordArchLink writes a link change on the epic's history (naming the
 // item) and on the item's (naming the epic).
 func recordArchLink(ctx context.Context, tx pgx.Tx, actor Actor, wsID int64, verb string, a, b *sightline.ArchLink) error {
-	changes := map[string]sightline.Change{}
-	add := func(field, from, to string) {
-		if from != to {
-			changes[field] = sightline.Change{From: epicNilIfEmpty(from), To: epicNilIfEmpty(to)}
-		}
-	}
-	add("change_kind", a.ChangeKind, b.ChangeKind)
-	add("note", a.Note, b.Note)
+	diff := changes{}
+	diff.text("change_kind", a.ChangeKind, b.ChangeKind)
+	diff.text("note", a.Note, b.Note)
 	onEpic, onItem := map[string]sightline.Change{}, map[string]sightline.Change{}
-	for k, v := range changes {
+	for k, v := range diff {
 		onEpic[k], onItem[k] = v, v
 	}
 	switch verb {

@@ -51,7 +51,8 @@ func scanConcern(row pgx.Row, extra ...any) (*sightline.Concern, error) {
 // ListConcerns returns the NFR register (or the part the filter keeps), each
 // concern with its attached items and the number of epics whose NFR impacts
 // name it, in one query.
-func (db *DB) ListConcerns(ctx context.Context, wsID int64, f sightline.ConcernFilter) ([]sightline.ConcernOverview, error) {
+func (db *DB) ListConcerns(ctx context.Context, wsID int64, f sightline.ConcernFilter) (_ []sightline.ConcernOverview, err error) {
+	defer translateErr(&err, "store.ListConcerns")
 	f = f.Normalize()
 	rows, err := db.Pool.Query(ctx, `
 		SELECT `+concernColumns+`,
@@ -61,7 +62,7 @@ func (db *DB) ListConcerns(ctx context.Context, wsID int64, f sightline.ConcernF
 		ORDER BY `+concernOrder,
 		wsID, sightline.NFRCategories, concernStatusesByWorry, f.Category, f.Status)
 	if err != nil {
-		return nil, translate("store.ListConcerns", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.ConcernOverview, error) {
 		var n int
@@ -71,7 +72,7 @@ func (db *DB) ListConcerns(ctx context.Context, wsID int64, f sightline.ConcernF
 		}
 		return sightline.ConcernOverview{Concern: *c, EpicCount: n}, nil
 	})
-	return list, translate("store.ListConcerns", err)
+	return list, err
 }
 
 // ConcernByID returns one concern of a workspace with its attached items.
@@ -90,25 +91,27 @@ func concernByID(ctx context.Context, q querier, wsID, id int64, lock bool) (*si
 
 // ListConcernsForPicker lists a workspace's concerns for a select (id,
 // title, category, status), by category then title.
-func (db *DB) ListConcernsForPicker(ctx context.Context, wsID int64) ([]sightline.Concern, error) {
+func (db *DB) ListConcernsForPicker(ctx context.Context, wsID int64) (_ []sightline.Concern, err error) {
+	defer translateErr(&err, "store.ListConcernsForPicker")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT c.id, c.category, c.title, c.status FROM nfr_concerns c
 		WHERE c.workspace_id = $1
 		ORDER BY array_position($2::text[], c.category), lower(c.title), c.id`, wsID, sightline.NFRCategories)
 	if err != nil {
-		return nil, translate("store.ListConcernsForPicker", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Concern, error) {
 		c := sightline.Concern{WorkspaceID: wsID}
 		err := row.Scan(&c.ID, &c.Category, &c.Title, &c.Status)
 		return c, err
 	})
-	return list, translate("store.ListConcernsForPicker", err)
+	return list, err
 }
 
 // ConcernsForItem lists the concerns attached to an architecture item, the
 // most worrying first (without their other items).
-func (db *DB) ConcernsForItem(ctx context.Context, wsID, itemID int64) ([]sightline.Concern, error) {
+func (db *DB) ConcernsForItem(ctx context.Context, wsID, itemID int64) (_ []sightline.Concern, err error) {
+	defer translateErr(&err, "store.ConcernsForItem")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT c.id, c.workspace_id, c.category, c.title, c.stimulus, c.response, c.measure, c.target,
 		       c.current_value, c.status, c.version, c.updated_at
@@ -117,7 +120,7 @@ func (db *DB) ConcernsForItem(ctx context.Context, wsID, itemID int64) ([]sightl
 		ORDER BY array_position($3::text[], c.status), array_position($2::text[], c.category), lower(c.title), c.id`,
 		wsID, sightline.NFRCategories, concernStatusesByWorry, itemID)
 	if err != nil {
-		return nil, translate("store.ConcernsForItem", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Concern, error) {
 		var c sightline.Concern
@@ -125,34 +128,36 @@ func (db *DB) ConcernsForItem(ctx context.Context, wsID, itemID int64) ([]sightl
 			&c.Current, &c.Status, &c.Version, &c.UpdatedAt)
 		return c, err
 	})
-	return list, translate("store.ConcernsForItem", err)
+	return list, err
 }
 
 // ConcernItemChoices lists a workspace's architecture items (id, name,
 // kind) by name, for the register's "attach items" choices.
-func (db *DB) ConcernItemChoices(ctx context.Context, wsID int64) ([]sightline.ArchItem, error) {
+func (db *DB) ConcernItemChoices(ctx context.Context, wsID int64) (_ []sightline.ArchItem, err error) {
+	defer translateErr(&err, "store.ConcernItemChoices")
 	rows, err := db.Pool.Query(ctx, `SELECT id, kind, name FROM arch_items WHERE workspace_id = $1 ORDER BY lower(name), id`, wsID)
 	if err != nil {
-		return nil, translate("store.ConcernItemChoices", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.ArchItem, error) {
 		it := sightline.ArchItem{WorkspaceID: wsID}
 		err := row.Scan(&it.ID, &it.Kind, &it.Name)
 		return it, err
 	})
-	return list, translate("store.ConcernItemChoices", err)
+	return list, err
 }
 
 // CreateConcern adds a concern to the register, attached to the given items
 // (each must be one of the workspace's architecture items).
-func (db *DB) CreateConcern(ctx context.Context, actor Actor, wsID int64, c sightline.Concern, itemIDs []int64) (*sightline.Concern, error) {
+func (db *DB) CreateConcern(ctx context.Context, actor Actor, wsID int64, c sightline.Concern, itemIDs []int64) (_ *sightline.Concern, err error) {
+	defer translateErr(&err, "store.CreateConcern")
 	if err := sightline.CheckConcern(&c).Err(); err != nil {
 		return nil, err
 	}
 	slices.Sort(itemIDs)
 	itemIDs = slices.Compact(itemIDs)
 	var saved *sightline.Concern
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if len(itemIDs) > 0 {
 			var found int
 			if err := tx.QueryRow(ctx, `SELECT count(*) FROM arch_items WHERE workspace_id = $1 AND id = ANY($2)`, wsID, itemIDs).Scan(&found); err != nil {
@@ -188,7 +193,7 @@ func (db *DB) CreateConcern(ctx context.Context, actor Actor, wsID int64, c sigh
 		return record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: "concern.created", ItemType: "concern", ItemID: id,
 			Summary: saved.Title, Changes: changes})
 	})
-	return saved, translate("store.CreateConcern", err)
+	return saved, err
 }
 
 // UpdateConcern saves a concern's fields with optimistic locking: a missing
@@ -254,8 +259,9 @@ func concernItemEnds(ctx context.Context, tx pgx.Tx, wsID, concernID, itemID int
 // AttachConcernItem attaches an architecture item to a concern. Attaching
 // twice is a no-op. The item must be of the workspace (else EINVALID on
 // item_id); the concern too (else not found).
-func (db *DB) AttachConcernItem(ctx context.Context, actor Actor, wsID, concernID, itemID int64) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) AttachConcernItem(ctx context.Context, actor Actor, wsID, concernID, itemID int64) (err error) {
+	defer translateErr(&err, "store.AttachConcernItem")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		title, name, err := concernItemEnds(ctx, tx, wsID, concernID, itemID)
 		if err != nil {
 			return err
@@ -267,13 +273,14 @@ func (db *DB) AttachConcernItem(ctx context.Context, actor Actor, wsID, concernI
 		}
 		return recordConcernItem(ctx, tx, actor, wsID, "concern.item_attached", concernID, itemID, title, name)
 	})
-	return translate("store.AttachConcernItem", err)
+	return err
 }
 
 // DetachConcernItem detaches an item from a concern. Detaching an item that
 // is not attached is a no-op, but both must be of the workspace (else not found).
-func (db *DB) DetachConcernItem(ctx context.Context, actor Actor, wsID, concernID, itemID int64) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) DetachConcernItem(ctx context.Context, actor Actor, wsID, concernID, itemID int64) (err error) {
+	defer translateErr(&err, "store.DetachConcernItem")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		title, name, err := concernItemEnds(ctx, tx, wsID, concernID, itemID)
 		if sightline.ErrorCode(err) == sightline.EINVALID {
 			return pgx.ErrNoRows
@@ -288,7 +295,7 @@ func (db *DB) DetachConcernItem(ctx context.Context, actor Actor, wsID, concernI
 		}
 		return recordConcernItem(ctx, tx, actor, wsID, "concern.item_detached", concernID, itemID, title, name)
 	})
-	return translate("store.DetachConcernItem", err)
+	return err
 }
 
 // recordConcernItem writes an attach or detach on the concern's history and
@@ -306,25 +313,6 @@ func recordConcernItem(ctx context.Context, tx pgx.Tx, actor Actor, wsID int64, 
 	}
 	return record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: verb, ItemType: "arch_item", ItemID: itemID, Summary: title,
 		Changes: map[string]sightline.Change{"concern": ch(title)}})
-}
-
-// concernChanges lists the fields that differ between two concerns.
-func concernChanges(a, b *sightline.Concern) map[string]sightline.Change {
-	c := map[string]sightline.Change{}
-	add := func(field, from, to string) {
-		if from != to {
-			c[field] = sightline.Change{From: epicNilIfEmpty(from), To: epicNilIfEmpty(to)}
-		}
-	}
-	add("category", a.Category, b.Category)
-	add("title", a.Title, b.Title)
-	add("stimulus", a.Stimulus, b.Stimulus)
-	add("response", a.Response, b.Response)
-	add("measure", a.Measure, b.Measure)
-	add("target", a.Target, b.Target)
-	add("current", a.Current, b.Current)
-	add("status", a.Status, b.Status)
-	return c
 }
 
 func concernItemNames(items []sightline.ArchItem) string {

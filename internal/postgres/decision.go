@@ -91,7 +91,8 @@ const decisionLogFilter = `d.workspace_id = $1
 // filtered by status, by a linked architecture item, and to decisions whose
 // revisit date has come (live ones only: proposed or accepted), and how many
 // match in all: one query (two past the last page, to count).
-func (db *DB) ListDecisions(ctx context.Context, workspaceID int64, f sightline.DecisionFilter, today time.Time, limit, offset int) ([]sightline.Decision, int, error) {
+func (db *DB) ListDecisions(ctx context.Context, workspaceID int64, f sightline.DecisionFilter, today time.Time, limit, offset int) (_ []sightline.Decision, _ int, err error) {
+	defer translateErr(&err, "store.ListDecisions")
 	f = f.Normalize()
 	offset = max(offset, 0)
 	args := []any{workspaceID, f.Status, f.ItemID, f.RevisitDue, decisionDate(&today)}
@@ -104,7 +105,7 @@ func (db *DB) ListDecisions(ctx context.Context, workspaceID int64, f sightline.
 		FROM page JOIN decisions d ON d.workspace_id = $1 AND d.id = page.id `+decisionJoins+`
 		ORDER BY d.number DESC`, append(args, limit, offset)...)
 	if err != nil {
-		return nil, 0, translate("store.ListDecisions", err)
+		return nil, 0, err
 	}
 	total := 0
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Decision, error) {
@@ -115,12 +116,12 @@ func (db *DB) ListDecisions(ctx context.Context, workspaceID int64, f sightline.
 		return *d, nil
 	})
 	if err != nil {
-		return nil, 0, translate("store.ListDecisions", err)
+		return nil, 0, err
 	}
 	if len(list) == 0 && offset > 0 {
 		// Past the last page: count without the page so the pager can lead back.
 		if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM decisions d WHERE `+decisionLogFilter, args...).Scan(&total); err != nil {
-			return nil, 0, translate("store.ListDecisions", err)
+			return nil, 0, err
 		}
 	}
 	return list, total, nil
@@ -143,14 +144,15 @@ func nextDecisionNumber(ctx context.Context, tx pgx.Tx, workspaceID int64) (int,
 // number. The handler checks the fields with sightline.CheckDecision; the
 // database's CHECK constraints hold the limits, and a refused row rolls the
 // whole transaction back, its number included.
-func (db *DB) CreateDecision(ctx context.Context, actor Actor, workspaceID int64, d sightline.Decision) (*sightline.Decision, error) {
+func (db *DB) CreateDecision(ctx context.Context, actor Actor, workspaceID int64, d sightline.Decision) (_ *sightline.Decision, err error) {
+	defer translateErr(&err, "store.CreateDecision")
 	var created *sightline.Decision
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		created, err = insertDecision(ctx, tx, actor, workspaceID, d, nil)
 		return err
 	})
-	return created, translate("store.CreateDecision", err)
+	return created, err
 }
 
 // insertDecision numbers and inserts a proposed decision and records it.
@@ -163,10 +165,14 @@ func insertDecision(ctx context.Context, tx pgx.Tx, actor Actor, workspaceID int
 	if err := tx.QueryRow(ctx, `
 		INSERT INTO decisions (workspace_id, number, title, status, context, options, decision, consequences, tradeoff,
 		                       revisit_on, created_by, updated_by)
-		VALUES ($1, $2, $3, 'proposed', $4, $5, $6, $7, $8, $9::date, NULLIF($10::bigint, 0), NULLIF($10::bigint, 0))
+		VALUES (@workspace, @number, @title, 'proposed', @context, @options, @decision, @consequences, @tradeoff,
+		        @revisit_on::date, NULLIF(@actor::bigint, 0), NULLIF(@actor::bigint, 0))
 		RETURNING id`,
-		workspaceID, number, d.Title, d.Context, d.Options, d.Decision, d.Consequences, d.Tradeoff,
-		decisionDate(d.RevisitOn), actor.UserID).Scan(&id); err != nil {
+		pgx.NamedArgs{
+			"workspace": workspaceID, "number": number, "actor": actor.UserID, "title": d.Title, "context": d.Context,
+			"options": d.Options, "decision": d.Decision, "consequences": d.Consequences, "tradeoff": d.Tradeoff,
+			"revisit_on": decisionDate(d.RevisitOn),
+		}).Scan(&id); err != nil {
 		return nil, err
 	}
 	created, err := decisionByID(ctx, tx, workspaceID, id)
@@ -229,12 +235,17 @@ func (db *DB) UpdateDecision(ctx context.Context, actor Actor, workspaceID, id i
 			return nil
 		}
 		tag, err := tx.Exec(ctx, `
-			UPDATE decisions SET title = $4, context = $5, options = $6, decision = $7, consequences = $8, tradeoff = $9,
-			       status = $10, decided_by = $11, decided_on = $12::date, revisit_on = $13::date,
-			       version = version + 1, updated_at = now(), updated_by = NULLIF($14::bigint, 0)
-			WHERE workspace_id = $1 AND id = $2 AND version = $3`,
-			workspaceID, id, version, next.Title, next.Context, next.Options, next.Decision, next.Consequences, next.Tradeoff,
-			next.Status, next.DecidedByID, decisionDate(next.DecidedOn), decisionDate(next.RevisitOn), actor.UserID)
+			UPDATE decisions SET title = @title, context = @context, options = @options, decision = @decision,
+			       consequences = @consequences, tradeoff = @tradeoff, status = @status, decided_by = @decided_by,
+			       decided_on = @decided_on::date, revisit_on = @revisit_on::date,
+			       version = version + 1, updated_at = now(), updated_by = NULLIF(@actor::bigint, 0)
+			WHERE workspace_id = @workspace AND id = @id AND version = @version`,
+			pgx.NamedArgs{
+				"workspace": workspaceID, "id": id, "version": version, "actor": actor.UserID,
+				"title": next.Title, "context": next.Context, "options": next.Options, "decision": next.Decision,
+				"consequences": next.Consequences, "tradeoff": next.Tradeoff, "status": next.Status,
+				"decided_by": next.DecidedByID, "decided_on": decisionDate(next.DecidedOn), "revisit_on": decisionDate(next.RevisitOn),
+			})
 		if err != nil {
 			return err
 		}
@@ -309,7 +320,8 @@ func (db *DB) SupersedeDecision(ctx context.Context, actor Actor, workspaceID, o
 
 // Stances returns every participant's stance on a decision: objections
 // first, then disagree-and-commit, then agreement, oldest first within each.
-func (db *DB) Stances(ctx context.Context, workspaceID, decisionID int64) ([]sightline.Stance, error) {
+func (db *DB) Stances(ctx context.Context, workspaceID, decisionID int64) (_ []sightline.Stance, err error) {
+	defer translateErr(&err, "store.Stances")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT s.decision_id, s.user_id, u.name, s.stance, s.reason, s.version, s.updated_at
 		FROM decision_stances s JOIN users u ON u.id = s.user_id
@@ -317,10 +329,10 @@ func (db *DB) Stances(ctx context.Context, workspaceID, decisionID int64) ([]sig
 		ORDER BY CASE s.stance WHEN 'object' THEN 0 WHEN 'disagree_and_commit' THEN 1 ELSE 2 END, s.updated_at, s.user_id`,
 		workspaceID, decisionID)
 	if err != nil {
-		return nil, translate("store.Stances", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, scanStance)
-	return list, translate("store.Stances", err)
+	return list, err
 }
 
 func scanStance(row pgx.CollectableRow) (sightline.Stance, error) {
@@ -448,8 +460,9 @@ func decisionLinkEnds(ctx context.Context, tx pgx.Tx, workspaceID, decisionID in
 
 // LinkDecision links a decision to an epic, architecture item, concern or
 // strategy shift of the same workspace (linking twice is a no-op).
-func (db *DB) LinkDecision(ctx context.Context, actor Actor, workspaceID, decisionID int64, targetType string, targetID int64) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) LinkDecision(ctx context.Context, actor Actor, workspaceID, decisionID int64, targetType string, targetID int64) (err error) {
+	defer translateErr(&err, "store.LinkDecision")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		d, title, t, err := decisionLinkEnds(ctx, tx, workspaceID, decisionID, targetType, targetID)
 		if err != nil {
 			return err
@@ -462,13 +475,14 @@ func (db *DB) LinkDecision(ctx context.Context, actor Actor, workspaceID, decisi
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "decision.linked", ItemType: "decision", ItemID: decisionID,
 			Summary: d.Ref() + " ↔ " + title, Changes: map[string]sightline.Change{targetType: {To: title}}})
 	})
-	return translate("store.LinkDecision", err)
+	return err
 }
 
 // UnlinkDecision removes a link; unlinking an absent link is a no-op, but
 // the decision and the target must be of the workspace.
-func (db *DB) UnlinkDecision(ctx context.Context, actor Actor, workspaceID, decisionID int64, targetType string, targetID int64) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) UnlinkDecision(ctx context.Context, actor Actor, workspaceID, decisionID int64, targetType string, targetID int64) (err error) {
+	defer translateErr(&err, "store.UnlinkDecision")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		d, title, t, err := decisionLinkEnds(ctx, tx, workspaceID, decisionID, targetType, targetID)
 		if err != nil {
 			return err
@@ -481,12 +495,13 @@ func (db *DB) UnlinkDecision(ctx context.Context, actor Actor, workspaceID, deci
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "decision.unlinked", ItemType: "decision", ItemID: decisionID,
 			Summary: d.Ref() + " ↔ " + title, Changes: map[string]sightline.Change{targetType: {From: title}}})
 	})
-	return translate("store.UnlinkDecision", err)
+	return err
 }
 
 // DecisionLinks lists what a decision is about, epics first, then
 // architecture items, concerns and strategy shifts, in one query.
-func (db *DB) DecisionLinks(ctx context.Context, workspaceID, decisionID int64) ([]sightline.DecisionLink, error) {
+func (db *DB) DecisionLinks(ctx context.Context, workspaceID, decisionID int64) (_ []sightline.DecisionLink, err error) {
+	defer translateErr(&err, "store.DecisionLinks")
 	sql := ""
 	for i, typ := range sightline.DecisionTargetTypes {
 		t := decisionTargets[typ]
@@ -499,21 +514,22 @@ func (db *DB) DecisionLinks(ctx context.Context, workspaceID, decisionID int64) 
 	}
 	rows, err := db.Pool.Query(ctx, `SELECT type, id, title, detail FROM (`+sql+`) x ORDER BY ord, lower(title), id`, workspaceID, decisionID)
 	if err != nil {
-		return nil, translate("store.DecisionLinks", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.DecisionLink, error) {
 		var l sightline.DecisionLink
 		err := row.Scan(&l.Type, &l.ID, &l.Title, &l.Detail)
 		return l, err
 	})
-	return list, translate("store.DecisionLinks", err)
+	return list, err
 }
 
 // DecisionChoices returns the options of the decision page's selects
 // (architecture items, concerns, strategy shifts, members) in one query.
 // Epics are too many to list: DecisionEpicChoices offers a bounded,
 // searchable page of them.
-func (db *DB) DecisionChoices(ctx context.Context, workspaceID int64) (*sightline.DecisionChoices, error) {
+func (db *DB) DecisionChoices(ctx context.Context, workspaceID int64) (_ *sightline.DecisionChoices, err error) {
+	defer translateErr(&err, "store.DecisionChoices")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT kind, id, title, extra FROM (
 			SELECT 'item' AS kind, id, name AS title, kind AS extra FROM arch_items WHERE workspace_id = $1
@@ -526,7 +542,7 @@ func (db *DB) DecisionChoices(ctx context.Context, workspaceID int64) (*sightlin
 		) c
 		ORDER BY kind, lower(title), id`, workspaceID)
 	if err != nil {
-		return nil, translate("store.DecisionChoices", err)
+		return nil, err
 	}
 	c := &sightline.DecisionChoices{}
 	var kind, title, extra string
@@ -545,7 +561,7 @@ func (db *DB) DecisionChoices(ctx context.Context, workspaceID int64) (*sightlin
 		return nil
 	})
 	if err != nil {
-		return nil, translate("store.DecisionChoices", err)
+		return nil, err
 	}
 	return c, nil
 }
@@ -559,14 +575,15 @@ func (db *DB) DecisionEpicChoices(ctx context.Context, workspaceID, decisionID i
 
 // DecisionItemChoices lists the workspace's architecture items by name, for
 // the decision log's "linked item" filter.
-func (db *DB) DecisionItemChoices(ctx context.Context, workspaceID int64) ([]sightline.Choice, error) {
+func (db *DB) DecisionItemChoices(ctx context.Context, workspaceID int64) (_ []sightline.Choice, err error) {
+	defer translateErr(&err, "store.DecisionItemChoices")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT id, name || ' (' || kind || ')' FROM arch_items WHERE workspace_id = $1 ORDER BY lower(name), id`, workspaceID)
 	if err != nil {
-		return nil, translate("store.DecisionItemChoices", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[sightline.Choice])
-	return list, translate("store.DecisionItemChoices", err)
+	return list, err
 }
 
 // DecisionsForEpic lists the decisions linked to an epic, by number.

@@ -62,30 +62,41 @@ var epicOrder = map[sightline.EpicSort]string{
 	sightline.SortRatio:   `(e.impact::numeric / NULLIF(e.effort, 0)) DESC NULLS LAST, e.updated_at DESC, e.id DESC`,
 }
 
+// backlogWhere is the backlog filter as a WHERE condition on epics e, with
+// its arguments $1–$6 from backlogArgs. The backlog, its count past the last
+// page and the matrix share it, so they always select the same epics.
+const backlogWhere = `e.workspace_id = $1
+	AND ($2::text = '' OR e.status = $2)
+	AND ($3::text = '' OR e.kind = $3)
+	AND ($4::bigint = 0 OR e.initiative_id = $4)
+	AND ($5::bigint = 0 OR e.pm_owner_id = $5 OR e.tech_owner_id = $5)
+	AND ($6::text = '' OR e.target_quarter = $6)`
+
+// backlogArgs are backlogWhere's arguments for a normalized filter.
+func backlogArgs(workspaceID int64, f sightline.EpicFilter) []any {
+	return []any{workspaceID, string(f.Status), string(f.Kind), f.InitiativeID, f.OwnerID, f.Quarter}
+}
+
 // ListEpics returns one page of the backlog (product and enabler epics
 // together) and how many epics match the filter, in one query.
-func (db *DB) ListEpics(ctx context.Context, workspaceID int64, f sightline.EpicFilter) ([]sightline.Epic, int, error) {
+func (db *DB) ListEpics(ctx context.Context, workspaceID int64, f sightline.EpicFilter) (_ []sightline.Epic, _ int, err error) {
+	defer translateErr(&err, "store.ListEpics")
 	f = f.Normalize()
 	order := epicOrder[f.Sort]
 	rows, err := db.Pool.Query(ctx, `
 		WITH page AS (
 			SELECT e.id, count(*) OVER () AS total
 			FROM epics e
-			WHERE e.workspace_id = $1
-			  AND ($2::text = '' OR e.status = $2)
-			  AND ($3::text = '' OR e.kind = $3)
-			  AND ($4::bigint = 0 OR e.initiative_id = $4)
-			  AND ($5::bigint = 0 OR e.pm_owner_id = $5 OR e.tech_owner_id = $5)
-			  AND ($6::text = '' OR e.target_quarter = $6)
+			WHERE `+backlogWhere+`
 			ORDER BY `+order+`
 			LIMIT $7 OFFSET $8
 		)
 		SELECT `+epicColumns+`, page.total
 		FROM page JOIN epics e ON e.workspace_id = $1 AND e.id = page.id `+epicJoins+`
 		ORDER BY `+order,
-		workspaceID, string(f.Status), string(f.Kind), f.InitiativeID, f.OwnerID, f.Quarter, f.PerPage, (f.Page-1)*f.PerPage)
+		append(backlogArgs(workspaceID, f), f.PerPage, (f.Page-1)*f.PerPage)...)
 	if err != nil {
-		return nil, 0, translate("store.ListEpics", err)
+		return nil, 0, err
 	}
 	total := 0
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Epic, error) {
@@ -96,19 +107,14 @@ func (db *DB) ListEpics(ctx context.Context, workspaceID int64, f sightline.Epic
 		return *e, nil
 	})
 	if err != nil {
-		return nil, 0, translate("store.ListEpics", err)
+		return nil, 0, err
 	}
 	if len(list) == 0 && f.Page > 1 {
 		// Past the last page: count without the page so the pager can lead back.
 		if err := db.Pool.QueryRow(ctx, `
-			SELECT count(*) FROM epics e
-			WHERE e.workspace_id = $1
-			  AND ($2::text = '' OR e.status = $2) AND ($3::text = '' OR e.kind = $3)
-			  AND ($4::bigint = 0 OR e.initiative_id = $4)
-			  AND ($5::bigint = 0 OR e.pm_owner_id = $5 OR e.tech_owner_id = $5)
-			  AND ($6::text = '' OR e.target_quarter = $6)`,
-			workspaceID, string(f.Status), string(f.Kind), f.InitiativeID, f.OwnerID, f.Quarter).Scan(&total); err != nil {
-			return nil, 0, translate("store.ListEpics", err)
+			SELECT count(*) FROM epics e WHERE `+backlogWhere,
+			backlogArgs(workspaceID, f)...).Scan(&total); err != nil {
+			return nil, 0, err
 		}
 	}
 	return list, total, nil
@@ -150,7 +156,8 @@ type EpicPicker struct {
 // epics that match, open ones first (not done or dropped), the earliest
 // target quarter first, then the most recently updated; the first Limit
 // of them, listed by title.
-func (db *DB) ListEpicPicker(ctx context.Context, workspaceID int64, o EpicPickerOptions) (*EpicPicker, error) {
+func (db *DB) ListEpicPicker(ctx context.Context, workspaceID int64, o EpicPickerOptions) (_ *EpicPicker, err error) {
+	defer translateErr(&err, "store.ListEpicPicker")
 	if o.Limit <= 0 {
 		o.Limit = EpicPickerLimit
 	}
@@ -178,7 +185,7 @@ func (db *DB) ListEpicPicker(ctx context.Context, workspaceID int64, o EpicPicke
 		ORDER BY lower(title), id`,
 		workspaceID, pattern, strings.TrimPrefix(search, "#"), o.NotLinkedToPain, o.NotLinkedToItem, o.NotLinkedToDecision, o.NotOnRoadmapItem, o.Limit)
 	if err != nil {
-		return nil, translate("store.ListEpicPicker", err)
+		return nil, err
 	}
 	ep := &EpicPicker{}
 	ep.Epics, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Epic, error) {
@@ -187,16 +194,17 @@ func (db *DB) ListEpicPicker(ctx context.Context, workspaceID int64, o EpicPicke
 		return e, err
 	})
 	if err != nil {
-		return nil, translate("store.ListEpicPicker", err)
+		return nil, err
 	}
 	return ep, nil
 }
 
 // EstimatorNames lists the names of the workspace's engineers and
 // architects: the people who can estimate an epic.
-func (db *DB) EstimatorNames(ctx context.Context, workspaceID int64) ([]string, error) {
+func (db *DB) EstimatorNames(ctx context.Context, workspaceID int64) (_ []string, err error) {
+	defer translateErr(&err, "store.EstimatorNames")
 	names, err := estimatorNames(ctx, db.Pool, workspaceID)
-	return names, translate("store.EstimatorNames", err)
+	return names, err
 }
 
 func estimatorNames(ctx context.Context, q querier, workspaceID int64) ([]string, error) {
@@ -212,7 +220,8 @@ func estimatorNames(ctx context.Context, q querier, workspaceID int64) ([]string
 
 // EpicChoices returns the options of the epic forms and backlog filters
 // (initiatives, strategy shifts, members, target quarters in use) in one query.
-func (db *DB) EpicChoices(ctx context.Context, workspaceID int64) (*sightline.EpicChoices, error) {
+func (db *DB) EpicChoices(ctx context.Context, workspaceID int64) (_ *sightline.EpicChoices, err error) {
+	defer translateErr(&err, "store.EpicChoices")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT kind, id, title, extra FROM (
 			SELECT 'initiative' AS kind, id, title, '' AS extra FROM initiatives WHERE workspace_id = $1
@@ -225,7 +234,7 @@ func (db *DB) EpicChoices(ctx context.Context, workspaceID int64) (*sightline.Ep
 		) c
 		ORDER BY kind, CASE WHEN kind = 'shift' THEN extra END DESC, lower(title), id`, workspaceID)
 	if err != nil {
-		return nil, translate("store.EpicChoices", err)
+		return nil, err
 	}
 	c := &sightline.EpicChoices{}
 	var kind, title, extra string
@@ -244,21 +253,22 @@ func (db *DB) EpicChoices(ctx context.Context, workspaceID int64) (*sightline.Ep
 		return nil
 	})
 	if err != nil {
-		return nil, translate("store.EpicChoices", err)
+		return nil, err
 	}
 	return c, nil
 }
 
 // CreateEpic creates an epic in status idea. With painID set, the pain is
 // linked in the same transaction (an epic created from a pain note).
-func (db *DB) CreateEpic(ctx context.Context, actor Actor, workspaceID int64, e sightline.Epic, painID int64) (*sightline.Epic, error) {
+func (db *DB) CreateEpic(ctx context.Context, actor Actor, workspaceID int64, e sightline.Epic, painID int64) (_ *sightline.Epic, err error) {
+	defer translateErr(&err, "store.CreateEpic")
 	e.Status, e.Feasibility = sightline.StatusIdea, sightline.FeasibilityNotRequested
 	e.EstimateSize, e.EstimateNote, e.CommittedOn, e.FeasibilityNote = "", "", nil, ""
 	if err := sightline.CheckEpic(&e).Err(); err != nil {
 		return nil, err
 	}
 	var created *sightline.Epic
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if err := checkEpicRefs(ctx, tx, workspaceID, &sightline.Epic{}, &e).Err(); err != nil {
 			return err
 		}
@@ -272,10 +282,15 @@ func (db *DB) CreateEpic(ctx context.Context, actor Actor, workspaceID int64, e 
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO epics (workspace_id, initiative_id, kind, title, problem, why_now, enables, success_criteria,
 			                   pm_owner_id, tech_owner_id, impact, effort, target_quarter, shift_id, created_by, updated_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, ''), $14, NULLIF($15, 0), NULLIF($15, 0))
+			VALUES (@workspace, @initiative, @kind, @title, @problem, @why_now, @enables, @success_criteria,
+			        @pm_owner, @tech_owner, @impact, @effort, NULLIF(@target_quarter, ''), @shift, NULLIF(@actor, 0), NULLIF(@actor, 0))
 			RETURNING id`,
-			workspaceID, e.InitiativeID, e.Kind, e.Title, e.Problem, e.WhyNow, e.Enables, e.SuccessCriteria,
-			e.PMOwnerID, e.TechOwnerID, e.Impact, e.Effort, e.TargetQuarter, e.ShiftID, actor.UserID).Scan(&id); err != nil {
+			pgx.NamedArgs{
+				"workspace": workspaceID, "actor": actor.UserID, "initiative": e.InitiativeID, "kind": e.Kind, "title": e.Title,
+				"problem": e.Problem, "why_now": e.WhyNow, "enables": e.Enables, "success_criteria": e.SuccessCriteria,
+				"pm_owner": e.PMOwnerID, "tech_owner": e.TechOwnerID, "impact": e.Impact, "effort": e.Effort,
+				"target_quarter": e.TargetQuarter, "shift": e.ShiftID,
+			}).Scan(&id); err != nil {
 			return err
 		}
 		var err error
@@ -297,7 +312,7 @@ func (db *DB) CreateEpic(ctx context.Context, actor Actor, workspaceID int64, e 
 		// The same entries as LinkPain writes, on the epic's and the pain's history.
 		return recordLink(ctx, tx, actor, workspaceID, "pain.linked", id, painID, created.Title, painSummary(quote))
 	})
-	return created, translate("store.CreateEpic", err)
+	return created, err
 }
 
 // UpdateEpicProduct saves the product fields with optimistic locking. A
@@ -436,26 +451,29 @@ func (db *DB) changeEpic(ctx context.Context, actor Actor, workspaceID, id int64
 		}
 		tag, err := tx.Exec(ctx, `
 			UPDATE epics SET
-				initiative_id = $4, title = $5, problem = $6, why_now = $7, enables = $8, success_criteria = $9,
-				status = $10, pm_owner_id = $11, tech_owner_id = $12,
-				estimate_size = NULLIF($13, ''), estimate_note = $14,
-				estimated_by = CASE WHEN $15 THEN NULLIF($20::bigint, 0) ELSE estimated_by END,
-				estimated_at = CASE WHEN $15 THEN now() ELSE estimated_at END,
-				impact = $16, effort = $17, target_quarter = NULLIF($18, ''), committed_on = $19,
-				feasibility = $21, feasibility_note = $22,
-				feasibility_by = CASE WHEN $23 THEN NULLIF($20::bigint, 0) ELSE feasibility_by END,
-				feasibility_at = CASE WHEN $23 THEN now() ELSE feasibility_at END,
-				shift_id = $24,
-				validated_at = CASE WHEN $25 THEN now() ELSE validated_at END,
-				version = version + 1, updated_at = now(), updated_by = NULLIF($20::bigint, 0)
-			WHERE workspace_id = $1 AND id = $2 AND version = $3`,
-			workspaceID, id, version,
-			next.InitiativeID, next.Title, next.Problem, next.WhyNow, next.Enables, next.SuccessCriteria,
-			next.Status, next.PMOwnerID, next.TechOwnerID,
-			next.EstimateSize, next.EstimateNote, m.estimated,
-			next.Impact, next.Effort, next.TargetQuarter, next.CommittedOn, actor.UserID,
-			next.Feasibility, next.FeasibilityNote, m.feasibility,
-			next.ShiftID, m.revalidated)
+				initiative_id = @initiative, title = @title, problem = @problem, why_now = @why_now, enables = @enables,
+				success_criteria = @success_criteria, status = @status, pm_owner_id = @pm_owner, tech_owner_id = @tech_owner,
+				estimate_size = NULLIF(@estimate_size, ''), estimate_note = @estimate_note,
+				estimated_by = CASE WHEN @estimated THEN NULLIF(@actor::bigint, 0) ELSE estimated_by END,
+				estimated_at = CASE WHEN @estimated THEN now() ELSE estimated_at END,
+				impact = @impact, effort = @effort, target_quarter = NULLIF(@target_quarter, ''), committed_on = @committed_on,
+				feasibility = @feasibility, feasibility_note = @feasibility_note,
+				feasibility_by = CASE WHEN @feasibility_changed THEN NULLIF(@actor::bigint, 0) ELSE feasibility_by END,
+				feasibility_at = CASE WHEN @feasibility_changed THEN now() ELSE feasibility_at END,
+				shift_id = @shift,
+				validated_at = CASE WHEN @revalidated THEN now() ELSE validated_at END,
+				version = version + 1, updated_at = now(), updated_by = NULLIF(@actor::bigint, 0)
+			WHERE workspace_id = @workspace AND id = @id AND version = @version`,
+			pgx.NamedArgs{
+				"workspace": workspaceID, "id": id, "version": version, "actor": actor.UserID,
+				"initiative": next.InitiativeID, "title": next.Title, "problem": next.Problem, "why_now": next.WhyNow,
+				"enables": next.Enables, "success_criteria": next.SuccessCriteria, "status": next.Status,
+				"pm_owner": next.PMOwnerID, "tech_owner": next.TechOwnerID,
+				"estimate_size": next.EstimateSize, "estimate_note": next.EstimateNote, "estimated": m.estimated,
+				"impact": next.Impact, "effort": next.Effort, "target_quarter": next.TargetQuarter, "committed_on": next.CommittedOn,
+				"feasibility": next.Feasibility, "feasibility_note": next.FeasibilityNote, "feasibility_changed": m.feasibility,
+				"shift": next.ShiftID, "revalidated": m.revalidated,
+			})
 		if err != nil {
 			return err
 		}
@@ -521,39 +539,6 @@ func sameEpic(a, b *sightline.Epic) bool {
 		epicEqInt(a.Impact, b.Impact) && epicEqInt(a.Effort, b.Effort) && a.TargetQuarter == b.TargetQuarter &&
 		epicDateText(a) == epicDateText(b) && a.Feasibility == b.Feasibility && a.FeasibilityNote == b.FeasibilityNote &&
 		epicEqID(a.ShiftID, b.ShiftID)
-}
-
-// epicChanges lists the fields that differ between two saved epics, with
-// names rather than ids, for the history.
-func epicChanges(a, b *sightline.Epic) map[string]sightline.Change {
-	c := map[string]sightline.Change{}
-	add := func(field string, from, to string) {
-		if from != to {
-			c[field] = sightline.Change{From: epicNilIfEmpty(from), To: epicNilIfEmpty(to)}
-		}
-	}
-	add("kind", string(a.Kind), string(b.Kind))
-	add("title", a.Title, b.Title)
-	add("problem", a.Problem, b.Problem)
-	add("why_now", a.WhyNow, b.WhyNow)
-	add("enables", a.Enables, b.Enables)
-	add("success_criteria", a.SuccessCriteria, b.SuccessCriteria)
-	add("status", string(a.Status), string(b.Status))
-	add("initiative", a.InitiativeTitle, b.InitiativeTitle)
-	add("pm_owner", a.PMOwnerName, b.PMOwnerName)
-	add("tech_owner", a.TechOwnerName, b.TechOwnerName)
-	add("estimate", a.EstimateSize, b.EstimateSize)
-	add("estimate_note", a.EstimateNote, b.EstimateNote)
-	add("impact", epicIntText(a.Impact), epicIntText(b.Impact))
-	add("effort", epicIntText(a.Effort), epicIntText(b.Effort))
-	add("target_quarter", a.TargetQuarter, b.TargetQuarter)
-	add("committed_on", epicDateText(a), epicDateText(b))
-	if a.Feasibility != "" || b.Feasibility != sightline.FeasibilityNotRequested {
-		add("feasibility", string(a.Feasibility), string(b.Feasibility))
-	}
-	add("feasibility_note", a.FeasibilityNote, b.FeasibilityNote)
-	add("shift", a.ShiftTitle, b.ShiftTitle)
-	return c
 }
 
 func epicEqID(a, b *int64) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }

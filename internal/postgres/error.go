@@ -62,3 +62,12 @@ func translate(op string, err error) error {
 func staleVersion(what string) error {
 	return &sightline.Error{Code: sightline.ECONFLICT, Message: fmt.Sprintf("Someone else changed this %s while you were editing it.", what)}
 }
+
+// translateErr is translate for a method's deferred exit: each store method
+// names its operation once (defer translateErr(&err, "store.EpicByID")) and
+// returns plain errors; whatever it returns is translated on the way out.
+func translateErr(err *error, op string) {
+	if *err != nil {
+		*err = translate(op, *err)
+	}
+}

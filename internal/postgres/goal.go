@@ -22,12 +22,13 @@ func scanGoal(row pgx.Row) (*sightline.Goal, error) {
 }
 
 // ListGoals returns the workspace's goals, soonest due first (undated last).
-func (db *DB) ListGoals(ctx context.Context, workspaceID int64) ([]sightline.Goal, error) {
+func (db *DB) ListGoals(ctx context.Context, workspaceID int64) (_ []sightline.Goal, err error) {
+	defer translateErr(&err, "store.ListGoals")
 	rows, err := db.Pool.Query(ctx, `SELECT `+goalColumns+` FROM goals g
 		WHERE g.workspace_id = $1
 		ORDER BY g.due_on NULLS LAST, g.id`, workspaceID)
 	if err != nil {
-		return nil, translate("store.ListGoals", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Goal, error) {
 		g, err := scanGoal(row)
@@ -36,13 +37,14 @@ func (db *DB) ListGoals(ctx context.Context, workspaceID int64) ([]sightline.Goa
 		}
 		return *g, nil
 	})
-	return list, translate("store.ListGoals", err)
+	return list, err
 }
 
 // GoalByID returns one goal of the workspace.
-func (db *DB) GoalByID(ctx context.Context, workspaceID, id int64) (*sightline.Goal, error) {
+func (db *DB) GoalByID(ctx context.Context, workspaceID, id int64) (_ *sightline.Goal, err error) {
+	defer translateErr(&err, "store.GoalByID")
 	g, err := scanGoal(db.Pool.QueryRow(ctx, `SELECT `+goalColumns+` FROM goals g WHERE g.workspace_id = $1 AND g.id = $2`, workspaceID, id))
-	return g, translate("store.GoalByID", err)
+	return g, err
 }
 
 // goalDue passes an optional due date as a calendar date (or NULL).
@@ -54,9 +56,10 @@ func goalDue(t *time.Time) any {
 }
 
 // CreateGoal creates a goal.
-func (db *DB) CreateGoal(ctx context.Context, actor Actor, workspaceID int64, g sightline.Goal) (*sightline.Goal, error) {
+func (db *DB) CreateGoal(ctx context.Context, actor Actor, workspaceID int64, g sightline.Goal) (_ *sightline.Goal, err error) {
+	defer translateErr(&err, "store.CreateGoal")
 	var out *sightline.Goal
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		out, err = scanGoal(tx.QueryRow(ctx, `
 			INSERT INTO goals AS g (workspace_id, title, metric, unit, baseline, target, current_value, due_on, created_by, updated_by)
@@ -68,13 +71,14 @@ func (db *DB) CreateGoal(ctx context.Context, actor Actor, workspaceID int64, g 
 		}
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "goal.created", ItemType: "goal", ItemID: out.ID, Summary: g.Title})
 	})
-	return out, translate("store.CreateGoal", err)
+	return out, err
 }
 
 // UpdateGoal saves a goal with optimistic locking; the changed fields are recorded.
-func (db *DB) UpdateGoal(ctx context.Context, actor Actor, workspaceID, id int64, version int, g sightline.Goal) (*sightline.Goal, error) {
+func (db *DB) UpdateGoal(ctx context.Context, actor Actor, workspaceID, id int64, version int, g sightline.Goal) (_ *sightline.Goal, err error) {
+	defer translateErr(&err, "store.UpdateGoal")
 	var out *sightline.Goal
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := scanGoal(tx.QueryRow(ctx, `SELECT `+goalColumns+` FROM goals g WHERE g.workspace_id = $1 AND g.id = $2 FOR UPDATE`, workspaceID, id))
 		if err != nil {
 			return err
@@ -117,24 +121,25 @@ func (db *DB) UpdateGoal(ctx context.Context, actor Actor, workspaceID, id int64
 		}
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "goal.updated", ItemType: "goal", ItemID: id, Summary: g.Title, Changes: changes})
 	})
-	return out, translate("store.UpdateGoal", err)
+	return out, err
 }
 
 // GoalInitiatives returns the initiatives that pursue a goal (ID, Title,
 // Driver, Horizon and OwnerName are filled).
-func (db *DB) GoalInitiatives(ctx context.Context, workspaceID, goalID int64) ([]sightline.Initiative, error) {
+func (db *DB) GoalInitiatives(ctx context.Context, workspaceID, goalID int64) (_ []sightline.Initiative, err error) {
+	defer translateErr(&err, "store.GoalInitiatives")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT i.id, i.title, i.driver, i.horizon, coalesce(u.name, '')
 		FROM initiatives i LEFT JOIN users u ON u.id = i.owner_id
 		WHERE i.workspace_id = $1 AND i.goal_id = $2
 		ORDER BY lower(i.title), i.id`, workspaceID, goalID)
 	if err != nil {
-		return nil, translate("store.GoalInitiatives", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Initiative, error) {
 		i := sightline.Initiative{WorkspaceID: workspaceID, GoalID: &goalID}
 		err := row.Scan(&i.ID, &i.Title, &i.Driver, &i.Horizon, &i.OwnerName)
 		return i, err
 	})
-	return list, translate("store.GoalInitiatives", err)
+	return list, err
 }

@@ -32,27 +32,29 @@ func scanImpact(row pgx.CollectableRow) (sightline.NFRImpact, error) {
 }
 
 // ImpactsForEpic lists an epic's NFR impacts, blocking first.
-func (db *DB) ImpactsForEpic(ctx context.Context, wsID, epicID int64) ([]sightline.NFRImpact, error) {
+func (db *DB) ImpactsForEpic(ctx context.Context, wsID, epicID int64) (_ []sightline.NFRImpact, err error) {
+	defer translateErr(&err, "store.ImpactsForEpic")
 	rows, err := db.Pool.Query(ctx, impactSelect+` WHERE n.workspace_id = $1 AND n.epic_id = $4 ORDER BY `+impactOrder,
 		wsID, sightline.ImpactLevels, sightline.NFRCategories, epicID)
 	if err != nil {
-		return nil, translate("store.ImpactsForEpic", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, scanImpact)
-	return list, translate("store.ImpactsForEpic", err)
+	return list, err
 }
 
 // ImpactsForConcern lists the NFR impacts that name a concern, blocking
 // first, with their epics' titles.
-func (db *DB) ImpactsForConcern(ctx context.Context, wsID, concernID int64) ([]sightline.NFRImpact, error) {
+func (db *DB) ImpactsForConcern(ctx context.Context, wsID, concernID int64) (_ []sightline.NFRImpact, err error) {
+	defer translateErr(&err, "store.ImpactsForConcern")
 	rows, err := db.Pool.Query(ctx, impactSelect+` WHERE n.workspace_id = $1 AND n.concern_id = $3
 		ORDER BY array_position($2::text[], n.level) DESC, lower(e.title), n.id`,
 		wsID, sightline.ImpactLevels, concernID)
 	if err != nil {
-		return nil, translate("store.ImpactsForConcern", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, scanImpact)
-	return list, translate("store.ImpactsForConcern", err)
+	return list, err
 }
 
 // ImpactByID returns one NFR impact of an epic of the workspace; an impact
@@ -98,9 +100,10 @@ func resolveImpactConcern(ctx context.Context, tx pgx.Tx, wsID int64, i *sightli
 // CreateImpact attaches an NFR impact to an epic of the workspace (a missing
 // or foreign epic is not found; a foreign concern is an invalid choice) and
 // records it on the epic's history.
-func (db *DB) CreateImpact(ctx context.Context, actor Actor, wsID, epicID int64, i sightline.NFRImpact) (*sightline.NFRImpact, error) {
+func (db *DB) CreateImpact(ctx context.Context, actor Actor, wsID, epicID int64, i sightline.NFRImpact) (_ *sightline.NFRImpact, err error) {
+	defer translateErr(&err, "store.CreateImpact")
 	var saved *sightline.NFRImpact
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var epicTitle string
 		if err := tx.QueryRow(ctx, `SELECT title FROM epics WHERE workspace_id = $1 AND id = $2`, wsID, epicID).Scan(&epicTitle); err != nil {
 			return err
@@ -123,7 +126,7 @@ func (db *DB) CreateImpact(ctx context.Context, actor Actor, wsID, epicID int64,
 		return record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: "impact.added", ItemType: "epic", ItemID: epicID,
 			Summary: impactSummary(saved), Changes: impactChanges(&sightline.NFRImpact{}, saved)})
 	})
-	return saved, translate("store.CreateImpact", err)
+	return saved, err
 }
 
 // UpdateImpact saves an NFR impact with optimistic locking: an impact of
@@ -201,22 +204,4 @@ func impactSummary(i *sightline.NFRImpact) string {
 		s += " · " + i.ConcernTitle
 	}
 	return s
-}
-
-// impactChanges lists the fields that differ, the concern by its title.
-func impactChanges(a, b *sightline.NFRImpact) map[string]sightline.Change {
-	c := map[string]sightline.Change{}
-	add := func(field, from, to string) {
-		if from != to {
-			c[field] = sightline.Change{From: epicNilIfEmpty(from), To: epicNilIfEmpty(to)}
-		}
-	}
-	add("category", a.Category, b.Category)
-	add("level", a.Level, b.Level)
-	if !epicEqID(a.ConcernID, b.ConcernID) {
-		add("concern", a.ConcernTitle, b.ConcernTitle)
-	}
-	add("note", a.Note, b.Note)
-	add("required_work", a.RequiredWork, b.RequiredWork)
-	return c
 }

@@ -50,12 +50,13 @@ const horizonOrder = `CASE i.horizon WHEN 'now' THEN 1 WHEN 'next' THEN 2 ELSE 3
 
 // ListInitiativeOverviews lists a workspace's initiatives (now, next, later;
 // then by title) with goal, shift, owner, epic counts and the re-validate flag.
-func (db *DB) ListInitiativeOverviews(ctx context.Context, wsID int64) ([]sightline.InitiativeOverview, error) {
+func (db *DB) ListInitiativeOverviews(ctx context.Context, wsID int64) (_ []sightline.InitiativeOverview, err error) {
+	defer translateErr(&err, "store.ListInitiativeOverviews")
 	rows, err := db.Pool.Query(ctx, `SELECT `+initiativeColumns+` FROM `+initiativeFrom+`
 		WHERE i.workspace_id = $1
 		ORDER BY `+horizonOrder+`, lower(i.title), i.id`, wsID)
 	if err != nil {
-		return nil, translate("store.ListInitiativeOverviews", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.InitiativeOverview, error) {
 		o, err := scanInitiative(row)
@@ -64,15 +65,16 @@ func (db *DB) ListInitiativeOverviews(ctx context.Context, wsID int64) ([]sightl
 		}
 		return *o, nil
 	})
-	return list, translate("store.ListInitiativeOverviews", err)
+	return list, err
 }
 
 // InitiativeOverviewByID returns one initiative of a workspace with its epic
 // counts and re-validation state.
-func (db *DB) InitiativeOverviewByID(ctx context.Context, wsID, id int64) (*sightline.InitiativeOverview, error) {
+func (db *DB) InitiativeOverviewByID(ctx context.Context, wsID, id int64) (_ *sightline.InitiativeOverview, err error) {
+	defer translateErr(&err, "store.InitiativeByID")
 	o, err := scanInitiative(db.Pool.QueryRow(ctx, `SELECT `+initiativeColumns+` FROM `+initiativeFrom+`
 		WHERE i.workspace_id = $1 AND i.id = $2`, wsID, id))
-	return o, translate("store.InitiativeByID", err)
+	return o, err
 }
 
 // InitiativeByID returns one initiative of a workspace.
@@ -92,22 +94,23 @@ type InitiativeChoices struct {
 
 // ListInitiativeChoices loads the goal and shift pickers of the initiative
 // form (one query each).
-func (db *DB) ListInitiativeChoices(ctx context.Context, wsID int64) (InitiativeChoices, error) {
+func (db *DB) ListInitiativeChoices(ctx context.Context, wsID int64) (_ InitiativeChoices, err error) {
+	defer translateErr(&err, "store.ListInitiativeChoices")
 	var c InitiativeChoices
 	rows, err := db.Pool.Query(ctx, `SELECT id, title FROM goals WHERE workspace_id = $1 ORDER BY lower(title), id`, wsID)
 	if err != nil {
-		return c, translate("store.ListInitiativeChoices", err)
+		return c, err
 	}
 	if c.Goals, err = pgx.CollectRows(rows, pgx.RowToStructByPos[sightline.LabeledID]); err != nil {
-		return c, translate("store.ListInitiativeChoices", err)
+		return c, err
 	}
 	rows, err = db.Pool.Query(ctx, `SELECT id, to_char(shifted_on, 'YYYY-MM-DD') || ' · ' || title FROM strategy_shifts
 		WHERE workspace_id = $1 ORDER BY shifted_on DESC, id DESC`, wsID)
 	if err != nil {
-		return c, translate("store.ListInitiativeChoices", err)
+		return c, err
 	}
 	c.Shifts, err = pgx.CollectRows(rows, pgx.RowToStructByPos[sightline.LabeledID])
-	return c, translate("store.ListInitiativeChoices", err)
+	return c, err
 }
 
 // checkInitiativeRefs refuses a goal or shift of another workspace and an
@@ -135,9 +138,10 @@ func checkInitiativeRefs(ctx context.Context, tx pgx.Tx, wsID int64, in *sightli
 }
 
 // CreateInitiative stores a new initiative; it counts as validated now.
-func (db *DB) CreateInitiative(ctx context.Context, actor Actor, wsID int64, in sightline.Initiative) (*sightline.Initiative, error) {
+func (db *DB) CreateInitiative(ctx context.Context, actor Actor, wsID int64, in sightline.Initiative) (_ *sightline.Initiative, err error) {
+	defer translateErr(&err, "store.CreateInitiative")
 	var saved *sightline.Initiative
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if err := checkInitiativeRefs(ctx, tx, wsID, &in); err != nil {
 			return err
 		}
@@ -159,14 +163,15 @@ func (db *DB) CreateInitiative(ctx context.Context, actor Actor, wsID int64, in 
 		saved = &o.Initiative
 		return nil
 	})
-	return saved, translate("store.CreateInitiative", err)
+	return saved, err
 }
 
 // UpdateInitiative saves an initiative with optimistic locking. Naming a
 // different prompting shift re-validates it (validated_at = now()).
-func (db *DB) UpdateInitiative(ctx context.Context, actor Actor, wsID, id int64, version int, in sightline.Initiative) (*sightline.Initiative, error) {
+func (db *DB) UpdateInitiative(ctx context.Context, actor Actor, wsID, id int64, version int, in sightline.Initiative) (_ *sightline.Initiative, err error) {
+	defer translateErr(&err, "store.UpdateInitiative")
 	var saved *sightline.Initiative
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := scanInitiative(tx.QueryRow(ctx, `SELECT `+initiativeColumns+` FROM `+initiativeFrom+`
 			WHERE i.workspace_id = $1 AND i.id = $2 FOR UPDATE OF i`, wsID, id))
 		if err != nil {
@@ -204,39 +209,15 @@ func (db *DB) UpdateInitiative(ctx context.Context, actor Actor, wsID, id int64,
 		saved = &o.Initiative
 		return nil
 	})
-	return saved, translate("store.UpdateInitiative", err)
-}
-
-func initiativeChanges(old, in *sightline.Initiative) map[string]sightline.Change {
-	c := map[string]sightline.Change{}
-	add := func(field string, from, to any) {
-		if from != to {
-			c[field] = sightline.Change{From: from, To: to}
-		}
-	}
-	add("title", old.Title, in.Title)
-	add("description", old.Description, in.Description)
-	add("driver", string(old.Driver), string(in.Driver))
-	add("horizon", string(old.Horizon), string(in.Horizon))
-	add("goal_id", idValue(old.GoalID), idValue(in.GoalID))
-	add("shift_id", idValue(old.ShiftID), idValue(in.ShiftID))
-	add("owner_id", idValue(old.OwnerID), idValue(in.OwnerID))
-	return c
-}
-
-// idValue is an optional id as a comparable activity value (nil when unset).
-func idValue(id *int64) any {
-	if id == nil {
-		return nil
-	}
-	return *id
+	return saved, err
 }
 
 // RevalidateInitiative records that a PM confirmed the initiative still holds
 // after the strategy moved on: validated_at = now(). It does not change the
 // version, so nobody's open edit becomes stale.
-func (db *DB) RevalidateInitiative(ctx context.Context, actor Actor, wsID, id int64) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) RevalidateInitiative(ctx context.Context, actor Actor, wsID, id int64) (err error) {
+	defer translateErr(&err, "store.RevalidateInitiative")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		o, err := scanInitiative(tx.QueryRow(ctx, `SELECT `+initiativeColumns+` FROM `+initiativeFrom+`
 			WHERE i.workspace_id = $1 AND i.id = $2 FOR UPDATE OF i`, wsID, id))
 		if err != nil {
@@ -252,24 +233,25 @@ func (db *DB) RevalidateInitiative(ctx context.Context, actor Actor, wsID, id in
 		}
 		return record(ctx, tx, actor, e)
 	})
-	return translate("store.RevalidateInitiative", err)
+	return err
 }
 
 // EpicsForInitiative lists an initiative's epics: id, title, kind, status,
 // target quarter; product epics first, then by title.
-func (db *DB) EpicsForInitiative(ctx context.Context, wsID, initiativeID int64) ([]sightline.Epic, error) {
+func (db *DB) EpicsForInitiative(ctx context.Context, wsID, initiativeID int64) (_ []sightline.Epic, err error) {
+	defer translateErr(&err, "store.EpicsForInitiative")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT e.id, e.title, e.kind, e.status, coalesce(e.target_quarter, '')
 		FROM epics e
 		WHERE e.workspace_id = $1 AND e.initiative_id = $2
 		ORDER BY e.kind DESC, lower(e.title), e.id`, wsID, initiativeID)
 	if err != nil {
-		return nil, translate("store.EpicsForInitiative", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Epic, error) {
 		e := sightline.Epic{WorkspaceID: wsID, InitiativeID: &initiativeID}
 		err := row.Scan(&e.ID, &e.Title, &e.Kind, &e.Status, &e.TargetQuarter)
 		return e, err
 	})
-	return list, translate("store.EpicsForInitiative", err)
+	return list, err
 }

@@ -31,9 +31,10 @@ func hashToken(token string) []byte {
 }
 
 // CreateInvitation stores an invitation for the token (only its hash is kept).
-func (db *DB) CreateInvitation(ctx context.Context, actor Actor, workspaceID int64, email string, role sightline.Role, token string, expires time.Time) (*sightline.Invitation, error) {
+func (db *DB) CreateInvitation(ctx context.Context, actor Actor, workspaceID int64, email string, role sightline.Role, token string, expires time.Time) (_ *sightline.Invitation, err error) {
+	defer translateErr(&err, "store.CreateInvitation")
 	var inv *sightline.Invitation
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var isMember bool
 		if err := tx.QueryRow(ctx, `
 			SELECT EXISTS (SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND u.email = $2)`,
@@ -59,15 +60,16 @@ func (db *DB) CreateInvitation(ctx context.Context, actor Actor, workspaceID int
 		inv, err = scanInvitation(tx.QueryRow(ctx, `SELECT `+invitationColumns+` FROM `+invitationFrom+` WHERE i.workspace_id = $1 AND i.id = $2`, workspaceID, id))
 		return err
 	})
-	return inv, translate("store.CreateInvitation", err)
+	return inv, err
 }
 
 // ListInvitations lists a workspace's invitations, newest first.
-func (db *DB) ListInvitations(ctx context.Context, workspaceID int64) ([]sightline.Invitation, error) {
+func (db *DB) ListInvitations(ctx context.Context, workspaceID int64) (_ []sightline.Invitation, err error) {
+	defer translateErr(&err, "store.ListInvitations")
 	rows, err := db.Pool.Query(ctx, `SELECT `+invitationColumns+` FROM `+invitationFrom+`
 		WHERE i.workspace_id = $1 ORDER BY i.created_at DESC, i.id DESC LIMIT 200`, workspaceID)
 	if err != nil {
-		return nil, translate("store.ListInvitations", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Invitation, error) {
 		i, err := scanInvitation(row)
@@ -76,18 +78,20 @@ func (db *DB) ListInvitations(ctx context.Context, workspaceID int64) ([]sightli
 		}
 		return *i, nil
 	})
-	return list, translate("store.ListInvitations", err)
+	return list, err
 }
 
 // InvitationByToken finds an invitation by its link token, whatever its state.
-func (db *DB) InvitationByToken(ctx context.Context, token string) (*sightline.Invitation, error) {
+func (db *DB) InvitationByToken(ctx context.Context, token string) (_ *sightline.Invitation, err error) {
+	defer translateErr(&err, "store.InvitationByToken")
 	inv, err := scanInvitation(db.Pool.QueryRow(ctx, `SELECT `+invitationColumns+` FROM `+invitationFrom+` WHERE i.token_hash = $1`, hashToken(token)))
-	return inv, translate("store.InvitationByToken", err)
+	return inv, err
 }
 
 // RevokeInvitation revokes a pending invitation with optimistic locking.
-func (db *DB) RevokeInvitation(ctx context.Context, actor Actor, workspaceID, invitationID int64, version int) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) RevokeInvitation(ctx context.Context, actor Actor, workspaceID, invitationID int64, version int) (err error) {
+	defer translateErr(&err, "store.RevokeInvitation")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var email string
 		err := tx.QueryRow(ctx, `
 			UPDATE invitations SET revoked_at = now(), version = version + 1, updated_at = now(), updated_by = $4
@@ -108,17 +112,18 @@ func (db *DB) RevokeInvitation(ctx context.Context, actor Actor, workspaceID, in
 		}
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "invitation.revoked", ItemType: "invitation", ItemID: invitationID, Summary: email})
 	})
-	return translate("store.RevokeInvitation", err)
+	return err
 }
 
 // AcceptInvitation uses an invitation: for an existing user (userID > 0) it
 // adds the membership; otherwise it creates the account from email, name and
 // hash first. The invitation row is locked, so a link works exactly once even
 // when opened twice at the same moment.
-func (db *DB) AcceptInvitation(ctx context.Context, clientIP, token string, now time.Time, userID int64, name, hash string) (*sightline.User, *sightline.Invitation, error) {
+func (db *DB) AcceptInvitation(ctx context.Context, clientIP, token string, now time.Time, userID int64, name, hash string) (_ *sightline.User, _ *sightline.Invitation, err error) {
+	defer translateErr(&err, "store.AcceptInvitation")
 	var u *sightline.User
 	var inv *sightline.Invitation
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		inv, err = scanInvitation(tx.QueryRow(ctx, `SELECT `+invitationColumns+` FROM `+invitationFrom+` WHERE i.token_hash = $1 FOR UPDATE OF i`, hashToken(token)))
 		if err != nil {
@@ -151,13 +156,14 @@ func (db *DB) AcceptInvitation(ctx context.Context, clientIP, token string, now 
 		return addMember(ctx, tx, actor, inv.WorkspaceID, u, inv.Role)
 	})
 	if err != nil {
-		return nil, nil, translate("store.AcceptInvitation", err)
+		return nil, nil, err
 	}
 	return u, inv, nil
 }
 
 // InvitationByID returns one invitation of a workspace.
-func (db *DB) InvitationByID(ctx context.Context, workspaceID, id int64) (*sightline.Invitation, error) {
+func (db *DB) InvitationByID(ctx context.Context, workspaceID, id int64) (_ *sightline.Invitation, err error) {
+	defer translateErr(&err, "store.InvitationByID")
 	inv, err := scanInvitation(db.Pool.QueryRow(ctx, `SELECT `+invitationColumns+` FROM `+invitationFrom+` WHERE i.workspace_id = $1 AND i.id = $2`, workspaceID, id))
-	return inv, translate("store.InvitationByID", err)
+	return inv, err
 }

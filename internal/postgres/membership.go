@@ -20,14 +20,15 @@ func scanMember(row pgx.Row) (*sightline.Membership, error) {
 }
 
 // ListMembers lists a workspace's members by name.
-func (db *DB) ListMembers(ctx context.Context, workspaceID int64) ([]sightline.Membership, error) {
+func (db *DB) ListMembers(ctx context.Context, workspaceID int64) (_ []sightline.Membership, err error) {
+	defer translateErr(&err, "store.ListMembers")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT `+memberColumns+`
 		FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.workspace_id = $1
 		ORDER BY lower(u.name), m.id`, workspaceID)
 	if err != nil {
-		return nil, translate("store.ListMembers", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Membership, error) {
 		m, err := scanMember(row)
@@ -36,16 +37,17 @@ func (db *DB) ListMembers(ctx context.Context, workspaceID int64) ([]sightline.M
 		}
 		return *m, nil
 	})
-	return list, translate("store.ListMembers", err)
+	return list, err
 }
 
 // MemberByID returns one membership of a workspace.
-func (db *DB) MemberByID(ctx context.Context, workspaceID, memberID int64) (*sightline.Membership, error) {
+func (db *DB) MemberByID(ctx context.Context, workspaceID, memberID int64) (_ *sightline.Membership, err error) {
+	defer translateErr(&err, "store.MemberByID")
 	m, err := scanMember(db.Pool.QueryRow(ctx, `
 		SELECT `+memberColumns+`
 		FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.workspace_id = $1 AND m.id = $2`, workspaceID, memberID))
-	return m, translate("store.MemberByID", err)
+	return m, err
 }
 
 func addMember(ctx context.Context, tx pgx.Tx, actor Actor, workspaceID int64, u *sightline.User, role sightline.Role) error {
@@ -77,9 +79,10 @@ var errLastOwner = sightline.Errorf(sightline.EINVALID, "A workspace needs at le
 
 // ChangeRole changes a member's role with optimistic locking. The last owner
 // cannot be demoted.
-func (db *DB) ChangeRole(ctx context.Context, actor Actor, workspaceID, memberID int64, version int, role sightline.Role) (*sightline.Membership, error) {
+func (db *DB) ChangeRole(ctx context.Context, actor Actor, workspaceID, memberID int64, version int, role sightline.Role) (_ *sightline.Membership, err error) {
+	defer translateErr(&err, "store.ChangeRole")
 	var m *sightline.Membership
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		owners, err := ownerCount(ctx, tx, workspaceID)
 		if err != nil {
 			return err
@@ -113,13 +116,14 @@ func (db *DB) ChangeRole(ctx context.Context, actor Actor, workspaceID, memberID
 		m = cur
 		return nil
 	})
-	return m, translate("store.ChangeRole", err)
+	return m, err
 }
 
 // RemoveMember removes a member with optimistic locking. The last owner
 // cannot be removed.
-func (db *DB) RemoveMember(ctx context.Context, actor Actor, workspaceID, memberID int64, version int) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) RemoveMember(ctx context.Context, actor Actor, workspaceID, memberID int64, version int) (err error) {
+	defer translateErr(&err, "store.RemoveMember")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		owners, err := ownerCount(ctx, tx, workspaceID)
 		if err != nil {
 			return err
@@ -142,5 +146,5 @@ func (db *DB) RemoveMember(ctx context.Context, actor Actor, workspaceID, member
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "member.removed", ItemType: "user", ItemID: cur.UserID,
 			Summary: cur.UserName, Changes: map[string]sightline.Change{"role": {From: string(cur.Role), To: nil}}})
 	})
-	return translate("store.RemoveMember", err)
+	return err
 }

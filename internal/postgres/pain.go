@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -66,53 +65,57 @@ const painFilterSQL = `p.workspace_id = $1
 
 // ListPains returns one page of a workspace's pains matching the filter, and
 // how many match in all.
-func (db *DB) ListPains(ctx context.Context, wsID int64, f sightline.PainFilter) ([]sightline.PainNote, int, error) {
+func (db *DB) ListPains(ctx context.Context, wsID int64, f sightline.PainFilter) (_ []sightline.PainNote, _ int, err error) {
+	defer translateErr(&err, "store.ListPains")
 	f = f.Normalize()
 	args := []any{wsID, string(f.Source), f.Segment, f.MinSeverity, f.Firsthand, f.Unlinked}
 	var total int
 	if err := db.Pool.QueryRow(ctx, `SELECT count(*) FROM pain_notes p WHERE `+painFilterSQL, args...).Scan(&total); err != nil {
-		return nil, 0, translate("store.ListPains", err)
+		return nil, 0, err
 	}
 	rows, err := db.Pool.Query(ctx, `SELECT `+painColumns+` FROM pain_notes p WHERE `+painFilterSQL+`
 		ORDER BY `+painOrders[f.Sort]+` LIMIT $7 OFFSET $8`,
 		append(args, f.PerPage, (f.Page-1)*f.PerPage)...)
 	if err != nil {
-		return nil, 0, translate("store.ListPains", err)
+		return nil, 0, err
 	}
 	list, err := collectPains(rows)
-	return list, total, translate("store.ListPains", err)
+	return list, total, err
 }
 
 // TopPains ranks a workspace's pains by severity × frequency, firsthand
 // counted as the sharper signal (the same ranking as PainNote.Score).
-func (db *DB) TopPains(ctx context.Context, wsID int64, limit int) ([]sightline.PainNote, error) {
+func (db *DB) TopPains(ctx context.Context, wsID int64, limit int) (_ []sightline.PainNote, err error) {
+	defer translateErr(&err, "store.TopPains")
 	rows, err := db.Pool.Query(ctx, `SELECT `+painColumns+` FROM pain_notes p WHERE p.workspace_id = $1
 		ORDER BY `+painOrders[sightline.PainSortScore]+` LIMIT $2`, wsID, limit)
 	if err != nil {
-		return nil, translate("store.TopPains", err)
+		return nil, err
 	}
 	list, err := collectPains(rows)
-	return list, translate("store.TopPains", err)
+	return list, err
 }
 
 // PainByID returns one pain note of a workspace.
-func (db *DB) PainByID(ctx context.Context, wsID, id int64) (*sightline.PainNote, error) {
+func (db *DB) PainByID(ctx context.Context, wsID, id int64) (_ *sightline.PainNote, err error) {
+	defer translateErr(&err, "store.PainByID")
 	n, err := scanPain(db.Pool.QueryRow(ctx, `SELECT `+painColumns+` FROM pain_notes p WHERE p.workspace_id = $1 AND p.id = $2`, wsID, id))
-	return n, translate("store.PainByID", err)
+	return n, err
 }
 
 // PainsForEpicPage returns one page of the pains linked to an epic, highest
 // score first (the epic's PainCount says how many there are in all).
-func (db *DB) PainsForEpicPage(ctx context.Context, wsID, epicID int64, limit, offset int) ([]sightline.PainNote, error) {
+func (db *DB) PainsForEpicPage(ctx context.Context, wsID, epicID int64, limit, offset int) (_ []sightline.PainNote, err error) {
+	defer translateErr(&err, "store.PainsForEpicPage")
 	rows, err := db.Pool.Query(ctx, `SELECT `+painColumns+`
 		FROM epic_pains l JOIN pain_notes p ON p.workspace_id = l.workspace_id AND p.id = l.pain_id
 		WHERE l.workspace_id = $1 AND l.epic_id = $2
 		ORDER BY `+painOrders[sightline.PainSortScore]+` LIMIT $3 OFFSET $4`, wsID, epicID, limit, max(offset, 0))
 	if err != nil {
-		return nil, translate("store.PainsForEpicPage", err)
+		return nil, err
 	}
 	list, err := collectPains(rows)
-	return list, translate("store.PainsForEpicPage", err)
+	return list, err
 }
 
 // PainPickerCandidates is how many of the most recently heard pains the
@@ -145,11 +148,11 @@ const painPickerColumns = `p.id, p.workspace_id,
 // and keeps the first limit; with one, it ranks every unlinked pain whose
 // quote, customer or segment contains the search (case-insensitive), or
 // whose number it is.
-func (db *DB) ListPainsForPicker(ctx context.Context, wsID, epicID int64, search string, limit int) (*PainPicker, error) {
+func (db *DB) ListPainsForPicker(ctx context.Context, wsID, epicID int64, search string, limit int) (_ *PainPicker, err error) {
+	defer translateErr(&err, "store.ListPainsForPicker")
 	const unlinked = `p.workspace_id = $1
 		AND p.id NOT IN (SELECT l.pain_id FROM epic_pains l WHERE l.workspace_id = $1 AND l.epic_id = $2)`
 	var rows pgx.Rows
-	var err error
 	search = PickerSearch(search)
 	if search == "" {
 		rows, err = db.Pool.Query(ctx, `
@@ -169,7 +172,7 @@ func (db *DB) ListPainsForPicker(ctx context.Context, wsID, epicID int64, search
 			wsID, epicID, likePattern(search), strings.TrimPrefix(search, "#"), limit)
 	}
 	if err != nil {
-		return nil, translate("store.ListPainsForPicker", err)
+		return nil, err
 	}
 	pp := &PainPicker{}
 	pp.Pains, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.PainNote, error) {
@@ -178,7 +181,7 @@ func (db *DB) ListPainsForPicker(ctx context.Context, wsID, epicID int64, search
 		return n, err
 	})
 	if err != nil {
-		return nil, translate("store.ListPainsForPicker", err)
+		return nil, err
 	}
 	if search == "" && pp.Total > PainPickerCandidates {
 		pp.Total, pp.AtLeast = PainPickerCandidates, true
@@ -207,27 +210,29 @@ func likePattern(s string) string {
 }
 
 // ListSegments lists the distinct customer segments a workspace's pains name.
-func (db *DB) ListSegments(ctx context.Context, wsID int64) ([]string, error) {
+func (db *DB) ListSegments(ctx context.Context, wsID int64) (_ []string, err error) {
+	defer translateErr(&err, "store.ListSegments")
 	rows, err := db.Pool.Query(ctx, `SELECT DISTINCT segment FROM pain_notes WHERE workspace_id = $1 AND segment <> '' ORDER BY segment`, wsID)
 	if err != nil {
-		return nil, translate("store.ListSegments", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return list, translate("store.ListSegments", err)
+	return list, err
 }
 
 // CreatePain stores a new pain note.
-func (db *DB) CreatePain(ctx context.Context, actor Actor, wsID int64, n sightline.PainNote) (*sightline.PainNote, error) {
+func (db *DB) CreatePain(ctx context.Context, actor Actor, wsID int64, n sightline.PainNote) (_ *sightline.PainNote, err error) {
+	defer translateErr(&err, "store.CreatePain")
 	var saved *sightline.PainNote
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var id int64
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO pain_notes (workspace_id, quote, source, customer, segment, severity, frequency, firsthand,
 			                        heard_by, heard_on, quality_attribute, created_by, updated_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12, 0), NULLIF($12, 0))
+			VALUES (@workspace, @quote, @source, @customer, @segment, @severity, @frequency, @firsthand,
+			        @heard_by, @heard_on, @quality_attribute, NULLIF(@actor, 0), NULLIF(@actor, 0))
 			RETURNING id`,
-			wsID, n.Quote, n.Source, n.Customer, n.Segment, n.Severity, n.Frequency, n.Firsthand,
-			n.HeardBy, n.HeardOn, n.QualityAttribute, actor.UserID).Scan(&id); err != nil {
+			painArgs(wsID, actor, n)).Scan(&id); err != nil {
 			return err
 		}
 		if err := record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: "pain.created", ItemType: "pain", ItemID: id,
@@ -238,14 +243,15 @@ func (db *DB) CreatePain(ctx context.Context, actor Actor, wsID int64, n sightli
 		saved, err = scanPain(tx.QueryRow(ctx, `SELECT `+painColumns+` FROM pain_notes p WHERE p.workspace_id = $1 AND p.id = $2`, wsID, id))
 		return err
 	})
-	return saved, translate("store.CreatePain", err)
+	return saved, err
 }
 
 // UpdatePain saves a pain note with optimistic locking: version is the one
 // the form was loaded with; a newer saved version is a conflict.
-func (db *DB) UpdatePain(ctx context.Context, actor Actor, wsID, painID int64, version int, n sightline.PainNote) (*sightline.PainNote, error) {
+func (db *DB) UpdatePain(ctx context.Context, actor Actor, wsID, painID int64, version int, n sightline.PainNote) (_ *sightline.PainNote, err error) {
+	defer translateErr(&err, "store.UpdatePain")
 	var saved *sightline.PainNote
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := scanPain(tx.QueryRow(ctx, `SELECT `+painColumns+` FROM pain_notes p WHERE p.workspace_id = $1 AND p.id = $2 FOR UPDATE OF p`, wsID, painID))
 		if err != nil {
 			return err
@@ -259,12 +265,12 @@ func (db *DB) UpdatePain(ctx context.Context, actor Actor, wsID, painID int64, v
 			return nil
 		}
 		if _, err := tx.Exec(ctx, `
-			UPDATE pain_notes SET quote = $4, source = $5, customer = $6, segment = $7, severity = $8, frequency = $9,
-			       firsthand = $10, heard_by = $11, heard_on = $12, quality_attribute = $13,
-			       version = version + 1, updated_at = now(), updated_by = NULLIF($14, 0)
-			WHERE workspace_id = $1 AND id = $2 AND version = $3`,
-			wsID, painID, version, n.Quote, n.Source, n.Customer, n.Segment, n.Severity, n.Frequency,
-			n.Firsthand, n.HeardBy, n.HeardOn, n.QualityAttribute, actor.UserID); err != nil {
+			UPDATE pain_notes SET quote = @quote, source = @source, customer = @customer, segment = @segment,
+			       severity = @severity, frequency = @frequency, firsthand = @firsthand, heard_by = @heard_by,
+			       heard_on = @heard_on, quality_attribute = @quality_attribute,
+			       version = version + 1, updated_at = now(), updated_by = NULLIF(@actor, 0)
+			WHERE workspace_id = @workspace AND id = @id AND version = @version`,
+			painArgs(wsID, actor, n, "id", painID, "version", version)); err != nil {
 			return err
 		}
 		if err := record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: "pain.updated", ItemType: "pain", ItemID: painID,
@@ -274,28 +280,7 @@ func (db *DB) UpdatePain(ctx context.Context, actor Actor, wsID, painID int64, v
 		saved, err = scanPain(tx.QueryRow(ctx, `SELECT `+painColumns+` FROM pain_notes p WHERE p.workspace_id = $1 AND p.id = $2`, wsID, painID))
 		return err
 	})
-	return saved, translate("store.UpdatePain", err)
-}
-
-// painChanges lists the fields that differ between the saved note and the new one.
-func painChanges(old, n *sightline.PainNote) map[string]sightline.Change {
-	c := map[string]sightline.Change{}
-	add := func(field string, from, to any) {
-		if from != to {
-			c[field] = sightline.Change{From: from, To: to}
-		}
-	}
-	add("quote", old.Quote, n.Quote)
-	add("source", string(old.Source), string(n.Source))
-	add("customer", old.Customer, n.Customer)
-	add("segment", old.Segment, n.Segment)
-	add("severity", old.Severity, n.Severity)
-	add("frequency", old.Frequency, n.Frequency)
-	add("firsthand", old.Firsthand, n.Firsthand)
-	add("heard_by", old.HeardBy, n.HeardBy)
-	add("heard_on", old.HeardOn.Format(time.DateOnly), n.HeardOn.Format(time.DateOnly))
-	add("quality_attribute", old.QualityAttribute, n.QualityAttribute)
-	return c
+	return saved, err
 }
 
 // painSummary is the start of a quote, for the activity log.
@@ -324,8 +309,9 @@ func linkEnds(ctx context.Context, tx pgx.Tx, wsID, epicID, painID int64) (title
 
 // LinkPain links a pain to an epic. Linking twice is a no-op. The link is
 // recorded on both the epic's and the pain's history.
-func (db *DB) LinkPain(ctx context.Context, actor Actor, wsID, epicID, painID int64) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) LinkPain(ctx context.Context, actor Actor, wsID, epicID, painID int64) (err error) {
+	defer translateErr(&err, "store.LinkPain")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		title, quote, err := linkEnds(ctx, tx, wsID, epicID, painID)
 		if err != nil {
 			return err
@@ -338,13 +324,14 @@ func (db *DB) LinkPain(ctx context.Context, actor Actor, wsID, epicID, painID in
 		}
 		return recordLink(ctx, tx, actor, wsID, "pain.linked", epicID, painID, title, quote)
 	})
-	return translate("store.LinkPain", err)
+	return err
 }
 
 // UnlinkPain removes a pain's link to an epic. Unlinking an absent link is a
 // no-op, but the epic and the pain must both be of the workspace.
-func (db *DB) UnlinkPain(ctx context.Context, actor Actor, wsID, epicID, painID int64) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) UnlinkPain(ctx context.Context, actor Actor, wsID, epicID, painID int64) (err error) {
+	defer translateErr(&err, "store.UnlinkPain")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		title, quote, err := linkEnds(ctx, tx, wsID, epicID, painID)
 		if err != nil {
 			return err
@@ -355,7 +342,7 @@ func (db *DB) UnlinkPain(ctx context.Context, actor Actor, wsID, epicID, painID 
 		}
 		return recordLink(ctx, tx, actor, wsID, "pain.unlinked", epicID, painID, title, quote)
 	})
-	return translate("store.UnlinkPain", err)
+	return err
 }
 
 // recordLink writes a link change on the epic's history and on the pain's.
@@ -376,17 +363,18 @@ func linkChange(verb string, id int64) sightline.Change {
 }
 
 // EpicsForPain lists the epics a pain is linked to: id, title, status, kind.
-func (db *DB) EpicsForPain(ctx context.Context, wsID, painID int64) ([]sightline.Epic, error) {
+func (db *DB) EpicsForPain(ctx context.Context, wsID, painID int64) (_ []sightline.Epic, err error) {
+	defer translateErr(&err, "store.EpicsForPain")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT e.id, e.title, e.status, e.kind
 		FROM epic_pains l JOIN epics e ON e.workspace_id = l.workspace_id AND e.id = l.epic_id
 		WHERE l.workspace_id = $1 AND l.pain_id = $2
 		ORDER BY lower(e.title), e.id`, wsID, painID)
 	if err != nil {
-		return nil, translate("store.EpicsForPain", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, scanEpicBrief(wsID))
-	return list, translate("store.EpicsForPain", err)
+	return list, err
 }
 
 // EpicsToLinkToPain fills the pain page's "link to epic" select: the epics
@@ -402,4 +390,18 @@ func scanEpicBrief(wsID int64) pgx.RowToFunc[sightline.Epic] {
 		err := row.Scan(&e.ID, &e.Title, &e.Status, &e.Kind)
 		return e, err
 	}
+}
+
+// painArgs are a pain note's columns as named arguments (@quote, @source…),
+// with the workspace and the actor, plus any more given as name, value pairs.
+func painArgs(wsID int64, actor Actor, n sightline.PainNote, more ...any) pgx.NamedArgs {
+	a := pgx.NamedArgs{
+		"workspace": wsID, "actor": actor.UserID, "quote": n.Quote, "source": n.Source, "customer": n.Customer,
+		"segment": n.Segment, "severity": n.Severity, "frequency": n.Frequency, "firsthand": n.Firsthand,
+		"heard_by": n.HeardBy, "heard_on": n.HeardOn, "quality_attribute": n.QualityAttribute,
+	}
+	for i := 0; i+1 < len(more); i += 2 {
+		a[more[i].(string)] = more[i+1]
+	}
+	return a
 }

@@ -105,7 +105,8 @@ func confidenceOfRank(rank int) string {
 // overlapping the window, the range of target quarters in use and the
 // last review held; and the item rootID (0 for none), when it is one of
 // the workspace's.
-func (db *DB) ReviewContext(ctx context.Context, wsID int64, w sightline.TimelineWindow, rootID int64) (*sightline.ReviewContext, error) {
+func (db *DB) ReviewContext(ctx context.Context, wsID int64, w sightline.TimelineWindow, rootID int64) (_ *sightline.ReviewContext, err error) {
+	defer translateErr(&err, "store.ReviewContext")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT 'initiative' AS what, id, title, '' AS a, '' AS b, NULL::date AS d1, NULL::date AS d2, NULL::bigint AS parent, 0 AS n1, 0 AS n2
 		FROM initiatives WHERE workspace_id = $1
@@ -128,7 +129,7 @@ func (db *DB) ReviewContext(ctx context.Context, wsID int64, w sightline.Timelin
 		 WHERE v.workspace_id = $1 ORDER BY v.held_on DESC, v.id DESC LIMIT 1)
 		ORDER BY 1, 6, 3, 2`, wsID, w.Start(), w.End(), rootID)
 	if err != nil {
-		return nil, translate("store.ReviewContext", err)
+		return nil, err
 	}
 	c := &sightline.ReviewContext{}
 	var (
@@ -163,7 +164,7 @@ func (db *DB) ReviewContext(ctx context.Context, wsID int64, w sightline.Timelin
 		return nil
 	})
 	if err != nil {
-		return nil, translate("store.ReviewContext", err)
+		return nil, err
 	}
 	c.Roots = sightline.ArchTreeOrder(c.Roots)
 	return c, nil
@@ -181,7 +182,8 @@ func (db *DB) ReviewRoadmap(ctx context.Context, wsID int64, f sightline.ReviewF
 	})
 }
 
-func (db *DB) reviewRoadmap(ctx context.Context, wsID int64, f sightline.ReviewFilter) (cachedResult[[]sightline.ReviewCard], error) {
+func (db *DB) reviewRoadmap(ctx context.Context, wsID int64, f sightline.ReviewFilter) (_ cachedResult[[]sightline.ReviewCard], err error) {
+	defer translateErr(&err, "store.ReviewRoadmap")
 	var res cachedResult[[]sightline.ReviewCard]
 	rows, err := db.Pool.Query(ctx, reviewScopeCTE+`,
 		conf AS (
@@ -215,7 +217,7 @@ func (db *DB) reviewRoadmap(ctx context.Context, wsID int64, f sightline.ReviewF
 		ORDER BY r.initiative_id, r.target_quarter, r.rn`,
 		reviewScopeArgs(wsID, f.ReviewScope, f.EpicID, f.ItemID, sightline.ReviewCardsPerCell)...)
 	if err != nil {
-		return res, translate("store.ReviewRoadmap", err)
+		return res, err
 	}
 	res.value, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.ReviewCard, error) {
 		var c sightline.ReviewCard
@@ -227,7 +229,7 @@ func (db *DB) reviewRoadmap(ctx context.Context, wsID int64, f sightline.ReviewF
 		return c, err
 	})
 	res.rows = len(res.value)
-	return res, translate("store.ReviewRoadmap", err)
+	return res, err
 }
 
 // ReviewItems returns every item in scope, in hierarchy order, with its
@@ -241,7 +243,8 @@ func (db *DB) ReviewItems(ctx context.Context, wsID int64, s sightline.ReviewSco
 	})
 }
 
-func (db *DB) reviewItems(ctx context.Context, wsID int64, s sightline.ReviewScope) (cachedResult[[]sightline.ReviewItem], error) {
+func (db *DB) reviewItems(ctx context.Context, wsID int64, s sightline.ReviewScope) (_ cachedResult[[]sightline.ReviewItem], err error) {
+	defer translateErr(&err, "store.ReviewItems")
 	var res cachedResult[[]sightline.ReviewItem]
 	rows, err := db.Pool.Query(ctx, reviewScopeCTE+`,
 		heat AS (
@@ -265,7 +268,7 @@ func (db *DB) reviewItems(ctx context.Context, wsID int64, s sightline.ReviewSco
 		LEFT JOIN concerns c ON c.item_id = a.id`,
 		reviewScopeArgs(wsID, s)...)
 	if err != nil {
-		return res, translate("store.ReviewItems", err)
+		return res, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.ReviewItem, error) {
 		var it sightline.ReviewItem
@@ -276,7 +279,7 @@ func (db *DB) reviewItems(ctx context.Context, wsID int64, s sightline.ReviewSco
 		return it, err
 	})
 	if err != nil {
-		return res, translate("store.ReviewItems", err)
+		return res, err
 	}
 	res.value, res.rows = reviewTreeOrder(list), len(list)
 	return res, nil
@@ -317,7 +320,8 @@ func cloneMatrixPage(m *sightline.ReviewMatrixPage) *sightline.ReviewMatrixPage 
 	return &c
 }
 
-func (db *DB) reviewMatrix(ctx context.Context, wsID int64, f sightline.ReviewFilter) (cachedResult[*sightline.ReviewMatrixPage], error) {
+func (db *DB) reviewMatrix(ctx context.Context, wsID int64, f sightline.ReviewFilter) (_ cachedResult[*sightline.ReviewMatrixPage], err error) {
+	defer translateErr(&err, "store.ReviewMatrix")
 	var res cachedResult[*sightline.ReviewMatrixPage]
 	rows, err := db.Pool.Query(ctx, reviewScopeCTE+`,
 		touching AS (
@@ -341,7 +345,7 @@ func (db *DB) reviewMatrix(ctx context.Context, wsID int64, f sightline.ReviewFi
 		ORDER BY r.rn, sl.item_id`,
 		reviewScopeArgs(wsID, f.ReviewScope, f.Page, f.EpicID, f.ItemID, sightline.ReviewMatrixPerPage)...)
 	if err != nil {
-		return res, translate("store.ReviewMatrix", err)
+		return res, err
 	}
 	m := &sightline.ReviewMatrixPage{Page: 1}
 	var (
@@ -363,7 +367,7 @@ func (db *DB) reviewMatrix(ctx context.Context, wsID int64, f sightline.ReviewFi
 		return nil
 	})
 	if err != nil {
-		return res, translate("store.ReviewMatrix", err)
+		return res, err
 	}
 	res.value = m
 	return res, nil
@@ -372,7 +376,8 @@ func (db *DB) reviewMatrix(ctx context.Context, wsID int64, f sightline.ReviewFi
 // ReviewMatrixCSV calls fn for every cell of the matrix (every selected
 // epic × every item in scope it links to, not one page), ordered by epic
 // quarter, title and item name, in one query.
-func (db *DB) ReviewMatrixCSV(ctx context.Context, wsID int64, s sightline.ReviewScope, fn func(sightline.ReviewCSVRow) error) error {
+func (db *DB) ReviewMatrixCSV(ctx context.Context, wsID int64, s sightline.ReviewScope, fn func(sightline.ReviewCSVRow) error) (err error) {
+	defer translateErr(&err, "store.ReviewMatrixCSV")
 	rows, err := db.Pool.Query(ctx, reviewScopeCTE+`
 		SELECT e.id, e.title, e.kind, e.status, e.target_quarter, a.id, a.name, a.kind, sl.change_kind, e.rank
 		FROM sel_links sl
@@ -381,7 +386,7 @@ func (db *DB) ReviewMatrixCSV(ctx context.Context, wsID int64, s sightline.Revie
 		ORDER BY e.target_quarter, lower(e.title), e.id, lower(a.name), a.id`,
 		reviewScopeArgs(wsID, s)...)
 	if err != nil {
-		return translate("store.ReviewMatrixCSV", err)
+		return err
 	}
 	var r sightline.ReviewCSVRow
 	var rank int
@@ -389,13 +394,14 @@ func (db *DB) ReviewMatrixCSV(ctx context.Context, wsID int64, s sightline.Revie
 		r.Level = sightline.LevelOfRank(rank)
 		return fn(r)
 	})
-	return translate("store.ReviewMatrixCSV", err)
+	return err
 }
 
 // ReviewSelection resolves ?epic= and ?item= (0 for none) in one query:
 // the epic's title and the items it links to, the item's name and the
 // epics linked to it. An id of nothing in the workspace is marked missing.
-func (db *DB) ReviewSelection(ctx context.Context, wsID, epicID, itemID int64) (*sightline.ReviewSelection, error) {
+func (db *DB) ReviewSelection(ctx context.Context, wsID, epicID, itemID int64) (_ *sightline.ReviewSelection, err error) {
+	defer translateErr(&err, "store.ReviewSelection")
 	sel := &sightline.ReviewSelection{EpicID: epicID, ItemID: itemID, EpicItems: map[int64]bool{}, ItemEpics: map[int64]bool{},
 		EpicMissing: epicID != 0, ItemMissing: itemID != 0}
 	if epicID == 0 && itemID == 0 {
@@ -410,7 +416,7 @@ func (db *DB) ReviewSelection(ctx context.Context, wsID, epicID, itemID int64) (
 		LEFT JOIN epic_arch_links l ON l.workspace_id = a.workspace_id AND l.item_id = a.id
 		WHERE a.workspace_id = $1 AND a.id = $3`, wsID, epicID, itemID)
 	if err != nil {
-		return nil, translate("store.ReviewSelection", err)
+		return nil, err
 	}
 	var what, name string
 	var other *int64
@@ -429,7 +435,7 @@ func (db *DB) ReviewSelection(ctx context.Context, wsID, epicID, itemID int64) (
 		return nil
 	})
 	if err != nil {
-		return nil, translate("store.ReviewSelection", err)
+		return nil, err
 	}
 	if sel.EpicMissing {
 		sel.EpicID = 0
@@ -468,7 +474,8 @@ func cloneRisks(r *sightline.ReviewRisks) *sightline.ReviewRisks {
 // they are (res.until): the moment the least recently reviewed item or
 // epic of the selection that is not stale yet turns stale (the zero time
 // when none will).
-func (db *DB) reviewRisks(ctx context.Context, wsID int64, s sightline.ReviewScope, now time.Time) (cachedResult[*sightline.ReviewRisks], error) {
+func (db *DB) reviewRisks(ctx context.Context, wsID int64, s sightline.ReviewScope, now time.Time) (_ cachedResult[*sightline.ReviewRisks], err error) {
+	defer translateErr(&err, "store.ReviewRisks")
 	var res cachedResult[*sightline.ReviewRisks]
 	rows, err := db.Pool.Query(ctx, reviewScopeCTE+`,
 		product_items AS (
@@ -535,7 +542,7 @@ func (db *DB) reviewRisks(ctx context.Context, wsID int64, s sightline.ReviewSco
 		ORDER BY what, rn`,
 		reviewScopeArgs(wsID, s, now.Add(-sightline.ReviewStaleAfter), sightline.ReviewHeavyLoad, sightline.ReviewCalloutTop)...)
 	if err != nil {
-		return res, translate("store.ReviewRisks", err)
+		return res, err
 	}
 	out := &sightline.ReviewRisks{}
 	lists := map[string]*sightline.RiskList{
@@ -571,7 +578,7 @@ func (db *DB) reviewRisks(ctx context.Context, wsID int64, s sightline.ReviewSco
 		return nil
 	})
 	if err != nil {
-		return res, translate("store.ReviewRisks", err)
+		return res, err
 	}
 	res.value = out
 	return res, nil
@@ -583,9 +590,10 @@ func (db *DB) reviewRisks(ctx context.Context, wsID int64, s sightline.ReviewSco
 // reviewed_at = at, a reviews row is written with the counts, and the
 // activity feed gets a "review.held" entry — all in one transaction.
 // Versions do not change: a review is not an edit.
-func (db *DB) MarkReviewed(ctx context.Context, actor Actor, wsID int64, s sightline.ReviewScope, rv sightline.Review, at time.Time) (*sightline.Review, error) {
+func (db *DB) MarkReviewed(ctx context.Context, actor Actor, wsID int64, s sightline.ReviewScope, rv sightline.Review, at time.Time) (_ *sightline.Review, err error) {
+	defer translateErr(&err, "store.MarkReviewed")
 	rv.Scope = truncateRunes(rv.Scope, sightline.MaxReviewScope)
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, reviewScopeCTE+`,
 			upd_epics AS (
 				UPDATE epics e SET reviewed_at = $8 FROM sel_epics se
@@ -616,7 +624,7 @@ func (db *DB) MarkReviewed(ctx context.Context, actor Actor, wsID int64, s sight
 			Summary: fmt.Sprintf("%s (%s, %s)", rv.Scope, reviewCount(rv.EpicCount, "epic"), reviewCount(rv.ItemCount, "item"))})
 	})
 	if err != nil {
-		return nil, translate("store.MarkReviewed", err)
+		return nil, err
 	}
 	return &rv, nil
 }

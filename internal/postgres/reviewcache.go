@@ -203,7 +203,8 @@ type cachedResult[T any] struct {
 // settled. clone copies a cached value for the caller (who may then change
 // it without touching the cache). now dates the entry.
 func cached[T any](ctx context.Context, db *DB, key reviewCacheKey, now time.Time, clone func(T) T,
-	load func() (cachedResult[T], error)) (T, error) {
+	load func() (cachedResult[T], error)) (_ T, err error) {
+	defer translateErr(&err, "store.reviewRevision")
 	c := theReviewCache
 	if reviewCacheDisabled.Load() {
 		r, err := load()
@@ -214,7 +215,7 @@ func cached[T any](ctx context.Context, db *DB, key reviewCacheKey, now time.Tim
 		rev, err := db.reviewRevision(ctx, key.ws)
 		if err != nil {
 			var zero T
-			return zero, translate("store.reviewRevision", err)
+			return zero, err
 		}
 		if rev == e.rev {
 			c.hits.Add(1)

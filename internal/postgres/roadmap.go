@@ -36,14 +36,15 @@ func collectRoadmapItems(rows pgx.Rows) ([]sightline.RoadmapItem, error) {
 
 // ListRoadmapItems returns the workspace's releases, milestones and themes
 // by start date, each with its epic count, in one query.
-func (db *DB) ListRoadmapItems(ctx context.Context, workspaceID int64) ([]sightline.RoadmapItem, error) {
+func (db *DB) ListRoadmapItems(ctx context.Context, workspaceID int64) (_ []sightline.RoadmapItem, err error) {
+	defer translateErr(&err, "store.ListRoadmapItems")
 	rows, err := db.Pool.Query(ctx, `SELECT `+roadmapColumns+` FROM roadmap_items r
 		WHERE r.workspace_id = $1 ORDER BY r.starts_on, r.ends_on, lower(r.title), r.id`, workspaceID)
 	if err != nil {
-		return nil, translate("store.ListRoadmapItems", err)
+		return nil, err
 	}
 	list, err := collectRoadmapItems(rows)
-	return list, translate("store.ListRoadmapItems", err)
+	return list, err
 }
 
 // RoadmapItemByID returns one roadmap item of the workspace.
@@ -58,44 +59,47 @@ func roadmapItemByID(ctx context.Context, q querier, workspaceID, id int64) (*si
 }
 
 // RoadmapItemsForEpic lists the roadmap items an epic delivers into, by start date.
-func (db *DB) RoadmapItemsForEpic(ctx context.Context, workspaceID, epicID int64) ([]sightline.RoadmapItem, error) {
+func (db *DB) RoadmapItemsForEpic(ctx context.Context, workspaceID, epicID int64) (_ []sightline.RoadmapItem, err error) {
+	defer translateErr(&err, "store.RoadmapItemsForEpic")
 	rows, err := db.Pool.Query(ctx, `SELECT `+roadmapColumns+`
 		FROM epic_roadmap_items l JOIN roadmap_items r ON r.workspace_id = l.workspace_id AND r.id = l.roadmap_item_id
 		WHERE l.workspace_id = $1 AND l.epic_id = $2
 		ORDER BY r.starts_on, r.ends_on, lower(r.title), r.id`, workspaceID, epicID)
 	if err != nil {
-		return nil, translate("store.RoadmapItemsForEpic", err)
+		return nil, err
 	}
 	list, err := collectRoadmapItems(rows)
-	return list, translate("store.RoadmapItemsForEpic", err)
+	return list, err
 }
 
 // RoadmapItemEpics lists the epics a roadmap item delivers (id, title, kind,
 // status, estimate, target quarter, committed date), by title.
-func (db *DB) RoadmapItemEpics(ctx context.Context, workspaceID, roadmapItemID int64) ([]sightline.Epic, error) {
+func (db *DB) RoadmapItemEpics(ctx context.Context, workspaceID, roadmapItemID int64) (_ []sightline.Epic, err error) {
+	defer translateErr(&err, "store.RoadmapItemEpics")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT e.id, e.title, e.kind, e.status, coalesce(e.estimate_size, ''), coalesce(e.target_quarter, ''), e.committed_on
 		FROM epic_roadmap_items l JOIN epics e ON e.workspace_id = l.workspace_id AND e.id = l.epic_id
 		WHERE l.workspace_id = $1 AND l.roadmap_item_id = $2
 		ORDER BY lower(e.title), e.id`, workspaceID, roadmapItemID)
 	if err != nil {
-		return nil, translate("store.RoadmapItemEpics", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Epic, error) {
 		e := sightline.Epic{WorkspaceID: workspaceID}
 		err := row.Scan(&e.ID, &e.Title, &e.Kind, &e.Status, &e.EstimateSize, &e.TargetQuarter, &e.CommittedOn)
 		return e, err
 	})
-	return list, translate("store.RoadmapItemEpics", err)
+	return list, err
 }
 
 // CreateRoadmapItem creates a release, milestone or theme.
-func (db *DB) CreateRoadmapItem(ctx context.Context, actor Actor, workspaceID int64, it sightline.RoadmapItem) (*sightline.RoadmapItem, error) {
+func (db *DB) CreateRoadmapItem(ctx context.Context, actor Actor, workspaceID int64, it sightline.RoadmapItem) (_ *sightline.RoadmapItem, err error) {
+	defer translateErr(&err, "store.CreateRoadmapItem")
 	if err := sightline.CheckRoadmapItem(&it).Err(); err != nil {
 		return nil, err
 	}
 	var created *sightline.RoadmapItem
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var id int64
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO roadmap_items (workspace_id, kind, title, description, starts_on, ends_on, confidence, created_by, updated_by)
@@ -112,7 +116,7 @@ func (db *DB) CreateRoadmapItem(ctx context.Context, actor Actor, workspaceID in
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "roadmap_item.created", ItemType: "roadmap_item", ItemID: id,
 			Summary: created.Title, Changes: roadmapChanges(&sightline.RoadmapItem{}, created)})
 	})
-	return created, translate("store.CreateRoadmapItem", err)
+	return created, err
 }
 
 // UpdateRoadmapItem saves a roadmap item with optimistic locking: a missing
@@ -186,8 +190,9 @@ func roadmapLinkEnds(ctx context.Context, tx pgx.Tx, workspaceID, roadmapItemID,
 
 // LinkRoadmapEpic records that an epic delivers into a roadmap item (linking
 // twice is a no-op); both sides' histories get an entry.
-func (db *DB) LinkRoadmapEpic(ctx context.Context, actor Actor, workspaceID, roadmapItemID, epicID int64) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) LinkRoadmapEpic(ctx context.Context, actor Actor, workspaceID, roadmapItemID, epicID int64) (err error) {
+	defer translateErr(&err, "store.LinkRoadmapEpic")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		item, epic, err := roadmapLinkEnds(ctx, tx, workspaceID, roadmapItemID, epicID)
 		if err != nil {
 			return err
@@ -200,13 +205,14 @@ func (db *DB) LinkRoadmapEpic(ctx context.Context, actor Actor, workspaceID, roa
 		}
 		return recordRoadmapLink(ctx, tx, actor, workspaceID, "roadmap_item.linked", roadmapItemID, epicID, item, epic)
 	})
-	return translate("store.LinkRoadmapEpic", err)
+	return err
 }
 
 // UnlinkRoadmapEpic removes the link; unlinking an absent link is a no-op,
 // but both must be of the workspace.
-func (db *DB) UnlinkRoadmapEpic(ctx context.Context, actor Actor, workspaceID, roadmapItemID, epicID int64) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) UnlinkRoadmapEpic(ctx context.Context, actor Actor, workspaceID, roadmapItemID, epicID int64) (err error) {
+	defer translateErr(&err, "store.UnlinkRoadmapEpic")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		item, epic, err := roadmapLinkEnds(ctx, tx, workspaceID, roadmapItemID, epicID)
 		if err != nil {
 			return err
@@ -218,7 +224,7 @@ func (db *DB) UnlinkRoadmapEpic(ctx context.Context, actor Actor, workspaceID, r
 		}
 		return recordRoadmapLink(ctx, tx, actor, workspaceID, "roadmap_item.unlinked", roadmapItemID, epicID, item, epic)
 	})
-	return translate("store.UnlinkRoadmapEpic", err)
+	return err
 }
 
 // recordRoadmapLink writes the link's entry on the roadmap item's and on the

@@ -17,9 +17,10 @@ import (
 // UpdateVisionPhase saves the vision and business phase with optimistic
 // locking on the workspace version. Each changed field gets its own activity
 // row (workspace.vision_changed, workspace.phase_changed).
-func (db *DB) UpdateVisionPhase(ctx context.Context, actor Actor, workspaceID int64, version int, vision string, phase sightline.Phase) (*sightline.Workspace, error) {
+func (db *DB) UpdateVisionPhase(ctx context.Context, actor Actor, workspaceID int64, version int, vision string, phase sightline.Phase) (_ *sightline.Workspace, err error) {
+	defer translateErr(&err, "store.UpdateVisionPhase")
 	var w *sightline.Workspace
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := scanWorkspace(tx.QueryRow(ctx, `SELECT `+workspaceColumns+` FROM workspaces w WHERE w.id = $1 FOR UPDATE`, workspaceID))
 		if err != nil {
 			return err
@@ -49,7 +50,7 @@ func (db *DB) UpdateVisionPhase(ctx context.Context, actor Actor, workspaceID in
 		}
 		return nil
 	})
-	return w, translate("store.UpdateVisionPhase", err)
+	return w, err
 }
 
 func recordPhaseChange(ctx context.Context, tx pgx.Tx, actor Actor, w *sightline.Workspace, to sightline.Phase) error {
@@ -59,9 +60,10 @@ func recordPhaseChange(ctx context.Context, tx pgx.Tx, actor Actor, w *sightline
 
 // ListPressures returns the workspace's phase → quality attributes mapping,
 // each phase's attributes in their saved order.
-func (db *DB) ListPressures(ctx context.Context, workspaceID int64) (map[sightline.Phase][]string, error) {
+func (db *DB) ListPressures(ctx context.Context, workspaceID int64) (_ map[sightline.Phase][]string, err error) {
+	defer translateErr(&err, "store.ListPressures")
 	m, err := listPressures(ctx, db.Pool, workspaceID)
-	return m, translate("store.ListPressures", err)
+	return m, err
 }
 
 func listPressures(ctx context.Context, q querier, workspaceID int64) (map[sightline.Phase][]string, error) {
@@ -86,9 +88,10 @@ func listPressures(ctx context.Context, q querier, workspaceID int64) (map[sight
 // list changed. fingerprint is sightline.PressureFingerprint of the mapping
 // the editor started from: if the saved mapping differs, someone else changed
 // it meanwhile and the save is a conflict. It returns the saved mapping.
-func (db *DB) SetPressures(ctx context.Context, actor Actor, workspaceID int64, fingerprint string, m map[sightline.Phase][]string) (map[sightline.Phase][]string, error) {
+func (db *DB) SetPressures(ctx context.Context, actor Actor, workspaceID int64, fingerprint string, m map[sightline.Phase][]string) (_ map[sightline.Phase][]string, err error) {
+	defer translateErr(&err, "store.SetPressures")
 	var saved map[sightline.Phase][]string
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		// The workspace row serializes concurrent saves of the mapping.
 		var name string
 		if err := tx.QueryRow(ctx, `SELECT name FROM workspaces WHERE id = $1 FOR UPDATE`, workspaceID).Scan(&name); err != nil {
@@ -134,7 +137,7 @@ func (db *DB) SetPressures(ctx context.Context, actor Actor, workspaceID int64, 
 			Summary: name, Changes: changes})
 	})
 	if err != nil {
-		return nil, translate("store.SetPressures", err)
+		return nil, err
 	}
 	return saved, nil
 }
@@ -192,20 +195,21 @@ func listAcks(ctx context.Context, q querier, workspaceID, shiftID int64) (map[i
 
 // ListShifts returns the workspace's shift log, newest first, with each
 // shift's acknowledgements: two queries whatever the number of shifts.
-func (db *DB) ListShifts(ctx context.Context, workspaceID int64) ([]sightline.StrategyShift, error) {
+func (db *DB) ListShifts(ctx context.Context, workspaceID int64) (_ []sightline.StrategyShift, err error) {
+	defer translateErr(&err, "store.ListShifts")
 	rows, err := db.Pool.Query(ctx, `SELECT `+shiftColumns+shiftFrom+`
 		WHERE s.workspace_id = $1
 		ORDER BY s.shifted_on DESC, s.id DESC`, workspaceID)
 	if err != nil {
-		return nil, translate("store.ListShifts", err)
+		return nil, err
 	}
 	list, err := collectShifts(rows)
 	if err != nil {
-		return nil, translate("store.ListShifts", err)
+		return nil, err
 	}
 	acks, err := listAcks(ctx, db.Pool, workspaceID, 0)
 	if err != nil {
-		return nil, translate("store.ListShifts", err)
+		return nil, err
 	}
 	for i := range list {
 		list[i].Acks = acks[list[i].ID]
@@ -214,15 +218,16 @@ func (db *DB) ListShifts(ctx context.Context, workspaceID int64) ([]sightline.St
 }
 
 // ShiftByID returns one shift of the workspace with its acknowledgements.
-func (db *DB) ShiftByID(ctx context.Context, workspaceID, id int64) (*sightline.StrategyShift, error) {
+func (db *DB) ShiftByID(ctx context.Context, workspaceID, id int64) (_ *sightline.StrategyShift, err error) {
+	defer translateErr(&err, "store.ShiftByID")
 	s, err := scanShift(db.Pool.QueryRow(ctx, `SELECT `+shiftColumns+shiftFrom+`
 		WHERE s.workspace_id = $1 AND s.id = $2`, workspaceID, id))
 	if err != nil {
-		return nil, translate("store.ShiftByID", err)
+		return nil, err
 	}
 	acks, err := listAcks(ctx, db.Pool, workspaceID, id)
 	if err != nil {
-		return nil, translate("store.ShiftByID", err)
+		return nil, err
 	}
 	s.Acks = acks[id]
 	return s, nil
@@ -230,24 +235,26 @@ func (db *DB) ShiftByID(ctx context.Context, workspaceID, id int64) (*sightline.
 
 // UnacknowledgedShifts returns the shifts the user has not acknowledged,
 // newest first (Acks are not filled).
-func (db *DB) UnacknowledgedShifts(ctx context.Context, workspaceID, userID int64) ([]sightline.StrategyShift, error) {
+func (db *DB) UnacknowledgedShifts(ctx context.Context, workspaceID, userID int64) (_ []sightline.StrategyShift, err error) {
+	defer translateErr(&err, "store.UnacknowledgedShifts")
 	rows, err := db.Pool.Query(ctx, `SELECT `+shiftColumns+shiftFrom+`
 		WHERE s.workspace_id = $1
 		  AND NOT EXISTS (SELECT 1 FROM shift_acknowledgements a
 		                  WHERE a.workspace_id = $1 AND a.shift_id = s.id AND a.user_id = $2)
 		ORDER BY s.shifted_on DESC, s.id DESC`, workspaceID, userID)
 	if err != nil {
-		return nil, translate("store.UnacknowledgedShifts", err)
+		return nil, err
 	}
 	list, err := collectShifts(rows)
-	return list, translate("store.UnacknowledgedShifts", err)
+	return list, err
 }
 
 // CountShiftsAwaitingAck counts the shifts that at least one current
 // architect of the workspace has not acknowledged.
-func (db *DB) CountShiftsAwaitingAck(ctx context.Context, workspaceID int64) (int, error) {
+func (db *DB) CountShiftsAwaitingAck(ctx context.Context, workspaceID int64) (_ int, err error) {
+	defer translateErr(&err, "store.CountShiftsAwaitingAck")
 	var n int
-	err := db.Pool.QueryRow(ctx, `
+	err = db.Pool.QueryRow(ctx, `
 		SELECT count(*) FROM strategy_shifts s
 		WHERE s.workspace_id = $1
 		  AND EXISTS (SELECT 1 FROM memberships m
@@ -255,14 +262,15 @@ func (db *DB) CountShiftsAwaitingAck(ctx context.Context, workspaceID int64) (in
 		                AND NOT EXISTS (SELECT 1 FROM shift_acknowledgements a
 		                                WHERE a.workspace_id = $1 AND a.shift_id = s.id AND a.user_id = m.user_id))`,
 		workspaceID).Scan(&n)
-	return n, translate("store.CountShiftsAwaitingAck", err)
+	return n, err
 }
 
 // CreateShift logs a shift. With applyPhase the workspace moves to the
 // shift's to-phase in the same transaction (and that change is recorded).
-func (db *DB) CreateShift(ctx context.Context, actor Actor, workspaceID int64, s sightline.StrategyShift, applyPhase bool) (*sightline.StrategyShift, error) {
+func (db *DB) CreateShift(ctx context.Context, actor Actor, workspaceID int64, s sightline.StrategyShift, applyPhase bool) (_ *sightline.StrategyShift, err error) {
+	defer translateErr(&err, "store.CreateShift")
 	var out *sightline.StrategyShift
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var id int64
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO strategy_shifts (workspace_id, title, narrative, from_phase, to_phase, shifted_on, logged_by, updated_by)
@@ -294,15 +302,16 @@ func (db *DB) CreateShift(ctx context.Context, actor Actor, workspaceID int64, s
 		}
 		return recordPhaseChange(ctx, tx, actor, w, s.ToPhase)
 	})
-	return out, translate("store.CreateShift", err)
+	return out, err
 }
 
 // UpdateShift corrects a shift (title, narrative, phases, date) with
 // optimistic locking; the correction and its changed fields are recorded.
 // A shift is never deleted.
-func (db *DB) UpdateShift(ctx context.Context, actor Actor, workspaceID, id int64, version int, s sightline.StrategyShift) (*sightline.StrategyShift, error) {
+func (db *DB) UpdateShift(ctx context.Context, actor Actor, workspaceID, id int64, version int, s sightline.StrategyShift) (_ *sightline.StrategyShift, err error) {
+	defer translateErr(&err, "store.UpdateShift")
 	var out *sightline.StrategyShift
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := scanShift(tx.QueryRow(ctx, `SELECT `+shiftColumns+shiftFrom+` WHERE s.workspace_id = $1 AND s.id = $2 FOR UPDATE OF s`, workspaceID, id))
 		if err != nil {
 			return err
@@ -337,13 +346,14 @@ func (db *DB) UpdateShift(ctx context.Context, actor Actor, workspaceID, id int6
 		}
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "shift.updated", ItemType: "shift", ItemID: id, Summary: s.Title, Changes: changes})
 	})
-	return out, translate("store.UpdateShift", err)
+	return out, err
 }
 
 // AcknowledgeShift records the actor's acknowledgement of a shift with their
 // assessment. Only architects acknowledge; acknowledging twice is a conflict.
-func (db *DB) AcknowledgeShift(ctx context.Context, actor Actor, workspaceID, shiftID int64, assessment string) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) AcknowledgeShift(ctx context.Context, actor Actor, workspaceID, shiftID int64, assessment string) (err error) {
+	defer translateErr(&err, "store.AcknowledgeShift")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var title string
 		if err := tx.QueryRow(ctx, `SELECT title FROM strategy_shifts WHERE workspace_id = $1 AND id = $2`, workspaceID, shiftID).Scan(&title); err != nil {
 			return err
@@ -373,18 +383,19 @@ func (db *DB) AcknowledgeShift(ctx context.Context, actor Actor, workspaceID, sh
 		}
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "shift.acknowledged", ItemType: "shift", ItemID: shiftID, Summary: title})
 	})
-	return translate("store.AcknowledgeShift", err)
+	return err
 }
 
 // ShiftFollowUps returns the initiatives and epics that name the shift as
 // the one that prompted them (only ID and Title, plus Horizon/Status, are filled).
-func (db *DB) ShiftFollowUps(ctx context.Context, workspaceID, shiftID int64) ([]sightline.Initiative, []sightline.Epic, error) {
+func (db *DB) ShiftFollowUps(ctx context.Context, workspaceID, shiftID int64) (_ []sightline.Initiative, _ []sightline.Epic, err error) {
+	defer translateErr(&err, "store.ShiftFollowUps")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT id, title, horizon FROM initiatives
 		WHERE workspace_id = $1 AND shift_id = $2
 		ORDER BY lower(title), id`, workspaceID, shiftID)
 	if err != nil {
-		return nil, nil, translate("store.ShiftFollowUps", err)
+		return nil, nil, err
 	}
 	inits, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Initiative, error) {
 		i := sightline.Initiative{WorkspaceID: workspaceID, ShiftID: &shiftID}
@@ -392,14 +403,14 @@ func (db *DB) ShiftFollowUps(ctx context.Context, workspaceID, shiftID int64) ([
 		return i, err
 	})
 	if err != nil {
-		return nil, nil, translate("store.ShiftFollowUps", err)
+		return nil, nil, err
 	}
 	rows, err = db.Pool.Query(ctx, `
 		SELECT id, title, kind, status FROM epics
 		WHERE workspace_id = $1 AND shift_id = $2
 		ORDER BY lower(title), id`, workspaceID, shiftID)
 	if err != nil {
-		return nil, nil, translate("store.ShiftFollowUps", err)
+		return nil, nil, err
 	}
 	epics, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Epic, error) {
 		e := sightline.Epic{WorkspaceID: workspaceID, ShiftID: &shiftID}
@@ -407,7 +418,7 @@ func (db *DB) ShiftFollowUps(ctx context.Context, workspaceID, shiftID int64) ([
 		return e, err
 	})
 	if err != nil {
-		return nil, nil, translate("store.ShiftFollowUps", err)
+		return nil, nil, err
 	}
 	return inits, epics, nil
 }

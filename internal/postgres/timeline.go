@@ -18,19 +18,20 @@ import (
 
 // TimelineLanes lists the workspace's initiatives as the timeline's lanes:
 // now, next, later, then by title.
-func (db *DB) TimelineLanes(ctx context.Context, workspaceID int64) ([]sightline.Initiative, error) {
+func (db *DB) TimelineLanes(ctx context.Context, workspaceID int64) (_ []sightline.Initiative, err error) {
+	defer translateErr(&err, "store.TimelineLanes")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT id, title, horizon FROM initiatives WHERE workspace_id = $1
 		ORDER BY array_position(ARRAY['now', 'next', 'later'], horizon), lower(title), id`, workspaceID)
 	if err != nil {
-		return nil, translate("store.TimelineLanes", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Initiative, error) {
 		in := sightline.Initiative{WorkspaceID: workspaceID}
 		err := row.Scan(&in.ID, &in.Title, &in.Horizon)
 		return in, err
 	})
-	return list, translate("store.TimelineLanes", err)
+	return list, err
 }
 
 // timelineSpan is the filtered epics with their span, the rule of
@@ -88,7 +89,8 @@ type timelineEpics struct {
 	counts sightline.TimelineCounts
 }
 
-func (db *DB) timelineEpics(ctx context.Context, workspaceID int64, f sightline.TimelineFilter, perCell int) (cachedResult[timelineEpics], error) {
+func (db *DB) timelineEpics(ctx context.Context, workspaceID int64, f sightline.TimelineFilter, perCell int) (_ cachedResult[timelineEpics], err error) {
+	defer translateErr(&err, "store.TimelineEpics")
 	var res cachedResult[timelineEpics]
 	var counts sightline.TimelineCounts
 	rows, err := db.Pool.Query(ctx, timelineSpan+`,
@@ -119,7 +121,7 @@ func (db *DB) timelineEpics(ctx context.Context, workspaceID int64, f sightline.
 	FROM totals t LEFT JOIN c ON c.rn <= $8
 	ORDER BY c.lane, c.cell, c.rn`, append(timelineArgs(workspaceID, f), perCell)...)
 	if err != nil {
-		return res, translate("store.TimelineEpics", err)
+		return res, err
 	}
 	var list []sightline.TimelineEpic
 	var (
@@ -149,7 +151,7 @@ func (db *DB) timelineEpics(ctx context.Context, workspaceID int64, f sightline.
 		return nil
 	})
 	if err != nil {
-		return res, translate("store.TimelineEpics", err)
+		return res, err
 	}
 	res.value = timelineEpics{list: list, counts: counts}
 	return res, nil
@@ -157,20 +159,21 @@ func (db *DB) timelineEpics(ctx context.Context, workspaceID int64, f sightline.
 
 // ShiftsBetween lists the strategy shifts made on or after from and before
 // to, by date, at most limit.
-func (db *DB) ShiftsBetween(ctx context.Context, workspaceID int64, from, to time.Time, limit int) ([]sightline.StrategyShift, error) {
+func (db *DB) ShiftsBetween(ctx context.Context, workspaceID int64, from, to time.Time, limit int) (_ []sightline.StrategyShift, err error) {
+	defer translateErr(&err, "store.ShiftsBetween")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT id, title, from_phase, to_phase, shifted_on FROM strategy_shifts
 		WHERE workspace_id = $1 AND shifted_on >= $2::date AND shifted_on < $3::date
 		ORDER BY shifted_on, id LIMIT $4`, workspaceID, from.Format("2006-01-02"), to.Format("2006-01-02"), limit)
 	if err != nil {
-		return nil, translate("store.ShiftsBetween", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.StrategyShift, error) {
 		s := sightline.StrategyShift{WorkspaceID: workspaceID}
 		err := row.Scan(&s.ID, &s.Title, &s.FromPhase, &s.ToPhase, &s.ShiftedOn)
 		return s, err
 	})
-	return list, translate("store.ShiftsBetween", err)
+	return list, err
 }
 
 // MatrixEpics returns what the impact/effort matrix shows for the backlog
@@ -178,19 +181,15 @@ func (db *DB) ShiftsBetween(ctx context.Context, workspaceID int64, from, to tim
 // × effort cell (every epic, up to MatrixCellList, of the selected cell),
 // most recently updated first, each with its cell's total; and the first
 // MatrixUnscoredList epics without impact or effort, with their number.
-func (db *DB) MatrixEpics(ctx context.Context, workspaceID int64, f sightline.MatrixFilter) (*sightline.MatrixData, error) {
+func (db *DB) MatrixEpics(ctx context.Context, workspaceID int64, f sightline.MatrixFilter) (_ *sightline.MatrixData, err error) {
+	defer translateErr(&err, "store.MatrixEpics")
 	f = f.Normalize()
 	rows, err := db.Pool.Query(ctx, `
 		WITH f AS (
 			SELECT e.id, e.title, e.kind, e.status, e.impact, e.effort, e.updated_at,
 			       CASE WHEN e.impact IS NULL OR e.effort IS NULL THEN 0 ELSE e.impact * 10 + e.effort END AS cell
 			FROM epics e
-			WHERE e.workspace_id = $1
-			  AND ($2::text = '' OR e.status = $2)
-			  AND ($3::text = '' OR e.kind = $3)
-			  AND ($4::bigint = 0 OR e.initiative_id = $4)
-			  AND ($5::bigint = 0 OR e.pm_owner_id = $5 OR e.tech_owner_id = $5)
-			  AND ($6::text = '' OR e.target_quarter = $6)
+			WHERE `+backlogWhere+`
 		), r AS (
 			SELECT f.*, row_number() OVER (PARTITION BY cell ORDER BY updated_at DESC, id DESC) AS rn,
 			       count(*) OVER (PARTITION BY cell) AS total
@@ -199,10 +198,9 @@ func (db *DB) MatrixEpics(ctx context.Context, workspaceID int64, f sightline.Ma
 		SELECT id, title, kind, status, impact, effort, rn, total FROM r
 		WHERE rn <= CASE WHEN cell = 0 THEN $8::int WHEN cell = $7::int THEN $9::int ELSE $10::int END
 		ORDER BY cell DESC, rn`,
-		workspaceID, string(f.Status), string(f.Kind), f.InitiativeID, f.OwnerID, f.Quarter,
-		f.Impact*10+f.Effort, sightline.MatrixUnscoredList, sightline.MatrixCellList, sightline.MatrixCellCap)
+		append(backlogArgs(workspaceID, f.EpicFilter), f.Impact*10+f.Effort, sightline.MatrixUnscoredList, sightline.MatrixCellList, sightline.MatrixCellCap)...)
 	if err != nil {
-		return nil, translate("store.MatrixEpics", err)
+		return nil, err
 	}
 	d := &sightline.MatrixData{}
 	var e sightline.MatrixEpic
@@ -224,7 +222,7 @@ func (db *DB) MatrixEpics(ctx context.Context, workspaceID int64, f sightline.Ma
 		return nil
 	})
 	if err != nil {
-		return nil, translate("store.MatrixEpics", err)
+		return nil, err
 	}
 	return d, nil
 }

@@ -21,22 +21,25 @@ func scanUser(row pgx.Row) (*sightline.User, error) {
 }
 
 // UserByID returns a user.
-func (db *DB) UserByID(ctx context.Context, id int64) (*sightline.User, error) {
+func (db *DB) UserByID(ctx context.Context, id int64) (_ *sightline.User, err error) {
+	defer translateErr(&err, "store.UserByID")
 	u, err := scanUser(db.Pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
-	return u, translate("store.UserByID", err)
+	return u, err
 }
 
 // UserByEmail returns a user by (normalized) email.
-func (db *DB) UserByEmail(ctx context.Context, email string) (*sightline.User, error) {
+func (db *DB) UserByEmail(ctx context.Context, email string) (_ *sightline.User, err error) {
+	defer translateErr(&err, "store.UserByEmail")
 	u, err := scanUser(db.Pool.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE email = $1`, email))
-	return u, translate("store.UserByEmail", err)
+	return u, err
 }
 
 // HasUsers reports whether any user exists (setup is only open while none does).
-func (db *DB) HasUsers(ctx context.Context) (bool, error) {
+func (db *DB) HasUsers(ctx context.Context) (_ bool, err error) {
+	defer translateErr(&err, "store.HasUsers")
 	var ok bool
-	err := db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users)`).Scan(&ok)
-	return ok, translate("store.HasUsers", err)
+	err = db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users)`).Scan(&ok)
+	return ok, err
 }
 
 func insertUser(ctx context.Context, tx pgx.Tx, email, name, hash string) (*sightline.User, error) {
@@ -46,9 +49,10 @@ func insertUser(ctx context.Context, tx pgx.Tx, email, name, hash string) (*sigh
 }
 
 // CreateUser creates a user, optionally as a member of a workspace (by slug).
-func (db *DB) CreateUser(ctx context.Context, actor Actor, email, name, hash, workspaceSlug string, role sightline.Role) (*sightline.User, error) {
+func (db *DB) CreateUser(ctx context.Context, actor Actor, email, name, hash, workspaceSlug string, role sightline.Role) (_ *sightline.User, err error) {
+	defer translateErr(&err, "store.CreateUser")
 	var u *sightline.User
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		if u, err = insertUser(ctx, tx, email, name, hash); err != nil {
 			return err
@@ -65,7 +69,7 @@ func (db *DB) CreateUser(ctx context.Context, actor Actor, email, name, hash, wo
 		}
 		return addMember(ctx, tx, actor, wsID, u, role)
 	})
-	return u, translate("store.CreateUser", err)
+	return u, err
 }
 
 // ChangePassword sets a new password hash and bumps the session epoch, which
@@ -90,15 +94,16 @@ func (db *DB) ChangePassword(ctx context.Context, actor Actor, userID int64, ver
 }
 
 // RecordSignIn notes a sign-in attempt in the audit log.
-func (db *DB) RecordSignIn(ctx context.Context, actor Actor, email string, ok bool) error {
+func (db *DB) RecordSignIn(ctx context.Context, actor Actor, email string, ok bool) (err error) {
+	defer translateErr(&err, "store.RecordSignIn")
 	verb := "signin.failed"
 	if ok {
 		verb = "signin.succeeded"
 	}
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		return record(ctx, tx, actor, entry{Verb: verb, ItemType: "user", ItemID: actor.UserID, Subject: email})
 	})
-	return translate("store.RecordSignIn", err)
+	return err
 }
 
 // SignInFailures counts recent failed sign-ins, the numbers the sign-in
@@ -111,14 +116,15 @@ type SignInFailures struct {
 
 // RecentSignInFailures counts failed sign-ins since a time, for an account
 // (by email) from a client IP, for the account, and for the client IP.
-func (db *DB) RecentSignInFailures(ctx context.Context, email, ip string, since time.Time) (SignInFailures, error) {
+func (db *DB) RecentSignInFailures(ctx context.Context, email, ip string, since time.Time) (_ SignInFailures, err error) {
+	defer translateErr(&err, "store.RecentSignInFailures")
 	var f SignInFailures
-	err := db.Pool.QueryRow(ctx, `
+	err = db.Pool.QueryRow(ctx, `
 		SELECT
 		  count(*) FILTER (WHERE subject = $1 AND client_ip = $2),
 		  count(*) FILTER (WHERE subject = $1),
 		  (SELECT count(*) FROM activity WHERE verb = 'signin.failed' AND client_ip = $2 AND created_at > $3)
 		FROM activity WHERE verb = 'signin.failed' AND subject = $1 AND created_at > $3`,
 		email, ip, since).Scan(&f.Pair, &f.Account, &f.IP)
-	return f, translate("store.RecentSignInFailures", err)
+	return f, err
 }

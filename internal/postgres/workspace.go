@@ -22,28 +22,30 @@ func scanWorkspace(row pgx.Row, extra ...any) (*sightline.Workspace, error) {
 // WorkspaceForMember resolves a workspace by slug together with the user's
 // membership, in one query. A workspace the user is not a member of is
 // reported as not found, exactly like one that does not exist.
-func (db *DB) WorkspaceForMember(ctx context.Context, slug string, userID int64) (*sightline.Workspace, *sightline.Membership, error) {
+func (db *DB) WorkspaceForMember(ctx context.Context, slug string, userID int64) (_ *sightline.Workspace, _ *sightline.Membership, err error) {
+	defer translateErr(&err, "store.WorkspaceForMember")
 	var m sightline.Membership
 	w, err := scanWorkspace(db.Pool.QueryRow(ctx, `
 		SELECT `+workspaceColumns+`, m.id, m.role, m.version
 		FROM workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $2
 		WHERE w.slug = $1`, slug, userID), &m.ID, &m.Role, &m.Version)
 	if err != nil {
-		return nil, nil, translate("store.WorkspaceForMember", err)
+		return nil, nil, err
 	}
 	m.WorkspaceID, m.UserID = w.ID, userID
 	return w, &m, nil
 }
 
 // ListMyWorkspaces lists the workspaces a user belongs to, with their role.
-func (db *DB) ListMyWorkspaces(ctx context.Context, userID int64) ([]sightline.MyWorkspace, error) {
+func (db *DB) ListMyWorkspaces(ctx context.Context, userID int64) (_ []sightline.MyWorkspace, err error) {
+	defer translateErr(&err, "store.ListMyWorkspaces")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT `+workspaceColumns+`, m.role,
 		       (SELECT count(*) FROM memberships mm WHERE mm.workspace_id = w.id)
 		FROM workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $1
 		ORDER BY lower(w.name), w.id`, userID)
 	if err != nil {
-		return nil, translate("store.ListMyWorkspaces", err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.MyWorkspace, error) {
 		var mw sightline.MyWorkspace
@@ -54,18 +56,19 @@ func (db *DB) ListMyWorkspaces(ctx context.Context, userID int64) ([]sightline.M
 		mw.Workspace = *w
 		return mw, nil
 	})
-	return list, translate("store.ListMyWorkspaces", err)
+	return list, err
 }
 
 // CreateWorkspace creates a workspace with the actor as its owner.
-func (db *DB) CreateWorkspace(ctx context.Context, actor Actor, slug, name string) (*sightline.Workspace, error) {
+func (db *DB) CreateWorkspace(ctx context.Context, actor Actor, slug, name string) (_ *sightline.Workspace, err error) {
+	defer translateErr(&err, "store.CreateWorkspace")
 	var w *sightline.Workspace
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var err error
 		w, err = createWorkspace(ctx, tx, actor, slug, name)
 		return err
 	})
-	return w, translate("store.CreateWorkspace", err)
+	return w, err
 }
 
 func createWorkspace(ctx context.Context, tx pgx.Tx, actor Actor, slug, name string) (*sightline.Workspace, error) {
@@ -95,10 +98,11 @@ func createWorkspace(ctx context.Context, tx pgx.Tx, actor Actor, slug, name str
 // SetupFirstOwner creates the first user and their workspace, only while no
 // user exists. Two concurrent setups cannot both succeed: the table lock
 // serializes them and the second sees a user.
-func (db *DB) SetupFirstOwner(ctx context.Context, clientIP, email, name, hash, slug, wsName string) (*sightline.User, *sightline.Workspace, error) {
+func (db *DB) SetupFirstOwner(ctx context.Context, clientIP, email, name, hash, slug, wsName string) (_ *sightline.User, _ *sightline.Workspace, err error) {
+	defer translateErr(&err, "store.SetupFirstOwner")
 	var u *sightline.User
 	var w *sightline.Workspace
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `LOCK TABLE users IN EXCLUSIVE MODE`); err != nil {
 			return err
 		}
@@ -121,15 +125,16 @@ func (db *DB) SetupFirstOwner(ctx context.Context, clientIP, email, name, hash, 
 		return err
 	})
 	if err != nil {
-		return nil, nil, translate("store.SetupFirstOwner", err)
+		return nil, nil, err
 	}
 	return u, w, nil
 }
 
 // RenameWorkspace changes the workspace's name with optimistic locking.
-func (db *DB) RenameWorkspace(ctx context.Context, actor Actor, workspaceID int64, version int, name string) (*sightline.Workspace, error) {
+func (db *DB) RenameWorkspace(ctx context.Context, actor Actor, workspaceID int64, version int, name string) (_ *sightline.Workspace, err error) {
+	defer translateErr(&err, "store.RenameWorkspace")
 	var w *sightline.Workspace
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var old string
 		if err := tx.QueryRow(ctx, `SELECT name FROM workspaces WHERE id = $1`, workspaceID).Scan(&old); err != nil {
 			return err
@@ -148,24 +153,26 @@ func (db *DB) RenameWorkspace(ctx context.Context, actor Actor, workspaceID int6
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "workspace.renamed", ItemType: "workspace", ItemID: workspaceID,
 			Summary: name, Changes: map[string]sightline.Change{"name": {From: old, To: name}}})
 	})
-	return w, translate("store.RenameWorkspace", err)
+	return w, err
 }
 
 // WorkspaceByID returns a workspace (used to show the current version on a conflict).
-func (db *DB) WorkspaceByID(ctx context.Context, id int64) (*sightline.Workspace, error) {
+func (db *DB) WorkspaceByID(ctx context.Context, id int64) (_ *sightline.Workspace, err error) {
+	defer translateErr(&err, "store.WorkspaceByID")
 	w, err := scanWorkspace(db.Pool.QueryRow(ctx, `SELECT `+workspaceColumns+` FROM workspaces w WHERE w.id = $1`, id))
-	return w, translate("store.WorkspaceByID", err)
+	return w, err
 }
 
 // SetWorkspaceProfile sets vision and phase directly (used by the seeder;
 // the strategy pages will edit them with optimistic locking).
-func (db *DB) SetWorkspaceProfile(ctx context.Context, actor Actor, workspaceID int64, vision string, phase sightline.Phase) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) SetWorkspaceProfile(ctx context.Context, actor Actor, workspaceID int64, vision string, phase sightline.Phase) (err error) {
+	defer translateErr(&err, "store.SetWorkspaceProfile")
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE workspaces SET vision = $2, phase = $3, version = version + 1, updated_at = now(), updated_by = NULLIF($4, 0)
 			WHERE id = $1`, workspaceID, vision, phase, actor.UserID); err != nil {
 			return err
 		}
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "workspace.profile_set", ItemType: "workspace", ItemID: workspaceID})
 	})
-	return translate("store.SetWorkspaceProfile", err)
+	return err
 }
