@@ -9,12 +9,12 @@ import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
 import (
-	"github.com/sightline/sightline/internal/picture"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sightline/sightline/internal/paths"
+	"github.com/sightline/sightline/internal/picture"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web/ui"
 )

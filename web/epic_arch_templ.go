@@ -10,7 +10,6 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"github.com/sightline/sightline/internal/sightline"
-
 	"github.com/sightline/sightline/web/ui"
 )
 

@@ -10,11 +10,11 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"fmt"
-	"github.com/sightline/sightline/internal/picture"
 	"strconv"
 
 	"github.com/sightline/sightline/internal/markdown"
 	"github.com/sightline/sightline/internal/paths"
+	"github.com/sightline/sightline/internal/picture"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web/ui"
 )

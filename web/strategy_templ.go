@@ -10,13 +10,13 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"fmt"
-	"github.com/sightline/sightline/internal/picture"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/sightline/sightline/internal/markdown"
 	"github.com/sightline/sightline/internal/paths"
+	"github.com/sightline/sightline/internal/picture"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web/ui"
 )

@@ -1,13 +1,12 @@
 package picture
 
 import (
-	"encoding/xml"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/sightline/sightline/internal/picture/svgtest"
 	"github.com/sightline/sightline/internal/sightline"
 )
 
@@ -68,35 +67,8 @@ func archFixture(systems, containers, components, externals, relations int) ([]s
 // (character data, titles included) and its element count.
 func archParse(t *testing.T, svg string) (string, int) {
 	t.Helper()
-	dec := xml.NewDecoder(strings.NewReader(svg))
-	var text strings.Builder
-	elems, depth := 0, 0
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("the SVG is not well-formed XML: %v\n%.600s", err, svg)
-		}
-		switch x := tok.(type) {
-		case xml.StartElement:
-			if elems == 0 && x.Name.Local != "svg" {
-				t.Fatalf("root element %q", x.Name.Local)
-			}
-			elems++
-			depth++
-		case xml.EndElement:
-			depth--
-		case xml.CharData:
-			text.Write(x)
-			text.WriteString("\n")
-		}
-	}
-	if depth != 0 || elems == 0 {
-		t.Fatalf("unbalanced SVG (depth %d, %d elements)", depth, elems)
-	}
-	return text.String(), elems
+	d := svgtest.Parse(t, svg)
+	return d.Text, len(d.Elems)
 }
 
 func TestArchDiagramSmallShowsEverythingEscaped(t *testing.T) {

@@ -24,7 +24,7 @@ func TestMatrixSVGShowsEveryPointEscaped(t *testing.T) {
 	pic := DrawMatrix(MatrixInput{Links: testLinks("/w/demo"), Points: points})
 	d := parseSVG(t, pic.SVG)
 	for _, want := range []string{points[0].Title, points[1].Title, "Quick wins", "Big bets", "Fill-ins", "Money pits", "product epic", "enabler epic"} {
-		if !strings.Contains(d.text, want) {
+		if !strings.Contains(d.Text, want) {
 			t.Errorf("%q is not in the picture's text", want)
 		}
 	}
@@ -33,19 +33,19 @@ func TestMatrixSVGShowsEveryPointEscaped(t *testing.T) {
 			t.Errorf("the SVG holds %q unescaped", bad)
 		}
 	}
-	got := d.withTestID("mx-point")
+	got := d.WithTestID("mx-point")
 	if len(got) != len(points) || pic.Points != len(points) {
 		t.Fatalf("%d points, want %d", len(got), len(points))
 	}
 	// Each point links to its epic; an enabler is a square, a product epic a circle.
 	shapes := map[string]string{}
-	for i, e := range d.elems {
+	for i, e := range d.Elems {
 		if attr(e, "data-testid") == "mx-point" {
 			if !strings.HasPrefix(attr(e, "href"), "/w/demo/epics/") {
 				t.Errorf("point links to %q", attr(e, "href"))
 			}
 			// <a> <title> then the shape.
-			shapes[attr(e, "data-epic-id")] = d.elems[i+2].Name.Local
+			shapes[attr(e, "data-epic-id")] = d.Elems[i+2].Name.Local
 		}
 	}
 	if shapes["1"] != "circle" || shapes["2"] != "rect" || shapes["4"] != "rect" {
@@ -53,7 +53,7 @@ func TestMatrixSVGShowsEveryPointEscaped(t *testing.T) {
 	}
 	// The two epics of one cell do not sit on each other.
 	var xy []string
-	for _, e := range d.elems {
+	for _, e := range d.Elems {
 		if e.Name.Local == "circle" && strings.Contains(attr(e, "class"), "mx-product") && attr(e, "r") != "" {
 			xy = append(xy, attr(e, "cx")+","+attr(e, "cy"))
 		}
@@ -68,14 +68,14 @@ func TestMatrixSVGShowsEveryPointEscaped(t *testing.T) {
 	if pic.Quadrants[sightline.QuickWins] != 2 || pic.Quadrants[sightline.BigBets] != 2 || pic.Quadrants[sightline.FillIns] != 1 || pic.Quadrants[sightline.MoneyPits] != 1 {
 		t.Errorf("quadrant counts %v", pic.Quadrants)
 	}
-	if len(d.withTestID("mx-quadrant")) != 4 {
+	if len(d.WithTestID("mx-quadrant")) != 4 {
 		t.Error("want four quadrant labels")
 	}
-	if len(d.withTestID("mx-bubble")) != 0 {
+	if len(d.WithTestID("mx-bubble")) != 0 {
 		t.Error("a bubble for a cell of two")
 	}
-	if !strings.Contains(d.text, "Tom & Jerry's \"billing\" — enabler epic, idea. Impact 5, effort 1: quick wins.") {
-		t.Errorf("tooltip:\n%s", d.text)
+	if !strings.Contains(d.Text, "Tom & Jerry's \"billing\" — enabler epic, idea. Impact 5, effort 1: quick wins.") {
+		t.Errorf("tooltip:\n%s", d.Text)
 	}
 }
 
@@ -99,17 +99,17 @@ func TestMatrixSVGCrowdedCellsDrawABubble(t *testing.T) {
 	pic := DrawMatrix(MatrixInput{Links: testLinks("/w/big"), Points: points, Impact: 4, Effort: 2,
 		CellURL: func(i, e int) string { return fmt.Sprintf("/w/big/matrix?impact=%d&effort=%d#mx-cell", i, e) }})
 	d := parseSVG(t, pic.SVG)
-	bubbles := d.withTestID("mx-bubble")
+	bubbles := d.WithTestID("mx-bubble")
 	if len(bubbles) != 24 || pic.Bubbles != 24 {
 		t.Fatalf("%d bubbles, want 24", len(bubbles))
 	}
 	if attr(bubbles[0], "data-count") != "80" || attr(bubbles[0], "href") != "/w/big/matrix?impact=5&effort=1#mx-cell" {
 		t.Errorf("bubble %v", bubbles[0].Attr)
 	}
-	if want := 24*sightline.MatrixBubbleTop + sightline.MatrixCellCap; pic.Points != want || len(d.withTestID("mx-point")) != want {
+	if want := 24*sightline.MatrixBubbleTop + sightline.MatrixCellCap; pic.Points != want || len(d.WithTestID("mx-point")) != want {
 		t.Errorf("%d points, want %d", pic.Points, want)
 	}
-	if len(d.withTestID("mx-selected")) != 1 {
+	if len(d.WithTestID("mx-selected")) != 1 {
 		t.Error("the selected cell is not marked")
 	}
 	if pic.Quadrants[sightline.BigBets] != 9*80 {

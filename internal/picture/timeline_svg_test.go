@@ -3,76 +3,18 @@ package picture
 import (
 	"encoding/xml"
 	"fmt"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sightline/sightline/internal/picture/svgtest"
 	"github.com/sightline/sightline/internal/sightline"
 )
 
-// svgDoc is a parsed SVG: its text and the attributes of its elements.
-type svgDoc struct {
-	text  string
-	elems []xml.StartElement
-}
+// parseSVG is svgtest.Parse.
+func parseSVG(t *testing.T, s string) svgtest.Doc { return svgtest.Parse(t, s) }
 
-// parseSVG checks that s is well-formed XML with an <svg> root and returns
-// its text (titles included) and elements.
-func parseSVG(t *testing.T, s string) svgDoc {
-	t.Helper()
-	dec := xml.NewDecoder(strings.NewReader(s))
-	var d svgDoc
-	var text strings.Builder
-	depth := 0
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("the SVG is not well-formed XML: %v\n%.800s", err, s)
-		}
-		switch x := tok.(type) {
-		case xml.StartElement:
-			if len(d.elems) == 0 && x.Name.Local != "svg" {
-				t.Fatalf("root element %q", x.Name.Local)
-			}
-			d.elems = append(d.elems, x.Copy())
-			depth++
-		case xml.EndElement:
-			depth--
-		case xml.CharData:
-			text.Write(x)
-			text.WriteString("\n")
-		}
-	}
-	if depth != 0 || len(d.elems) == 0 {
-		t.Fatalf("unbalanced SVG (depth %d, %d elements)", depth, len(d.elems))
-	}
-	d.text = text.String()
-	return d
-}
-
-func attr(e xml.StartElement, name string) string {
-	for _, a := range e.Attr {
-		if a.Name.Local == name {
-			return a.Value
-		}
-	}
-	return ""
-}
-
-// withTestID returns the elements whose data-testid is id.
-func (d svgDoc) withTestID(id string) []xml.StartElement {
-	var out []xml.StartElement
-	for _, e := range d.elems {
-		if attr(e, "data-testid") == id {
-			out = append(out, e)
-		}
-	}
-	return out
-}
+func attr(e xml.StartElement, name string) string { return svgtest.Attr(e, name) }
 
 func tlDate(s string) time.Time {
 	t, err := time.Parse("2006-01-02", s)
@@ -128,7 +70,7 @@ func TestTimelineSVGShowsEverythingEscaped(t *testing.T) {
 	d := parseSVG(t, pic.SVG)
 
 	for _, want := range []string{epics[0].Title, epics[1].Title, "Billing <b>& more</b>", "Release \"2.4\" <beta> & co", "Moving upmarket: <monetize> & \"engage\"", "Today · 21 Nov 2026", "No initiative"} {
-		if !strings.Contains(d.text, want) {
+		if !strings.Contains(d.Text, want) {
 			t.Errorf("%q is not in the picture's text", want)
 		}
 	}
@@ -137,7 +79,7 @@ func TestTimelineSVGShowsEverythingEscaped(t *testing.T) {
 			t.Errorf("the SVG holds %q unescaped", bad)
 		}
 	}
-	cards := d.withTestID("tl-epic")
+	cards := d.WithTestID("tl-epic")
 	if len(cards) != 4 || pic.Cards != 4 {
 		t.Fatalf("%d epic cards (%d counted), want 4", len(cards), pic.Cards)
 	}
@@ -149,34 +91,34 @@ func TestTimelineSVGShowsEverythingEscaped(t *testing.T) {
 	if got := attr(cards[1], "data-kind"); got != "enabler" {
 		t.Errorf("second card kind %q", got)
 	}
-	if len(d.withTestID("tl-committed")) != 1 {
+	if len(d.WithTestID("tl-committed")) != 1 {
 		t.Errorf("want one committed-date diamond")
 	}
-	items := d.withTestID("tl-item")
+	items := d.WithTestID("tl-item")
 	if len(items) != 2 || attr(items[0], "href") != "/w/demo/roadmap/7" || attr(items[0], "data-confidence") != "committed" {
 		t.Errorf("roadmap bars: %v", items)
 	}
-	shifts := d.withTestID("tl-shift")
+	shifts := d.WithTestID("tl-shift")
 	if len(shifts) != 1 || attr(shifts[0], "href") != "/w/demo/shifts/5" {
 		t.Errorf("shift markers: %v", shifts)
 	}
-	if len(d.withTestID("tl-today")) != 1 || !pic.TodayShown {
+	if len(d.WithTestID("tl-today")) != 1 || !pic.TodayShown {
 		t.Errorf("no today line")
 	}
-	if q := d.withTestID("tl-quarter"); len(q) != 8 {
+	if q := d.WithTestID("tl-quarter"); len(q) != 8 {
 		t.Errorf("%d quarter headings, want 8", len(q))
 	}
-	if len(d.withTestID("tl-lane")) != 3 {
+	if len(d.WithTestID("tl-lane")) != 3 {
 		t.Errorf("want 3 lanes")
 	}
 	for _, word := range []string{"committed", "planned", "exploring", "enabler", "committed date", "today", "strategy shift"} {
-		if !strings.Contains(d.text, word) {
+		if !strings.Contains(d.Text, word) {
 			t.Errorf("legend lacks %q", word)
 		}
 	}
 	// Tooltips say the confidence in words.
-	if !strings.Contains(d.text, "confidence: committed (committed to 15 Feb 2027)") {
-		t.Errorf("the committed epic's tooltip lacks its confidence:\n%s", d.text)
+	if !strings.Contains(d.Text, "confidence: committed (committed to 15 Feb 2027)") {
+		t.Errorf("the committed epic's tooltip lacks its confidence:\n%s", d.Text)
 	}
 }
 
@@ -184,7 +126,7 @@ func TestTimelineSVGOutsideTheWindowHasNoTodayLine(t *testing.T) {
 	w := sightline.TimelineWindow{From: tlQuarter("2030-Q1"), To: tlQuarter("2030-Q4")}
 	pic := DrawTimeline(TimelineInput{Links: testLinks("/w/x"), Window: w, Today: tlDate("2026-11-21"), Lanes: []TimelineLane{{Title: "No initiative"}}})
 	d := parseSVG(t, pic.SVG)
-	if pic.TodayShown || len(d.withTestID("tl-today")) != 0 {
+	if pic.TodayShown || len(d.WithTestID("tl-today")) != 0 {
 		t.Error("today is drawn outside the window")
 	}
 }
@@ -212,17 +154,17 @@ func TestTimelineSVGCapsCellsAndStaysBounded(t *testing.T) {
 	lanes = append(lanes, TimelineLane{Title: "No initiative"})
 	pic := DrawTimeline(TimelineInput{Links: testLinks("/w/big"), Window: w, Today: today, Lanes: lanes, Epics: epics, Kind: sightline.KindProduct})
 	d := parseSVG(t, pic.SVG)
-	if got := len(d.withTestID("tl-epic")); got != 20*12*sightline.TimelineCellCap {
+	if got := len(d.WithTestID("tl-epic")); got != 20*12*sightline.TimelineCellCap {
 		t.Errorf("%d cards drawn, want %d", got, 20*12*sightline.TimelineCellCap)
 	}
-	more := d.withTestID("tl-more")
+	more := d.WithTestID("tl-more")
 	if len(more) != 20*12 || pic.Hidden != 20*12*(9-sightline.TimelineCellCap) {
 		t.Fatalf("%d more links hiding %d epics", len(more), pic.Hidden)
 	}
 	if got := attr(more[0], "href"); got != "/w/big/epics?initiative=1&kind=product&quarter=2026-Q1" {
 		t.Errorf("more link %q", got)
 	}
-	if !strings.Contains(d.text, "+4 more →") {
+	if !strings.Contains(d.Text, "+4 more →") {
 		t.Error("no “+4 more” text")
 	}
 	t.Logf("20 lanes × 12 quarters × %d cards: %d KB", sightline.TimelineCellCap, len(pic.SVG)/1024)
@@ -239,10 +181,10 @@ func TestTimelineSVGRoadmapItemsBeyondTheTracksAreCounted(t *testing.T) {
 	}
 	pic := DrawTimeline(TimelineInput{Links: testLinks("/w/x"), Window: w, Today: tlDate("2027-05-01"), Items: items, Lanes: []TimelineLane{{Title: "No initiative"}}})
 	d := parseSVG(t, pic.SVG)
-	if got := len(d.withTestID("tl-item")); got != TimelineItemTracks || pic.ItemsHidden != 3 {
+	if got := len(d.WithTestID("tl-item")); got != TimelineItemTracks || pic.ItemsHidden != 3 {
 		t.Errorf("%d bars, %d hidden", got, pic.ItemsHidden)
 	}
-	if len(d.withTestID("tl-items-hidden")) != 1 {
+	if len(d.WithTestID("tl-items-hidden")) != 1 {
 		t.Error("hidden items are not counted in the picture")
 	}
 }

@@ -132,3 +132,45 @@ func idValue(id *int64) any {
 	}
 	return *id
 }
+
+// decisionChanges lists the fields that differ between two saved decisions,
+// with names rather than ids, for the history.
+func decisionChanges(a, b *sightline.Decision) map[string]sightline.Change {
+	c := changes{}
+	c.text("title", a.Title, b.Title)
+	c.text("status", a.Status, b.Status)
+	c.text("context", a.Context, b.Context)
+	c.text("options", a.Options, b.Options)
+	c.text("decision", a.Decision, b.Decision)
+	c.text("consequences", a.Consequences, b.Consequences)
+	c.text("tradeoff", a.Tradeoff, b.Tradeoff)
+	c.text("decided_by", a.DecidedByName, b.DecidedByName)
+	c.text("decided_on", nilDate(a.DecidedOn), nilDate(b.DecidedOn))
+	c.text("revisit_on", nilDate(a.RevisitOn), nilDate(b.RevisitOn))
+	if a.SupersededByNumber != b.SupersededByNumber {
+		c.text("superseded_by", refOrEmpty(a.SupersededByNumber), refOrEmpty(b.SupersededByNumber))
+	}
+	return c
+}
+
+// roadmapChanges lists the fields that differ between two roadmap items.
+func roadmapChanges(a, b *sightline.RoadmapItem) map[string]sightline.Change {
+	c := changes{}
+	day := func(it *sightline.RoadmapItem, end bool) string {
+		t := it.StartsOn
+		if end {
+			t = it.EndsOn
+		}
+		if t.IsZero() {
+			return ""
+		}
+		return t.Format("2006-01-02")
+	}
+	c.text("kind", a.Kind, b.Kind)
+	c.text("title", a.Title, b.Title)
+	c.text("description", a.Description, b.Description)
+	c.text("starts_on", day(a, false), day(b, false))
+	c.text("ends_on", day(a, true), day(b, true))
+	c.text("confidence", a.Confidence, b.Confidence)
+	return c
+}

@@ -245,25 +245,3 @@ func recordRoadmapLink(ctx context.Context, tx pgx.Tx, actor Actor, workspaceID 
 	return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: verb, ItemType: "epic", ItemID: epicID,
 		Summary: summary, Changes: map[string]sightline.Change{"roadmap_item": change(item)}})
 }
-
-// roadmapChanges lists the fields that differ between two roadmap items.
-func roadmapChanges(a, b *sightline.RoadmapItem) map[string]sightline.Change {
-	c := map[string]sightline.Change{}
-	day := func(it *sightline.RoadmapItem, end bool) string {
-		t := it.StartsOn
-		if end {
-			t = it.EndsOn
-		}
-		if t.IsZero() {
-			return ""
-		}
-		return t.Format("2006-01-02")
-	}
-	addChange(c, "kind", a.Kind, b.Kind)
-	addChange(c, "title", a.Title, b.Title)
-	addChange(c, "description", a.Description, b.Description)
-	addChange(c, "starts_on", day(a, false), day(b, false))
-	addChange(c, "ends_on", day(a, true), day(b, true))
-	addChange(c, "confidence", a.Confidence, b.Confidence)
-	return c
-}

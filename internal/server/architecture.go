@@ -85,44 +85,11 @@ func archSubtreeNodes(nodes []*sightline.ArchNode, id int64) []*sightline.ArchNo
 	return nil
 }
 
-// archItemFromForm reads the propose or edit form into an item, checking
-// its fields and (against the workspace's items) where it sits, as the
-// store will again in its transaction.
-func archItemFromForm(f ui.Form, items []sightline.ArchItem, id int64) (sightline.ArchItem, sightline.Problems) {
-	it := sightline.ArchItem{ID: id, Kind: sightline.ItemKind(f.Get("kind")), Name: f.Get("name"),
-		Technology: f.Get("technology"), OwnerTeam: f.Get("owner_team"), Health: sightline.Health(f.Get("health")),
-		Description: f.Get("description"), TechDebt: f.Get("tech_debt")}
-	p := sightline.CheckArchItem(&it)
-	raw := f.Get("parent_id")
-	if raw == "" {
-		return it, p
-	}
-	pid, err := sightline.ParseIDValue(raw)
-	if err != nil || pid < 1 {
-		p.Add("parent_id", "Choose one of the options.")
-		return it, p
-	}
-	it.ParentID = &pid
-	var parent *sightline.ArchItem
-	for i := range items {
-		if items[i].ID == pid {
-			parent = &items[i]
-		}
-	}
-	if parent == nil {
-		p.Add("parent_id", "Choose one of this workspace's systems or containers.")
-		return it, p
-	}
-	var above []int64
-	for _, a := range sightline.ArchAncestors(items, pid) {
-		above = append(above, a.ID)
-	}
-	if it.Kind.Valid() {
-		for k, v := range sightline.CheckArchParent(&it, parent, above) {
-			p.Add(k, v)
-		}
-	}
-	return it, p
+// archItemDraft is the propose or edit form's fields as the domain reads them.
+func archItemDraft(f ui.Form) sightline.ArchItemDraft {
+	return sightline.ArchItemDraft{Kind: f.Get("kind"), Name: f.Get("name"), Technology: f.Get("technology"),
+		OwnerTeam: f.Get("owner_team"), Health: f.Get("health"), Description: f.Get("description"),
+		TechDebt: f.Get("tech_debt"), ParentID: f.Get("parent_id")}
 }
 
 // handleArchItemCreate proposes an item (owners, architects and engineers).
@@ -136,7 +103,7 @@ func (s *Server) handleArchItemCreate(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	it, p := archItemFromForm(f, items, 0)
+	it, p := archItemDraft(f).Parse(items, 0)
 	err = checked(f, p).Err()
 	if err == nil {
 		created, cerr := s.db.CreateArchItem(r.Context(), actor(r), st.workspace.ID, it)
@@ -276,7 +243,7 @@ func (s *Server) handleArchItemUpdate(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	it, p := archItemFromForm(f, items, cur.ID)
+	it, p := archItemDraft(f).Parse(items, cur.ID)
 	children := 0
 	for _, x := range items {
 		if x.ParentID != nil && *x.ParentID == cur.ID {

@@ -2,14 +2,13 @@ package server_test
 
 import (
 	"context"
-	"encoding/xml"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/sightline/sightline/internal/picture/svgtest"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 )
@@ -50,22 +49,7 @@ func archSVG(t testing.TB, body string) (string, string) {
 	}
 	end := strings.Index(body[start:], "</svg>")
 	svg := body[start : start+end+len("</svg>")]
-	dec := xml.NewDecoder(strings.NewReader(svg))
-	var text strings.Builder
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			t.Fatalf("the diagram is not well-formed XML: %v", err)
-		}
-		if cd, ok := tok.(xml.CharData); ok {
-			text.Write(cd)
-			text.WriteString("\n")
-		}
-	}
-	return svg, text.String()
+	return svg, svgtest.Parse(t, svg).Text
 }
 
 func TestArchitectureRoles(t *testing.T) {
@@ -424,15 +408,7 @@ func TestArchitecturePageEscapesAndDraws(t *testing.T) {
 func TestArchitectureRoutesRefuseOtherWorkspaces(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	hash := mustUser(t, app, "pm@example.com").PasswordHash
-	other, err := app.db.CreateUser(ctx, postgres.Actor{}, "other-owner@example.com", "Other Owner", hash, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	globex, err := app.db.CreateWorkspace(ctx, postgres.Actor{UserID: other.ID}, "globex", "Globex")
-	if err != nil {
-		t.Fatal(err)
-	}
+	globex, other := app.otherWorkspace("globex", "Globex", "other-owner@example.com", "Other Owner")
 	oa := postgres.Actor{UserID: other.ID}
 	fSys, err := app.db.CreateArchItem(ctx, oa, globex.ID, sightline.ArchItem{Kind: sightline.ItemSystem, Name: "Globex secret system", Health: sightline.HealthHealthy})
 	if err != nil {

@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/sightline/sightline/internal/postgres"
 )
 
 // nfrWorld is the demo workspace with two epics, two architecture items and
@@ -25,15 +23,7 @@ func newNFRWorld(t *testing.T, app *testApp) *nfrWorld {
 	t.Helper()
 	ctx := context.Background()
 	w := &nfrWorld{app: app, wsID: app.demoID()}
-	hash := mustUser(t, app, "pm@example.com").PasswordHash
-	other, err := app.db.CreateUser(ctx, postgres.Actor{}, "globex-owner@example.com", "Gus Globex", hash, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	globex, err := app.db.CreateWorkspace(ctx, postgres.Actor{UserID: other.ID}, "globex", "Globex")
-	if err != nil {
-		t.Fatal(err)
-	}
+	globex, _ := app.otherWorkspace("globex", "Globex", "globex-owner@example.com", "Gus Globex")
 	q := func(dst *int64, sql string, args ...any) {
 		t.Helper()
 		if err := app.db.Pool.QueryRow(ctx, sql, args...).Scan(dst); err != nil {

@@ -64,9 +64,9 @@ func (s *Server) renderDecisions(w http.ResponseWriter, r *http.Request, status 
 	return nil
 }
 
-// decisionFromForm reads the text fields of a decision form.
-func decisionFromForm(f ui.Form) sightline.Decision {
-	return sightline.Decision{Title: f.Get("title"), Context: f.Get("context"), Options: f.Get("options"),
+// decisionDraft is the text of a decision form as the domain reads it.
+func decisionDraft(f ui.Form) sightline.DecisionDraft {
+	return sightline.DecisionDraft{Title: f.Get("title"), Context: f.Get("context"), Options: f.Get("options"),
 		Decision: f.Get("decision"), Consequences: f.Get("consequences"), Tradeoff: f.Get("tradeoff")}
 }
 
@@ -77,7 +77,7 @@ func (s *Server) handleDecisionCreate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	p := sightline.Problems{}
-	d := decisionFromForm(f)
+	d := decisionDraft(f).Parse()
 	d.Status = sightline.DecisionProposed
 	d.RevisitOn = sightline.ParseStrategyDate(p, "revisit_on", f.Get("revisit_on"), false)
 	for k, v := range sightline.CheckDecision(&d) {
@@ -282,9 +282,9 @@ func (s *Server) handleDecisionUpdate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	p := sightline.Problems{}
-	u := decisionFromForm(f)
+	u := decisionDraft(f).Parse()
 	u.Status = f.Get("status")
-	u.DecidedByID = epicFormID(p, f, "decided_by")
+	u.DecidedByID = sightline.ParseChoice(p, "decided_by", f.Get("decided_by"))
 	u.DecidedOn = sightline.ParseStrategyDate(p, "decided_on", f.Get("decided_on"), false)
 	u.RevisitOn = sightline.ParseStrategyDate(p, "revisit_on", f.Get("revisit_on"), false)
 	version := versioned(f, p)

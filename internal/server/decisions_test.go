@@ -454,15 +454,7 @@ func TestDecisionLinksAndOtherWorkspaces(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
 	wsID := app.demoID()
-	hash := mustUser(t, app, "pm@example.com").PasswordHash
-	other, err := app.db.CreateUser(ctx, postgres.Actor{}, "dec-other@example.com", "Other Owner", hash, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	globex, err := app.db.CreateWorkspace(ctx, postgres.Actor{UserID: other.ID}, "globex", "Globex")
-	if err != nil {
-		t.Fatal(err)
-	}
+	globex, other := app.otherWorkspace("globex", "Globex", "dec-other@example.com", "Other Owner")
 	q := func(sql string, args ...any) int64 {
 		var id int64
 		if err := app.db.Pool.QueryRow(ctx, sql, args...).Scan(&id); err != nil {

@@ -9,8 +9,6 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
-
-	"github.com/sightline/sightline/internal/postgres"
 )
 
 // epCreate creates an epic through the form and returns its page path.
@@ -548,15 +546,7 @@ func TestEpicRoutesRefuseOtherWorkspaces(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
 	wsID := app.demoID()
-	hash := mustUser(t, app, "pm@example.com").PasswordHash
-	other, err := app.db.CreateUser(ctx, postgres.Actor{}, "other-owner@example.com", "Other Owner", hash, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	globex, err := app.db.CreateWorkspace(ctx, postgres.Actor{UserID: other.ID}, "globex", "Globex")
-	if err != nil {
-		t.Fatal(err)
-	}
+	globex, other := app.otherWorkspace("globex", "Globex", "other-owner@example.com", "Other Owner")
 	var foreignEpic, foreignPain, homePain int64
 	q := func(dst *int64, sql string, args ...any) {
 		if err := app.db.Pool.QueryRow(ctx, sql, args...).Scan(dst); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/sightline/sightline/internal/pgtest"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/seed"
+	"github.com/sightline/sightline/internal/sightline"
 )
 
 // The fixtures every server test shares: a counting app, raw SQL for the
@@ -67,4 +68,23 @@ func (a *testApp) queriesPerGET(c *client, path string) int64 {
 	before := a.counter.N()
 	wantStatus(a.t, c.get(path), http.StatusOK)
 	return a.counter.N() - before
+}
+
+// otherWorkspace creates a second workspace (slug, name) owned by a new user
+// who is not a member of the demo, for the tests that prove one workspace
+// never shows or changes another's rows. The owner signs in with the demo
+// password.
+func (a *testApp) otherWorkspace(slug, name, ownerEmail, ownerName string) (*sightline.Workspace, *sightline.User) {
+	a.t.Helper()
+	ctx := context.Background()
+	hash := mustUser(a.t, a, "pm@example.com").PasswordHash
+	owner, err := a.db.CreateUser(ctx, postgres.Actor{}, ownerEmail, ownerName, hash, "", "")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	ws, err := a.db.CreateWorkspace(ctx, postgres.Actor{UserID: owner.ID}, slug, name)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return ws, owner
 }

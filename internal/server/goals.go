@@ -13,16 +13,10 @@ import (
 
 var goalFormFields = []string{"title", "metric", "unit", "baseline", "target", "current", "due_on"}
 
-// goalFromForm reads and validates the fields of a goal form.
-func goalFromForm(f ui.Form) (sightline.Goal, sightline.Problems) {
-	p := sightline.Problems{}
-	g := sightline.Goal{Title: f.Get("title"), Metric: f.Get("metric"), Unit: f.Get("unit")}
-	g.Baseline = sightline.ParseGoalNumber(p, "baseline", f.Get("baseline"))
-	g.Target = sightline.ParseGoalNumber(p, "target", f.Get("target"))
-	g.Current = sightline.ParseGoalNumber(p, "current", f.Get("current"))
-	g.DueOn = sightline.ParseStrategyDate(p, "due_on", f.Get("due_on"), false)
-	sightline.CheckGoal(p, g)
-	return g, p
+// goalDraft is a goal form's fields as the domain reads them.
+func goalDraft(f ui.Form) sightline.GoalDraft {
+	return sightline.GoalDraft{Title: f.Get("title"), Metric: f.Get("metric"), Unit: f.Get("unit"),
+		Baseline: f.Get("baseline"), Target: f.Get("target"), Current: f.Get("current"), DueOn: f.Get("due_on")}
 }
 
 func fillGoalForm(f ui.Form, g *sightline.Goal) {
@@ -58,7 +52,7 @@ func (s *Server) handleGoalCreate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	g, p := goalFromForm(f)
+	g, p := goalDraft(f).Parse()
 	err = checked(f, p).Err()
 	if err == nil {
 		var created *sightline.Goal
@@ -119,7 +113,7 @@ func (s *Server) handleGoalUpdate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	g, p := goalFromForm(f)
+	g, p := goalDraft(f).Parse()
 	version := versioned(f, p)
 	err = checked(f, p).Err()
 	if err == nil {

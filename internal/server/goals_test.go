@@ -175,14 +175,7 @@ func TestGoalEditConflict(t *testing.T) {
 func TestGoalOfAnotherWorkspaceIsNotFound(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	other, err := app.db.CreateUser(ctx, postgres.Actor{}, "initech@example.com", "Ina", "x", "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := app.db.CreateWorkspace(ctx, postgres.Actor{UserID: other.ID}, "initech", "Initech")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws, other := app.otherWorkspace("initech", "Initech", "initech@example.com", "Ina")
 	g, err := app.db.CreateGoal(ctx, postgres.Actor{UserID: other.ID}, ws.ID, sightline.Goal{Title: "Secret goal", Metric: "m", Baseline: 0, Target: 1})
 	if err != nil {
 		t.Fatal(err)

@@ -35,14 +35,7 @@ func piDemo(t testing.TB, app *testApp) (*sightline.Workspace, postgres.Actor) {
 func piForeign(t testing.TB, app *testApp) (pain, epic, initiative int64) {
 	t.Helper()
 	ctx := context.Background()
-	owner, err := app.db.CreateUser(ctx, postgres.Actor{}, "stranger@example.com", "Stan Stranger", "x", "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := app.db.CreateWorkspace(ctx, postgres.Actor{UserID: owner.ID}, "elsewhere", "Elsewhere")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws, _ := app.otherWorkspace("elsewhere", "Elsewhere", "stranger@example.com", "Stan Stranger")
 	q := func(dst *int64, sql string, args ...any) {
 		if err := app.db.Pool.QueryRow(ctx, sql, args...).Scan(dst); err != nil {
 			t.Fatalf("%s: %v", sql, err)

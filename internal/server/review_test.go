@@ -14,7 +14,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 )
 
@@ -675,15 +674,7 @@ func TestReviewEscapesNames(t *testing.T) {
 
 func TestReviewCrossWorkspaceIdsSelectNothing(t *testing.T) {
 	app := newTestApp(t)
-	ctx := context.Background()
-	outsider, err := app.db.CreateUser(ctx, actorNone, "outsider@example.com", "Oscar Outsider", mustUser(t, app, "pm@example.com").PasswordHash, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := app.db.CreateWorkspace(ctx, postgres.Actor{UserID: outsider.ID}, "rival", "Rival")
-	if err != nil {
-		t.Fatal(err)
-	}
+	other, _ := app.otherWorkspace("rival", "Rival", "outsider@example.com", "Oscar Outsider")
 	e := app.id(`INSERT INTO epics (workspace_id, kind, title, problem, target_quarter) VALUES ($1, 'product', 'Secret rival epic', 'p', '2027-Q1') RETURNING id`, other.ID)
 	it := app.id(`INSERT INTO arch_items (workspace_id, kind, name) VALUES ($1, 'system', 'Secret rival system') RETURNING id`, other.ID)
 	in := app.id(`INSERT INTO initiatives (workspace_id, title, driver, horizon) VALUES ($1, 'Secret rival initiative', 'growth', 'now') RETURNING id`, other.ID)

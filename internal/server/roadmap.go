@@ -2,9 +2,12 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/sightline/sightline/internal/paths"
+	"github.com/sightline/sightline/internal/picture"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
@@ -16,21 +19,10 @@ const roadmapHistoryLimit = 50
 
 var roadmapFormFields = []string{"kind", "title", "description", "starts_on", "ends_on", "confidence"}
 
-// roadmapItemFromForm reads and checks a roadmap item form; an end before
-// the start is refused next to the end date.
-func roadmapItemFromForm(f ui.Form) (sightline.RoadmapItem, sightline.Problems) {
-	p := sightline.Problems{}
-	it := sightline.RoadmapItem{Kind: f.Get("kind"), Title: f.Get("title"), Description: f.Get("description"), Confidence: f.Get("confidence")}
-	if t := sightline.ParseStrategyDate(p, "starts_on", f.Get("starts_on"), true); t != nil {
-		it.StartsOn = *t
-	}
-	if t := sightline.ParseStrategyDate(p, "ends_on", f.Get("ends_on"), true); t != nil {
-		it.EndsOn = *t
-	}
-	for k, v := range sightline.CheckRoadmapItem(&it) {
-		p.Add(k, v)
-	}
-	return it, p
+// roadmapItemDraft is a roadmap item form's fields as the domain reads them.
+func roadmapItemDraft(f ui.Form) sightline.RoadmapItemDraft {
+	return sightline.RoadmapItemDraft{Kind: f.Get("kind"), Title: f.Get("title"), Description: f.Get("description"),
+		Confidence: f.Get("confidence"), StartsOn: f.Get("starts_on"), EndsOn: f.Get("ends_on")}
 }
 
 func fillRoadmapForm(f ui.Form, it *sightline.RoadmapItem) {
@@ -46,7 +38,7 @@ func (s *Server) handleRoadmapItemCreate(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	it, p := roadmapItemFromForm(f)
+	it, p := roadmapItemDraft(f).Parse()
 	err = checked(f, p).Err()
 	if err == nil {
 		created, cerr := s.db.CreateRoadmapItem(r.Context(), actor(r), state(r).workspace.ID, it)
@@ -116,7 +108,7 @@ func (s *Server) handleRoadmapItemUpdate(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	it, p := roadmapItemFromForm(f)
+	it, p := roadmapItemDraft(f).Parse()
 	version := versioned(f, p)
 	err = checked(f, p).Err()
 	if err == nil {
@@ -281,4 +273,85 @@ func (s *Server) handleEpicRoadmapLink(w http.ResponseWriter, r *http.Request) e
 	}
 	s.render(w, r, http.StatusUnprocessableEntity, web.EpicRoadmapLinkPage(s.page(r, e.Title, "epics"), d))
 	return nil
+}
+
+// The review pictures: the roadmap timeline and the impact/effort matrix.
+// Both read aggregates in a fixed number of queries (timeline: lanes,
+// capped epics with the counts, roadmap items, shifts; matrix: filter
+// choices, capped epics) and ignore or explain bad query values, never failing.
+
+// handleRoadmapTimeline is the roadmap: the timeline picture, the roadmap
+// items and the form to add one.
+func (s *Server) handleRoadmapTimeline(w http.ResponseWriter, r *http.Request) error {
+	f := ui.NewForm()
+	f.Values["kind"], f.Values["confidence"] = "release", "planned"
+	return s.renderRoadmapTimeline(w, r, http.StatusOK, f)
+}
+
+// renderRoadmapTimeline renders the roadmap page with the create form f
+// (its input and errors kept when a create was refused).
+func (s *Server) renderRoadmapTimeline(w http.ResponseWriter, r *http.Request, status int, form ui.Form) error {
+	ctx, ws := r.Context(), state(r).workspace
+	q := r.URL.Query()
+	today := s.Now()
+	window, note := sightline.ParseTimelineWindow(q.Get("from"), q.Get("to"), today)
+	lanes, err := s.db.TimelineLanes(ctx, ws.ID)
+	if err != nil {
+		return err
+	}
+	f, fnote := timelineFilterFromQuery(q, lanes)
+	f.Window = window
+	note = strings.TrimSpace(note + " " + fnote)
+
+	in := picture.TimelineInput{Links: pictureLinks(ws.Slug), Window: window, Today: today, Kind: f.Kind, Status: f.Status}
+	for _, l := range lanes {
+		if (f.InitiativeID == 0 && !f.NoInitiative) || f.InitiativeID == l.ID {
+			in.Lanes = append(in.Lanes, picture.TimelineLane{ID: l.ID, Title: l.Title, Horizon: string(l.Horizon)})
+		}
+	}
+	if f.InitiativeID == 0 {
+		in.Lanes = append(in.Lanes, picture.TimelineLane{Title: "No initiative"})
+	}
+	cellCap := sightline.TimelineCellCapFor(len(in.Lanes), window.Len())
+	var counts sightline.TimelineCounts
+	if in.Epics, counts, err = s.db.TimelineEpics(ctx, ws.ID, f, cellCap); err != nil {
+		return err
+	}
+	if in.Items, err = s.db.ListRoadmapItems(ctx, ws.ID); err != nil {
+		return err
+	}
+	if in.Shifts, err = s.db.ShiftsBetween(ctx, ws.ID, window.Start(), window.End(), sightline.TimelineShiftLimit); err != nil {
+		return err
+	}
+	d := web.TimelineData{
+		Filter: f, From: q.Get("from"), To: q.Get("to"), Note: note, Lanes: lanes,
+		Picture: picture.DrawTimeline(in), Counts: counts, Items: in.Items, Form: form,
+		Today: sightline.QuarterAt(today), CellCap: cellCap, MaxWindow: sightline.MaxTimelineQuarters,
+	}
+	s.render(w, r, status, web.RoadmapTimelinePage(s.page(r, "Roadmap", "roadmap"), d))
+	return nil
+}
+
+// timelineFilterFromQuery reads the lane, kind and status filters. An
+// initiative that is not one of the workspace's is ignored with a note, so
+// another workspace's id shows nothing of it.
+func timelineFilterFromQuery(q url.Values, lanes []sightline.Initiative) (sightline.TimelineFilter, string) {
+	f := sightline.TimelineFilter{Kind: sightline.EpicKind(q.Get("kind")), Status: sightline.EpicStatus(q.Get("status"))}
+	note := ""
+	switch raw := strings.TrimSpace(q.Get("initiative")); raw {
+	case "":
+	case "none":
+		f.NoInitiative = true
+	default:
+		id, _ := sightline.ParseIDValue(raw)
+		for _, l := range lanes {
+			if l.ID == id {
+				f.InitiativeID = id
+			}
+		}
+		if f.InitiativeID == 0 {
+			note = "That initiative is not in this workspace; showing every initiative."
+		}
+	}
+	return f.Normalize(), note
 }

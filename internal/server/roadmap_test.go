@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/sightline/sightline/internal/postgres"
 )
 
 func rmValues(title, start, end string) url.Values {
@@ -193,15 +191,7 @@ func TestRoadmapRoutesRefuseOtherWorkspaces(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
 	wsID := app.demoID()
-	hash := mustUser(t, app, "pm@example.com").PasswordHash
-	other, err := app.db.CreateUser(ctx, postgres.Actor{}, "rm-other@example.com", "Other Owner", hash, "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	globex, err := app.db.CreateWorkspace(ctx, postgres.Actor{UserID: other.ID}, "globex", "Globex")
-	if err != nil {
-		t.Fatal(err)
-	}
+	globex, _ := app.otherWorkspace("globex", "Globex", "rm-other@example.com", "Other Owner")
 	q := func(sql string, args ...any) int64 {
 		var id int64
 		if err := app.db.Pool.QueryRow(ctx, sql, args...).Scan(&id); err != nil {

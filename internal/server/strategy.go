@@ -179,20 +179,10 @@ func (s *Server) handlePressuresUpdate(w http.ResponseWriter, r *http.Request) e
 	return err
 }
 
-// shiftFromForm reads and validates the fields of a shift form.
-func shiftFromForm(f ui.Form) (sightline.StrategyShift, sightline.Problems) {
-	p := sightline.Problems{}
-	sh := sightline.StrategyShift{
-		Title:     f.Get("title"),
-		Narrative: f.Get("narrative"),
-		FromPhase: sightline.Phase(f.Get("from_phase")),
-		ToPhase:   sightline.Phase(f.Get("to_phase")),
-	}
-	if d := sightline.ParseStrategyDate(p, "shifted_on", f.Get("shifted_on"), true); d != nil {
-		sh.ShiftedOn = *d
-	}
-	sightline.CheckShift(p, sh)
-	return sh, p
+// shiftDraft is a shift form's fields as the domain reads them.
+func shiftDraft(f ui.Form) sightline.ShiftDraft {
+	return sightline.ShiftDraft{Title: f.Get("title"), Narrative: f.Get("narrative"), FromPhase: f.Get("from_phase"),
+		ToPhase: f.Get("to_phase"), ShiftedOn: f.Get("shifted_on")}
 }
 
 var shiftFormFields = []string{"title", "narrative", "from_phase", "to_phase", "shifted_on"}
@@ -205,7 +195,7 @@ func (s *Server) handleShiftCreate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	sh, p := shiftFromForm(f)
+	sh, p := shiftDraft(f).Parse()
 	apply := f.Get("apply") != ""
 	err = checked(f, p).Err()
 	if err == nil {
@@ -291,7 +281,7 @@ func (s *Server) handleShiftUpdate(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	sh, p := shiftFromForm(f)
+	sh, p := shiftDraft(f).Parse()
 	version := versioned(f, p)
 	err = checked(f, p).Err()
 	if err == nil {

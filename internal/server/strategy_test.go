@@ -378,14 +378,7 @@ func TestPressureMappingEdit(t *testing.T) {
 func TestShiftOfAnotherWorkspaceIsNotFound(t *testing.T) {
 	app := newTestApp(t)
 	ctx := context.Background()
-	other, err := app.db.CreateUser(ctx, postgres.Actor{}, "other@example.com", "Other", "x", "", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := app.db.CreateWorkspace(ctx, postgres.Actor{UserID: other.ID}, "other", "Other")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ws, other := app.otherWorkspace("other", "Other", "other@example.com", "Other")
 	s, err := app.db.CreateShift(ctx, postgres.Actor{UserID: other.ID}, ws.ID, sightline.StrategyShift{Title: "Secret", FromPhase: "growth", ToPhase: "stability", ShiftedOn: time.Now()}, false)
 	if err != nil {
 		t.Fatal(err)

@@ -418,3 +418,47 @@ var NFRCategories = []string{"scalability", "availability", "resilience", "perfo
 
 // ConcernStatuses are the states of a concern.
 var ConcernStatuses = []string{"open", "met", "at_risk", "violated"}
+
+// ArchItemDraft is an architecture item form as typed.
+type ArchItemDraft struct {
+	Kind, Name, Technology, OwnerTeam, Health, Description, TechDebt string
+	ParentID                                                         string // an item's id, or empty
+}
+
+// Parse reads and checks the draft for item id (0 for a new one) among the
+// workspace's items: the parent must be one of them, one level up, and
+// not the item itself or below it.
+func (d ArchItemDraft) Parse(items []ArchItem, id int64) (ArchItem, Problems) {
+	it := ArchItem{ID: id, Kind: ItemKind(d.Kind), Name: d.Name, Technology: d.Technology, OwnerTeam: d.OwnerTeam,
+		Health: Health(d.Health), Description: d.Description, TechDebt: d.TechDebt}
+	p := CheckArchItem(&it)
+	if d.ParentID == "" {
+		return it, p
+	}
+	pid, err := ParseIDValue(d.ParentID)
+	if err != nil || pid < 1 {
+		p.Add("parent_id", "Choose one of the options.")
+		return it, p
+	}
+	it.ParentID = &pid
+	var parent *ArchItem
+	for i := range items {
+		if items[i].ID == pid {
+			parent = &items[i]
+		}
+	}
+	if parent == nil {
+		p.Add("parent_id", "Choose one of this workspace's systems or containers.")
+		return it, p
+	}
+	var above []int64
+	for _, a := range ArchAncestors(items, pid) {
+		above = append(above, a.ID)
+	}
+	if it.Kind.Valid() {
+		for k, v := range CheckArchParent(&it, parent, above) {
+			p.Add(k, v)
+		}
+	}
+	return it, p
+}

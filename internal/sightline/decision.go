@@ -429,3 +429,16 @@ func (l DecisionLink) DetailLabel() string {
 	}
 	return strings.ReplaceAll(l.Detail, "_", " ")
 }
+
+// DecisionDraft is the text of a decision form as typed (propose and edit
+// share it; status, people and dates are read by the edit form).
+type DecisionDraft struct {
+	Title, Context, Options, Decision, Consequences, Tradeoff string
+}
+
+// Parse is the draft as a decision; the store checks it (CheckDecision)
+// with the rest of the form.
+func (d DecisionDraft) Parse() Decision {
+	return Decision{Title: d.Title, Context: d.Context, Options: d.Options, Decision: d.Decision,
+		Consequences: d.Consequences, Tradeoff: d.Tradeoff}
+}

@@ -530,3 +530,49 @@ type Epic struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
+
+// EpicDraft is the new-epic form, or the product half of an epic's edit
+// form, as typed: every field as text.
+type EpicDraft struct {
+	Kind, Title, Problem, WhyNow, Enables, SuccessCriteria string
+	InitiativeID, PMOwnerID, TechOwnerID, ShiftID          string // ids picked from selects, or empty
+	Impact                                                 string // 1–5, or empty
+	TargetQuarter                                          string // 2027-Q1, any case, or empty
+}
+
+// New reads the draft as a new epic (an idea, feasibility not requested)
+// and checks it.
+func (d EpicDraft) New() (Epic, Problems) {
+	p := Problems{}
+	e := Epic{
+		Kind: EpicKind(d.Kind), Title: d.Title, Problem: d.Problem, WhyNow: d.WhyNow, Enables: d.Enables,
+		SuccessCriteria: d.SuccessCriteria,
+		InitiativeID:    ParseChoice(p, "initiative_id", d.InitiativeID),
+		PMOwnerID:       ParseChoice(p, "pm_owner_id", d.PMOwnerID),
+		TechOwnerID:     ParseChoice(p, "tech_owner_id", d.TechOwnerID),
+		Impact:          ParseScore(p, "impact", d.Impact),
+		TargetQuarter:   strings.ToUpper(d.TargetQuarter),
+		ShiftID:         ParseChoice(p, "shift_id", d.ShiftID),
+		Status:          StatusIdea,
+		Feasibility:     FeasibilityNotRequested,
+	}
+	for k, v := range CheckEpic(&e) {
+		p.Add(k, v)
+	}
+	return e, p
+}
+
+// Product reads the draft as the product fields of an existing epic; the
+// store checks them against the saved epic.
+func (d EpicDraft) Product() (EpicProduct, Problems) {
+	p := Problems{}
+	u := EpicProduct{
+		Title: d.Title, Problem: d.Problem, WhyNow: d.WhyNow, Enables: d.Enables, SuccessCriteria: d.SuccessCriteria,
+		InitiativeID:  ParseChoice(p, "initiative_id", d.InitiativeID),
+		PMOwnerID:     ParseChoice(p, "pm_owner_id", d.PMOwnerID),
+		Impact:        ParseScore(p, "impact", d.Impact),
+		TargetQuarter: strings.ToUpper(d.TargetQuarter),
+		ShiftID:       ParseChoice(p, "shift_id", d.ShiftID),
+	}
+	return u, p
+}

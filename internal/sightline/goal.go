@@ -33,3 +33,22 @@ func (g Goal) Progress() float64 {
 	}
 	return p
 }
+
+// GoalDraft is a goal form as typed: every field as text.
+type GoalDraft struct {
+	Title, Metric, Unit       string
+	Baseline, Target, Current string
+	DueOn                     string // 2006-01-02, or empty
+}
+
+// Parse reads and checks the draft: the goal, and a message per bad field.
+func (d GoalDraft) Parse() (Goal, Problems) {
+	p := Problems{}
+	g := Goal{Title: d.Title, Metric: d.Metric, Unit: d.Unit}
+	g.Baseline = ParseGoalNumber(p, "baseline", d.Baseline)
+	g.Target = ParseGoalNumber(p, "target", d.Target)
+	g.Current = ParseGoalNumber(p, "current", d.Current)
+	g.DueOn = ParseStrategyDate(p, "due_on", d.DueOn, false)
+	CheckGoal(p, g)
+	return g, p
+}

@@ -103,3 +103,30 @@ func Atoi(s string) (int, error) {
 	}
 	return n, nil
 }
+
+// ParseChoice reads an optional id picked from a select ("" is none); a
+// value that is not an id is a problem of field.
+func ParseChoice(p Problems, field, raw string) *int64 {
+	if raw == "" {
+		return nil
+	}
+	id, err := ParseIDValue(raw)
+	if err != nil || id < 1 {
+		p.Add(field, "Choose one of the options.")
+		return nil
+	}
+	return &id
+}
+
+// ParseScore reads an optional 1–5 score ("" is not scored).
+func ParseScore(p Problems, field, raw string) *int {
+	if raw == "" {
+		return nil
+	}
+	n, err := Atoi(raw)
+	if err != nil || n < 1 || n > 5 {
+		p.Add(field, "Choose a value from 1 to 5.")
+		return nil
+	}
+	return &n
+}

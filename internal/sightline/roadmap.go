@@ -402,3 +402,25 @@ const (
 	// MatrixUnscoredList is how many unscored epics are listed by name.
 	MatrixUnscoredList = 50
 )
+
+// RoadmapItemDraft is a roadmap item form as typed.
+type RoadmapItemDraft struct {
+	Kind, Title, Description, Confidence string
+	StartsOn, EndsOn                     string // 2006-01-02
+}
+
+// Parse reads and checks the draft; an end before the start is refused.
+func (d RoadmapItemDraft) Parse() (RoadmapItem, Problems) {
+	p := Problems{}
+	it := RoadmapItem{Kind: d.Kind, Title: d.Title, Description: d.Description, Confidence: d.Confidence}
+	if t := ParseStrategyDate(p, "starts_on", d.StartsOn, true); t != nil {
+		it.StartsOn = *t
+	}
+	if t := ParseStrategyDate(p, "ends_on", d.EndsOn, true); t != nil {
+		it.EndsOn = *t
+	}
+	for k, v := range CheckRoadmapItem(&it) {
+		p.Add(k, v)
+	}
+	return it, p
+}

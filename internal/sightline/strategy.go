@@ -235,3 +235,21 @@ func CheckGoal(p Problems, g Goal) {
 		}
 	}
 }
+
+// ShiftDraft is a strategy shift form as typed.
+type ShiftDraft struct {
+	Title, Narrative   string
+	FromPhase, ToPhase string
+	ShiftedOn          string // 2006-01-02
+}
+
+// Parse reads and checks the draft.
+func (d ShiftDraft) Parse() (StrategyShift, Problems) {
+	p := Problems{}
+	sh := StrategyShift{Title: d.Title, Narrative: d.Narrative, FromPhase: Phase(d.FromPhase), ToPhase: Phase(d.ToPhase)}
+	if t := ParseStrategyDate(p, "shifted_on", d.ShiftedOn, true); t != nil {
+		sh.ShiftedOn = *t
+	}
+	CheckShift(p, sh)
+	return sh, p
+}

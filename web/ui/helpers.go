@@ -26,3 +26,11 @@ func CountNoun(n int, one, many string) string {
 	}
 	return strconv.Itoa(n) + " " + many
 }
+
+// Or is s, or none when s is empty: "—" for a missing value, "Not named yet"…
+func Or(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
+}
