@@ -82,9 +82,10 @@ func (db *DB) ListArchItemsForPicker(ctx context.Context, workspaceID int64) (_ 
 }
 
 // ArchItemByID returns one item of a workspace, with its markdown bodies.
-func (db *DB) ArchItemByID(ctx context.Context, workspaceID, id int64) (*sightline.ArchItem, error) {
+func (db *DB) ArchItemByID(ctx context.Context, workspaceID, id int64) (_ *sightline.ArchItem, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.ArchItemByID(%d)", id))
 	it, err := archItemByID(ctx, db.Pool, workspaceID, id)
-	return it, translate(fmt.Sprintf("store.ArchItemByID(%d)", id), err)
+	return it, err
 }
 
 // querier is a pool or a transaction.
@@ -135,13 +136,14 @@ func (db *DB) CreateArchItem(ctx context.Context, actor Actor, workspaceID int64
 // revisiting the item: reviewed_at moves to now even when no field changed
 // (the history then says it was reviewed). An item with children keeps its
 // kind; its new parent must fit its kind and must not sit inside it.
-func (db *DB) UpdateArchItem(ctx context.Context, actor Actor, workspaceID, id int64, version int, it sightline.ArchItem) (*sightline.ArchItem, error) {
+func (db *DB) UpdateArchItem(ctx context.Context, actor Actor, workspaceID, id int64, version int, it sightline.ArchItem) (_ *sightline.ArchItem, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.UpdateArchItem(%d)", id))
 	it.ID = id
 	if err := sightline.CheckArchItem(&it).Err(); err != nil {
 		return nil, err
 	}
 	var saved *sightline.ArchItem
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var current, children int
 		if err := tx.QueryRow(ctx, `SELECT version FROM arch_items WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, workspaceID, id).Scan(&current); err != nil {
 			return err
@@ -191,7 +193,7 @@ func (db *DB) UpdateArchItem(ctx context.Context, actor Actor, workspaceID, id i
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: verb, ItemType: "arch_item", ItemID: id,
 			Summary: saved.Name, Changes: changes})
 	})
-	return saved, translate(fmt.Sprintf("store.UpdateArchItem(%d)", id), err)
+	return saved, err
 }
 
 // checkArchPlace checks, under a share lock on the parent, that the parent
@@ -295,15 +297,16 @@ func (db *DB) ListRelations(ctx context.Context, workspaceID int64) (_ []sightli
 // RelationsOfItem returns the relations into an item and out of it, in one
 // query.
 func (db *DB) RelationsOfItem(ctx context.Context, workspaceID, itemID int64) (in, out []sightline.ArchRelation, err error) {
+	defer translateErr(&err, "store.RelationsOfItem")
 	rows, err := db.Pool.Query(ctx, `SELECT `+relationColumns+`
 		WHERE r.workspace_id = $1 AND (r.source_id = $2 OR r.target_id = $2)
 		ORDER BY lower(s.name), lower(t.name), lower(r.label), r.id`, workspaceID, itemID)
 	if err != nil {
-		return nil, nil, translate("store.RelationsOfItem", err)
+		return nil, nil, err
 	}
 	list, err := pgx.CollectRows(rows, collectRelation)
 	if err != nil {
-		return nil, nil, translate("store.RelationsOfItem", err)
+		return nil, nil, err
 	}
 	for _, r := range list {
 		if r.SourceID == itemID {
@@ -388,8 +391,9 @@ func relationByID(ctx context.Context, tx pgx.Tx, workspaceID, id int64) (*sight
 // DeleteRelation removes a relation of the item itemID (into or out of it)
 // with optimistic locking. A relation of another item or workspace, or one
 // already removed, is not found.
-func (db *DB) DeleteRelation(ctx context.Context, actor Actor, workspaceID, itemID, relationID int64, version int) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) DeleteRelation(ctx context.Context, actor Actor, workspaceID, itemID, relationID int64, version int) (err error) {
+	defer translateErr(&err, fmt.Sprintf("store.DeleteRelation(%d)", relationID))
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var current int
 		if err := tx.QueryRow(ctx, `SELECT version FROM arch_relations
 			WHERE workspace_id = $1 AND id = $2 AND (source_id = $3 OR target_id = $3) FOR UPDATE`,
@@ -409,7 +413,7 @@ func (db *DB) DeleteRelation(ctx context.Context, actor Actor, workspaceID, item
 		}
 		return recordRelation(ctx, tx, actor, workspaceID, "arch_relation.removed", r)
 	})
-	return translate(fmt.Sprintf("store.DeleteRelation(%d)", relationID), err)
+	return err
 }
 
 // RelationOfItem returns one relation into or out of the item itemID.

@@ -54,9 +54,10 @@ func (db *DB) LinksForItem(ctx context.Context, wsID, itemID int64) (_ []sightli
 }
 
 // ArchLinkByID returns one link of a workspace.
-func (db *DB) ArchLinkByID(ctx context.Context, wsID, id int64) (*sightline.ArchLink, error) {
+func (db *DB) ArchLinkByID(ctx context.Context, wsID, id int64) (_ *sightline.ArchLink, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.ArchLinkByID(%d)", id))
 	l, err := archLinkByID(ctx, db.Pool, wsID, id)
-	return l, translate(fmt.Sprintf("store.ArchLinkByID(%d)", id), err)
+	return l, err
 }
 
 func archLinkByID(ctx context.Context, q querier, wsID, id int64) (*sightline.ArchLink, error) {
@@ -73,12 +74,13 @@ func archLinkByID(ctx context.Context, q querier, wsID, id int64) (*sightline.Ar
 
 // LinkableItem returns an architecture item of the workspace (id, name,
 // kind) for the link forms; another workspace's item is not found.
-func (db *DB) LinkableItem(ctx context.Context, wsID, id int64) (*sightline.ArchItem, error) {
+func (db *DB) LinkableItem(ctx context.Context, wsID, id int64) (_ *sightline.ArchItem, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.LinkableItem(%d)", id))
 	it := sightline.ArchItem{WorkspaceID: wsID}
-	err := db.Pool.QueryRow(ctx, `SELECT id, kind, name FROM arch_items WHERE workspace_id = $1 AND id = $2`, wsID, id).
+	err = db.Pool.QueryRow(ctx, `SELECT id, kind, name FROM arch_items WHERE workspace_id = $1 AND id = $2`, wsID, id).
 		Scan(&it.ID, &it.Kind, &it.Name)
 	if err != nil {
-		return nil, translate(fmt.Sprintf("store.LinkableItem(%d)", id), err)
+		return nil, err
 	}
 	return &it, nil
 }
@@ -145,12 +147,13 @@ func (db *DB) CreateArchLink(ctx context.Context, actor Actor, wsID int64, l sig
 
 // UpdateArchLink saves a link's kind of change and note with optimistic
 // locking: a missing or foreign link is not found, a stale version a conflict.
-func (db *DB) UpdateArchLink(ctx context.Context, actor Actor, wsID, id int64, version int, l sightline.ArchLink) (*sightline.ArchLink, error) {
+func (db *DB) UpdateArchLink(ctx context.Context, actor Actor, wsID, id int64, version int, l sightline.ArchLink) (_ *sightline.ArchLink, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.UpdateArchLink(%d)", id))
 	if err := sightline.CheckArchLink(&l).Err(); err != nil {
 		return nil, err
 	}
 	var saved *sightline.ArchLink
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := lockArchLink(ctx, tx, wsID, id, version)
 		if err != nil {
 			return err
@@ -173,12 +176,13 @@ func (db *DB) UpdateArchLink(ctx context.Context, actor Actor, wsID, id int64, v
 		}
 		return recordArchLink(ctx, tx, actor, wsID, "archlink.updated", cur, saved)
 	})
-	return saved, translate(fmt.Sprintf("store.UpdateArchLink(%d)", id), err)
+	return saved, err
 }
 
 // DeleteArchLink removes a link; the version the user saw is required.
-func (db *DB) DeleteArchLink(ctx context.Context, actor Actor, wsID, id int64, version int) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) DeleteArchLink(ctx context.Context, actor Actor, wsID, id int64, version int) (err error) {
+	defer translateErr(&err, fmt.Sprintf("store.DeleteArchLink(%d)", id))
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := lockArchLink(ctx, tx, wsID, id, version)
 		if err != nil {
 			return err
@@ -189,7 +193,7 @@ func (db *DB) DeleteArchLink(ctx context.Context, actor Actor, wsID, id int64, v
 		gone := &sightline.ArchLink{EpicID: cur.EpicID, EpicTitle: cur.EpicTitle, ItemID: cur.ItemID, ItemName: cur.ItemName}
 		return recordArchLink(ctx, tx, actor, wsID, "archlink.removed", cur, gone)
 	})
-	return translate(fmt.Sprintf("store.DeleteArchLink(%d)", id), err)
+	return err
 }
 
 func lockArchLink(ctx context.Context, tx pgx.Tx, wsID, id int64, version int) (*sightline.ArchLink, error) {

@@ -76,9 +76,10 @@ func (db *DB) ListConcerns(ctx context.Context, wsID int64, f sightline.ConcernF
 }
 
 // ConcernByID returns one concern of a workspace with its attached items.
-func (db *DB) ConcernByID(ctx context.Context, wsID, id int64) (*sightline.Concern, error) {
+func (db *DB) ConcernByID(ctx context.Context, wsID, id int64) (_ *sightline.Concern, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.ConcernByID(%d)", id))
 	c, err := concernByID(ctx, db.Pool, wsID, id, false)
-	return c, translate(fmt.Sprintf("store.ConcernByID(%d)", id), err)
+	return c, err
 }
 
 func concernByID(ctx context.Context, q querier, wsID, id int64, lock bool) (*sightline.Concern, error) {
@@ -199,12 +200,13 @@ func (db *DB) CreateConcern(ctx context.Context, actor Actor, wsID int64, c sigh
 // UpdateConcern saves a concern's fields with optimistic locking: a missing
 // or foreign id is not found, a stale version a conflict. Its items are
 // attached and detached on their own and do not change its version.
-func (db *DB) UpdateConcern(ctx context.Context, actor Actor, wsID, id int64, version int, c sightline.Concern) (*sightline.Concern, error) {
+func (db *DB) UpdateConcern(ctx context.Context, actor Actor, wsID, id int64, version int, c sightline.Concern) (_ *sightline.Concern, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.UpdateConcern(%d)", id))
 	if err := sightline.CheckConcern(&c).Err(); err != nil {
 		return nil, err
 	}
 	var saved *sightline.Concern
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := concernByID(ctx, tx, wsID, id, true)
 		if err != nil {
 			return err
@@ -234,7 +236,7 @@ func (db *DB) UpdateConcern(ctx context.Context, actor Actor, wsID, id int64, ve
 		return record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: "concern.updated", ItemType: "concern", ItemID: id,
 			Summary: saved.Title, Changes: changes})
 	})
-	return saved, translate(fmt.Sprintf("store.UpdateConcern(%d)", id), err)
+	return saved, err
 }
 
 // concernItemEnds returns a concern's title and an item's name, both of the

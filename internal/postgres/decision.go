@@ -64,15 +64,17 @@ func decisionByID(ctx context.Context, q querier, workspaceID, id int64) (*sight
 }
 
 // DecisionByNumber returns a workspace's decision by its ADR number.
-func (db *DB) DecisionByNumber(ctx context.Context, workspaceID int64, number int) (*sightline.Decision, error) {
+func (db *DB) DecisionByNumber(ctx context.Context, workspaceID int64, number int) (_ *sightline.Decision, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.DecisionByNumber(%d)", number))
 	d, err := decisionWhere(ctx, db.Pool, workspaceID, `d.number = $2`, number)
-	return d, translate(fmt.Sprintf("store.DecisionByNumber(%d)", number), err)
+	return d, err
 }
 
 // DecisionByID returns a workspace's decision by id.
-func (db *DB) DecisionByID(ctx context.Context, workspaceID, id int64) (*sightline.Decision, error) {
+func (db *DB) DecisionByID(ctx context.Context, workspaceID, id int64) (_ *sightline.Decision, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.DecisionByID(%d)", id))
 	d, err := decisionByID(ctx, db.Pool, workspaceID, id)
-	return d, translate(fmt.Sprintf("store.DecisionByID(%d)", id), err)
+	return d, err
 }
 
 // decisionLogFilter narrows decisions d by status ($2), by a linked
@@ -191,9 +193,10 @@ func insertDecision(ctx context.Context, tx pgx.Tx, actor Actor, workspaceID int
 // under the row lock (never "superseded" by hand; accepting or rejecting
 // stamps who decided and when, unless given), the decider must be a member,
 // and the changed fields are recorded.
-func (db *DB) UpdateDecision(ctx context.Context, actor Actor, workspaceID, id int64, version int, u sightline.Decision, today time.Time) (*sightline.Decision, error) {
+func (db *DB) UpdateDecision(ctx context.Context, actor Actor, workspaceID, id int64, version int, u sightline.Decision, today time.Time) (_ *sightline.Decision, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.UpdateDecision(%d)", id))
 	var saved *sightline.Decision
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var current int
 		if err := tx.QueryRow(ctx, `SELECT version FROM decisions WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
 			workspaceID, id).Scan(&current); err != nil {
@@ -256,7 +259,7 @@ func (db *DB) UpdateDecision(ctx context.Context, actor Actor, workspaceID, id i
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "decision.updated", ItemType: "decision", ItemID: id,
 			Summary: decisionSummary(saved), Changes: decisionChanges(cur, saved)})
 	})
-	return saved, translate(fmt.Sprintf("store.UpdateDecision(%d)", id), err)
+	return saved, err
 }
 
 // SupersedeDecision replaces a decision with a new, proposed one, in one
@@ -264,9 +267,10 @@ func (db *DB) UpdateDecision(ctx context.Context, actor Actor, workspaceID, id i
 // links (it is about the same things), and the old one becomes superseded,
 // pointing to it. A decision already superseded is refused, naming its
 // successor. It returns the new decision.
-func (db *DB) SupersedeDecision(ctx context.Context, actor Actor, workspaceID, oldID int64, nd sightline.Decision) (*sightline.Decision, error) {
+func (db *DB) SupersedeDecision(ctx context.Context, actor Actor, workspaceID, oldID int64, nd sightline.Decision) (_ *sightline.Decision, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.SupersedeDecision(%d)", oldID))
 	var created *sightline.Decision
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT 1 FROM decisions WHERE workspace_id = $1 AND id = $2 FOR UPDATE`, workspaceID, oldID); err != nil {
 			return err
 		}
@@ -313,7 +317,7 @@ func (db *DB) SupersedeDecision(ctx context.Context, actor Actor, workspaceID, o
 		created, err = decisionByID(ctx, tx, workspaceID, created.ID)
 		return err
 	})
-	return created, translate(fmt.Sprintf("store.SupersedeDecision(%d)", oldID), err)
+	return created, err
 }
 
 // sameDecision reports whether no editable field differs.

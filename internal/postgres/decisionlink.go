@@ -42,9 +42,10 @@ func scanStance(row pgx.CollectableRow) (sightline.Stance, error) {
 // a stance changed meanwhile (say, in another tab) is a conflict. Stances
 // are not taken on a superseded decision. The database holds the rule that
 // dissent carries a reason.
-func (db *DB) SetStance(ctx context.Context, actor Actor, workspaceID, decisionID int64, version int, stance, reason string) (*sightline.Stance, error) {
+func (db *DB) SetStance(ctx context.Context, actor Actor, workspaceID, decisionID int64, version int, stance, reason string) (_ *sightline.Stance, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.SetStance(%d)", decisionID))
 	var saved *sightline.Stance
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT 1 FROM decisions WHERE workspace_id = $1 AND id = $2 FOR SHARE`, workspaceID, decisionID); err != nil {
 			return err
 		}
@@ -117,7 +118,7 @@ func (db *DB) SetStance(ctx context.Context, actor Actor, workspaceID, decisionI
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "decision.stance_recorded", ItemType: "decision",
 			ItemID: decisionID, Summary: decisionSummary(d), Changes: diff})
 	})
-	return saved, translate(fmt.Sprintf("store.SetStance(%d)", decisionID), err)
+	return saved, err
 }
 
 // decisionTarget is where the links of one target type live.
@@ -302,19 +303,19 @@ func (db *DB) DecisionsForShift(ctx context.Context, workspaceID, shiftID int64)
 	return db.decisionsFor(ctx, sightline.TargetShift, workspaceID, shiftID)
 }
 
-func (db *DB) decisionsFor(ctx context.Context, targetType string, workspaceID, targetID int64) ([]sightline.DecisionRef, error) {
+func (db *DB) decisionsFor(ctx context.Context, targetType string, workspaceID, targetID int64) (_ []sightline.DecisionRef, err error) {
+	defer translateErr(&err, "store.DecisionsFor("+targetType+")")
 	t := decisionTargets[targetType]
-	op := "store.DecisionsFor(" + targetType + ")"
 	rows, err := db.Pool.Query(ctx, `
 		SELECT d.id, d.number, d.title, d.status
 		FROM `+t.link+` l JOIN decisions d ON d.workspace_id = l.workspace_id AND d.id = l.decision_id
 		WHERE l.workspace_id = $1 AND l.`+t.column+` = $2
 		ORDER BY d.number`, workspaceID, targetID)
 	if err != nil {
-		return nil, translate(op, err)
+		return nil, err
 	}
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[sightline.DecisionRef])
-	return list, translate(op, err)
+	return list, err
 }
 
 // decisionTargetNouns name each target type in messages.

@@ -121,9 +121,10 @@ func (db *DB) ListEpics(ctx context.Context, workspaceID int64, f sightline.Epic
 }
 
 // EpicByID returns one epic of a workspace.
-func (db *DB) EpicByID(ctx context.Context, workspaceID, id int64) (*sightline.Epic, error) {
+func (db *DB) EpicByID(ctx context.Context, workspaceID, id int64) (_ *sightline.Epic, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.EpicByID(%d)", id))
 	e, err := epicByID(ctx, db.Pool, workspaceID, id)
-	return e, translate(fmt.Sprintf("store.EpicByID(%d)", id), err)
+	return e, err
 }
 
 func epicByID(ctx context.Context, q querier, workspaceID, id int64) (*sightline.Epic, error) {
@@ -318,27 +319,30 @@ func (db *DB) CreateEpic(ctx context.Context, actor Actor, workspaceID int64, e 
 // UpdateEpicProduct saves the product fields with optimistic locking. A
 // product change counts as a PM revisiting the epic: it clears the
 // re-validate flag.
-func (db *DB) UpdateEpicProduct(ctx context.Context, actor Actor, workspaceID, id int64, version int, u sightline.EpicProduct) (*sightline.Epic, error) {
+func (db *DB) UpdateEpicProduct(ctx context.Context, actor Actor, workspaceID, id int64, version int, u sightline.EpicProduct) (_ *sightline.Epic, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.UpdateEpicProduct(%d)", id))
 	e, err := db.changeEpic(ctx, actor, workspaceID, id, version, "epic.updated", func(tx pgx.Tx, cur, next *sightline.Epic, m *epicMarks) error {
 		u.Apply(next)
 		m.revalidated = true
 		return checkEpicRefs(ctx, tx, workspaceID, cur, next).Err()
 	})
-	return e, translate(fmt.Sprintf("store.UpdateEpicProduct(%d)", id), err)
+	return e, err
 }
 
 // UpdateEpicTechnical saves the technical fields with optimistic locking.
-func (db *DB) UpdateEpicTechnical(ctx context.Context, actor Actor, workspaceID, id int64, version int, u sightline.EpicTechnical) (*sightline.Epic, error) {
+func (db *DB) UpdateEpicTechnical(ctx context.Context, actor Actor, workspaceID, id int64, version int, u sightline.EpicTechnical) (_ *sightline.Epic, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.UpdateEpicTechnical(%d)", id))
 	e, err := db.changeEpic(ctx, actor, workspaceID, id, version, "epic.technical_updated", func(tx pgx.Tx, cur, next *sightline.Epic, _ *epicMarks) error {
 		u.Apply(next)
 		return checkEpicRefs(ctx, tx, workspaceID, cur, next).Err()
 	})
-	return e, translate(fmt.Sprintf("store.UpdateEpicTechnical(%d)", id), err)
+	return e, err
 }
 
 // SetEpicStatus moves an epic to a status; ready and beyond need the
 // feasibility check-in done or waived.
-func (db *DB) SetEpicStatus(ctx context.Context, actor Actor, workspaceID, id int64, version int, to sightline.EpicStatus) (*sightline.Epic, error) {
+func (db *DB) SetEpicStatus(ctx context.Context, actor Actor, workspaceID, id int64, version int, to sightline.EpicStatus) (_ *sightline.Epic, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.SetEpicStatus(%d)", id))
 	e, err := db.changeEpic(ctx, actor, workspaceID, id, version, "epic.status_changed", func(_ pgx.Tx, cur, next *sightline.Epic, _ *epicMarks) error {
 		if err := sightline.CanSetStatus(cur, to); err != nil {
 			return err
@@ -346,12 +350,13 @@ func (db *DB) SetEpicStatus(ctx context.Context, actor Actor, workspaceID, id in
 		next.Status = to
 		return nil
 	})
-	return e, translate(fmt.Sprintf("store.SetEpicStatus(%d)", id), err)
+	return e, err
 }
 
 // EstimateEpic records a t-shirt estimate and why it is complex, by the actor
 // (an engineer or architect: the route's permission).
-func (db *DB) EstimateEpic(ctx context.Context, actor Actor, workspaceID, id int64, version int, size, note string) (*sightline.Epic, error) {
+func (db *DB) EstimateEpic(ctx context.Context, actor Actor, workspaceID, id int64, version int, size, note string) (_ *sightline.Epic, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.EstimateEpic(%d)", id))
 	if err := sightline.CheckEstimate(size, note).Err(); err != nil {
 		return nil, err
 	}
@@ -360,12 +365,13 @@ func (db *DB) EstimateEpic(ctx context.Context, actor Actor, workspaceID, id int
 		m.estimated = true
 		return nil
 	})
-	return e, translate(fmt.Sprintf("store.EstimateEpic(%d)", id), err)
+	return e, err
 }
 
 // CommitEpic commits the epic to a date, or clears the date when on is nil.
 // A date needs an estimate first; the refusal names who can estimate.
-func (db *DB) CommitEpic(ctx context.Context, actor Actor, workspaceID, id int64, version int, on *time.Time) (*sightline.Epic, error) {
+func (db *DB) CommitEpic(ctx context.Context, actor Actor, workspaceID, id int64, version int, on *time.Time) (_ *sightline.Epic, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.CommitEpic(%d)", id))
 	e, err := db.changeEpic(ctx, actor, workspaceID, id, version, "epic.committed", func(tx pgx.Tx, cur, next *sightline.Epic, _ *epicMarks) error {
 		if on != nil {
 			if sightline.CanCommit(cur, nil) != nil {
@@ -382,13 +388,14 @@ func (db *DB) CommitEpic(ctx context.Context, actor Actor, workspaceID, id int64
 		}
 		return nil
 	})
-	return e, translate(fmt.Sprintf("store.CommitEpic(%d)", id), err)
+	return e, err
 }
 
 // RecordFeasibility records the feasibility check-in: requested, done (with
 // what it found) or waived (with why). Who may record which outcome is
 // sightline.FeasibilityAllowed, checked by the caller that knows the role.
-func (db *DB) RecordFeasibility(ctx context.Context, actor Actor, workspaceID, id int64, version int, outcome sightline.Feasibility, note string) (*sightline.Epic, error) {
+func (db *DB) RecordFeasibility(ctx context.Context, actor Actor, workspaceID, id int64, version int, outcome sightline.Feasibility, note string) (_ *sightline.Epic, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.RecordFeasibility(%d)", id))
 	e, err := db.changeEpic(ctx, actor, workspaceID, id, version, "epic.feasibility_recorded", func(_ pgx.Tx, cur, next *sightline.Epic, m *epicMarks) error {
 		if err := sightline.CheckFeasibility(cur, outcome, note).Err(); err != nil {
 			return err
@@ -397,17 +404,18 @@ func (db *DB) RecordFeasibility(ctx context.Context, actor Actor, workspaceID, i
 		m.feasibility = true
 		return nil
 	})
-	return e, translate(fmt.Sprintf("store.RecordFeasibility(%d)", id), err)
+	return e, err
 }
 
 // RevalidateEpic records that a PM confirmed the epic still holds after a
 // later strategy shift.
-func (db *DB) RevalidateEpic(ctx context.Context, actor Actor, workspaceID, id int64, version int) (*sightline.Epic, error) {
+func (db *DB) RevalidateEpic(ctx context.Context, actor Actor, workspaceID, id int64, version int) (_ *sightline.Epic, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.RevalidateEpic(%d)", id))
 	e, err := db.changeEpic(ctx, actor, workspaceID, id, version, "epic.revalidated", func(_ pgx.Tx, _, _ *sightline.Epic, m *epicMarks) error {
 		m.revalidated, m.force = true, true
 		return nil
 	})
-	return e, translate(fmt.Sprintf("store.RevalidateEpic(%d)", id), err)
+	return e, err
 }
 
 // epicMarks says which "who and when" columns a change stamps.

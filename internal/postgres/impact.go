@@ -59,9 +59,10 @@ func (db *DB) ImpactsForConcern(ctx context.Context, wsID, concernID int64) (_ [
 
 // ImpactByID returns one NFR impact of an epic of the workspace; an impact
 // of another epic or workspace is not found.
-func (db *DB) ImpactByID(ctx context.Context, wsID, epicID, id int64) (*sightline.NFRImpact, error) {
+func (db *DB) ImpactByID(ctx context.Context, wsID, epicID, id int64) (_ *sightline.NFRImpact, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.ImpactByID(%d)", id))
 	i, err := impactByID(ctx, db.Pool, wsID, epicID, id)
-	return i, translate(fmt.Sprintf("store.ImpactByID(%d)", id), err)
+	return i, err
 }
 
 func impactByID(ctx context.Context, q querier, wsID, epicID, id int64) (*sightline.NFRImpact, error) {
@@ -131,9 +132,10 @@ func (db *DB) CreateImpact(ctx context.Context, actor Actor, wsID, epicID int64,
 
 // UpdateImpact saves an NFR impact with optimistic locking: an impact of
 // another epic or workspace is not found, a stale version a conflict.
-func (db *DB) UpdateImpact(ctx context.Context, actor Actor, wsID, epicID, id int64, version int, i sightline.NFRImpact) (*sightline.NFRImpact, error) {
+func (db *DB) UpdateImpact(ctx context.Context, actor Actor, wsID, epicID, id int64, version int, i sightline.NFRImpact) (_ *sightline.NFRImpact, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.UpdateImpact(%d)", id))
 	var saved *sightline.NFRImpact
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := lockImpact(ctx, tx, wsID, epicID, id, version)
 		if err != nil {
 			return err
@@ -163,13 +165,14 @@ func (db *DB) UpdateImpact(ctx context.Context, actor Actor, wsID, epicID, id in
 		return record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: "impact.updated", ItemType: "epic", ItemID: epicID,
 			Summary: impactSummary(saved), Changes: changes})
 	})
-	return saved, translate(fmt.Sprintf("store.UpdateImpact(%d)", id), err)
+	return saved, err
 }
 
 // DeleteImpact removes an NFR impact; the version the user saw is required,
 // so a delete never removes what someone changed meanwhile.
-func (db *DB) DeleteImpact(ctx context.Context, actor Actor, wsID, epicID, id int64, version int) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+func (db *DB) DeleteImpact(ctx context.Context, actor Actor, wsID, epicID, id int64, version int) (err error) {
+	defer translateErr(&err, fmt.Sprintf("store.DeleteImpact(%d)", id))
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := lockImpact(ctx, tx, wsID, epicID, id, version)
 		if err != nil {
 			return err
@@ -180,7 +183,7 @@ func (db *DB) DeleteImpact(ctx context.Context, actor Actor, wsID, epicID, id in
 		return record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: "impact.removed", ItemType: "epic", ItemID: epicID,
 			Summary: impactSummary(cur), Changes: impactChanges(cur, &sightline.NFRImpact{})})
 	})
-	return translate(fmt.Sprintf("store.DeleteImpact(%d)", id), err)
+	return err
 }
 
 // lockImpact locks an impact and checks the version the user saw: a missing

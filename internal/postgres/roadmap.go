@@ -48,9 +48,10 @@ func (db *DB) ListRoadmapItems(ctx context.Context, workspaceID int64) (_ []sigh
 }
 
 // RoadmapItemByID returns one roadmap item of the workspace.
-func (db *DB) RoadmapItemByID(ctx context.Context, workspaceID, id int64) (*sightline.RoadmapItem, error) {
+func (db *DB) RoadmapItemByID(ctx context.Context, workspaceID, id int64) (_ *sightline.RoadmapItem, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.RoadmapItemByID(%d)", id))
 	it, err := roadmapItemByID(ctx, db.Pool, workspaceID, id)
-	return it, translate(fmt.Sprintf("store.RoadmapItemByID(%d)", id), err)
+	return it, err
 }
 
 func roadmapItemByID(ctx context.Context, q querier, workspaceID, id int64) (*sightline.RoadmapItem, error) {
@@ -121,12 +122,13 @@ func (db *DB) CreateRoadmapItem(ctx context.Context, actor Actor, workspaceID in
 
 // UpdateRoadmapItem saves a roadmap item with optimistic locking: a missing
 // or foreign id is not found, a stale version a conflict.
-func (db *DB) UpdateRoadmapItem(ctx context.Context, actor Actor, workspaceID, id int64, version int, it sightline.RoadmapItem) (*sightline.RoadmapItem, error) {
+func (db *DB) UpdateRoadmapItem(ctx context.Context, actor Actor, workspaceID, id int64, version int, it sightline.RoadmapItem) (_ *sightline.RoadmapItem, err error) {
+	defer translateErr(&err, fmt.Sprintf("store.UpdateRoadmapItem(%d)", id))
 	if err := sightline.CheckRoadmapItem(&it).Err(); err != nil {
 		return nil, err
 	}
 	var saved *sightline.RoadmapItem
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		cur, err := scanRoadmapItem(tx.QueryRow(ctx, `SELECT `+roadmapColumns+` FROM roadmap_items r
 			WHERE r.workspace_id = $1 AND r.id = $2 FOR UPDATE`, workspaceID, id))
 		if err != nil {
@@ -161,7 +163,7 @@ func (db *DB) UpdateRoadmapItem(ctx context.Context, actor Actor, workspaceID, i
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "roadmap_item.updated", ItemType: "roadmap_item", ItemID: id,
 			Summary: saved.Title, Changes: changes})
 	})
-	return saved, translate(fmt.Sprintf("store.UpdateRoadmapItem(%d)", id), err)
+	return saved, err
 }
 
 // roadmapLinkEnds resolves a roadmap item and an epic of the workspace;

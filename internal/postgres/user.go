@@ -76,6 +76,7 @@ func (db *DB) CreateUser(ctx context.Context, actor Actor, email, name, hash, wo
 // ends every other session of the user. The caller's session takes the
 // returned epoch so it stays signed in.
 func (db *DB) ChangePassword(ctx context.Context, actor Actor, userID int64, version int, hash string) (newEpoch int, err error) {
+	defer translateErr(&err, "store.ChangePassword")
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
 			UPDATE users SET password_hash = $3, session_epoch = session_epoch + 1,
@@ -90,7 +91,7 @@ func (db *DB) ChangePassword(ctx context.Context, actor Actor, userID int64, ver
 		}
 		return record(ctx, tx, actor, entry{Verb: "user.password_changed", ItemType: "user", ItemID: userID})
 	})
-	return newEpoch, translate("store.ChangePassword", err)
+	return newEpoch, err
 }
 
 // RecordSignIn notes a sign-in attempt in the audit log.
