@@ -76,6 +76,9 @@ const (
 	ActionEditDecisions    Action = "decision.edit"    // edit, accept, reject, supersede, link decisions
 	ActionTakeStance       Action = "decision.stance"  // record one's own stance on a decision
 	ActionMarkReviewed     Action = "review.mark"      // record that a roadmap/architecture review happened
+
+	ActionComment          Action = "comment.write"    // comment, reply, resolve threads; edit and delete one's own comments
+	ActionModerateComments Action = "comment.moderate" // delete anyone's comment
 )
 
 // permissions is the one table of who may do what. A role not listed for an
@@ -113,6 +116,9 @@ var permissions = map[Action][]Role{
 	ActionEditDecisions:    {RoleOwner, RoleArchitect},
 	ActionTakeStance:       {RoleOwner, RolePM, RoleArchitect, RoleEngineer},
 	ActionMarkReviewed:     {RoleOwner, RolePM, RoleArchitect},
+
+	ActionComment:          {RoleOwner, RolePM, RoleArchitect, RoleEngineer, RoleViewer},
+	ActionModerateComments: {RoleOwner},
 }
 
 // EngineeringInputActions are the actions reserved to engineers and

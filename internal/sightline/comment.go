@@ -1,0 +1,94 @@
+package sightline
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Comments: every kind of item carries threads of comments (markdown, the
+// same sanitizing allow-list as every other text), one level of replies, a
+// thread resolved and reopened, an author's own comment edited (optimistic
+// lock) or deleted (a tombstone stays), an owner deleting anyone's.
+
+// MaxCommentBody is the longest comment, in characters (the database checks it too).
+const MaxCommentBody = 10000
+
+// CommentTargets are the kinds of item a comment may sit on, as item types.
+var CommentTargets = []string{"epic", "pain", "shift", "initiative", "goal", "arch_item", "concern", "decision", "roadmap_item"}
+
+// ValidCommentTarget reports whether t is a kind of item that takes comments.
+func ValidCommentTarget(t string) bool {
+	for _, c := range CommentTargets {
+		if c == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Comment is one comment of a thread.
+type Comment struct {
+	ID          int64
+	WorkspaceID int64
+	ItemType    string
+	ItemID      int64
+	ParentID    *int64 // nil for a thread's first comment
+	AuthorID    *int64 // nil when the author's account is gone
+	AuthorName  string
+	Body        string // markdown; empty once deleted
+	EditedAt    *time.Time
+	ResolvedAt  *time.Time // a thread's first comment only
+	ResolvedBy  string
+	DeletedAt   *time.Time
+	Version     int
+	CreatedAt   time.Time
+}
+
+// Deleted reports whether the comment is a tombstone.
+func (c Comment) Deleted() bool { return c.DeletedAt != nil }
+
+// Thread is a top-level comment and its replies, oldest first.
+type Thread struct {
+	Comment
+	Replies []Comment
+}
+
+// Resolved reports whether the thread is marked resolved.
+func (t Thread) Resolved() bool { return t.ResolvedAt != nil }
+
+// CheckCommentBody names what is wrong with a comment's text.
+func CheckCommentBody(body string) Problems {
+	p := Problems{}
+	switch {
+	case strings.TrimSpace(body) == "":
+		p.Add("body", "Write the comment.")
+	case utf8.RuneCountInString(body) > MaxCommentBody:
+		p.Add("body", "A comment is at most 10,000 characters.")
+	}
+	return p
+}
+
+// CanEditComment is nil when the user may edit the comment: only its
+// author, and not once it is deleted.
+func CanEditComment(userID int64, c *Comment) error {
+	if c.Deleted() {
+		return Errorf(ECONFLICT, "This comment was deleted.")
+	}
+	if c.AuthorID == nil || *c.AuthorID != userID {
+		return Errorf(EFORBIDDEN, "Only its author can edit a comment.")
+	}
+	return nil
+}
+
+// CanDeleteComment is nil when the member may delete the comment: its
+// author, or an owner (moderation).
+func CanDeleteComment(userID int64, role Role, c *Comment) error {
+	if c.AuthorID != nil && *c.AuthorID == userID {
+		return nil
+	}
+	if role.Can(ActionModerateComments) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Only its author or an owner can delete a comment.")
+}
