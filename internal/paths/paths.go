@@ -196,3 +196,38 @@ func Page(name string, n int) Query {
 	}
 	return v
 }
+
+// Comments: posted on an item, then edited, deleted or resolved by their id.
+
+func ItemComments(ws, itemType string, itemID int64) string {
+	return workspace(ws, "/items/"+url.PathEscape(itemType)+"/"+id(itemID)+"/comments")
+}
+func Comment(ws string, commentID int64) string        { return workspace(ws, "/comments/"+id(commentID)) }
+func CommentDelete(ws string, commentID int64) string  { return Comment(ws, commentID) + "/delete" }
+func CommentResolve(ws string, commentID int64) string { return Comment(ws, commentID) + "/resolve" }
+
+// Item is the page of an item of a kind that takes comments, by the number
+// its page is addressed by (a decision's number, any other item's id).
+func Item(ws, itemType string, ref int64) string {
+	switch itemType {
+	case "epic":
+		return Epic(ws, ref)
+	case "pain":
+		return Pain(ws, ref)
+	case "shift":
+		return Shift(ws, ref)
+	case "initiative":
+		return Initiative(ws, ref)
+	case "goal":
+		return Goal(ws, ref)
+	case "arch_item":
+		return ArchItem(ws, ref)
+	case "concern":
+		return Concern(ws, ref)
+	case "decision":
+		return Decision(ws, int(ref))
+	case "roadmap_item":
+		return RoadmapItem(ws, ref)
+	}
+	return Workspace(ws)
+}

@@ -147,7 +147,7 @@ func (db *DB) AddComment(ctx context.Context, actor Actor, wsID int64, itemType 
 			verb = "comment.replied"
 		}
 		return record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: verb, ItemType: itemType, ItemID: itemID,
-			Summary: painSummary(target.Title), Changes: changes{"comment": {To: body}}})
+			Summary: painSummary(target.Title)})
 	})
 	return saved, err
 }
@@ -193,7 +193,7 @@ func (db *DB) EditComment(ctx context.Context, actor Actor, wsID, id int64, vers
 // DeleteComment leaves a tombstone in place of a comment: its author's, or
 // anyone's for an owner. The text is gone from the thread; the history
 // keeps that a comment was deleted and by whom, not its text.
-func (db *DB) DeleteComment(ctx context.Context, actor Actor, role sightline.Role, wsID, id int64) (_ *sightline.Comment, err error) {
+func (db *DB) DeleteComment(ctx context.Context, actor Actor, role sightline.Role, wsID, id int64, version int) (_ *sightline.Comment, err error) {
 	defer translateErr(&err, "store.DeleteComment")
 	var cur *sightline.Comment
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
@@ -205,6 +205,9 @@ func (db *DB) DeleteComment(ctx context.Context, actor Actor, role sightline.Rol
 		}
 		if err := sightline.CanDeleteComment(actor.UserID, role, cur); err != nil {
 			return err
+		}
+		if cur.Version != version {
+			return staleVersion("comment")
 		}
 		if _, err := tx.Exec(ctx, `UPDATE comments SET body = '', deleted_at = now(), deleted_by = NULLIF($3, 0),
 			updated_at = now(), version = version + 1 WHERE workspace_id = $1 AND id = $2`, wsID, id, actor.UserID); err != nil {

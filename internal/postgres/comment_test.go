@@ -107,14 +107,14 @@ func TestCommentsThreadsEditDeleteResolveAndScope(t *testing.T) {
 	}
 
 	// Delete: the author, or an owner; a tombstone stays with its replies.
-	if _, err := db.DeleteComment(ctx, arch, sightline.RoleArchitect, ws.ID, first.ID); sightline.ErrorCode(err) != sightline.EFORBIDDEN {
+	if _, err := db.DeleteComment(ctx, arch, sightline.RoleArchitect, ws.ID, first.ID, edited.Version); sightline.ErrorCode(err) != sightline.EFORBIDDEN {
 		t.Fatalf("delete by another: %v", err)
 	}
 	owner := postgres.Actor{UserID: members[sightline.RoleOwner].UserID}
-	if _, err := db.DeleteComment(ctx, owner, sightline.RoleOwner, ws.ID, first.ID); err != nil {
+	if _, err := db.DeleteComment(ctx, owner, sightline.RoleOwner, ws.ID, first.ID, edited.Version); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.DeleteComment(ctx, arch, sightline.RoleArchitect, ws.ID, second.ID); err != nil {
+	if _, err := db.DeleteComment(ctx, arch, sightline.RoleArchitect, ws.ID, second.ID, second.Version); err != nil {
 		t.Fatal(err)
 	}
 	threads, total, _ = db.Threads(ctx, ws.ID, "goal", g.ID)

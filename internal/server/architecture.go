@@ -174,6 +174,9 @@ func (s *Server) archItemData(r *http.Request, it *sightline.ArchItem) (web.Arch
 	if d.History, err = s.db.ItemHistory(ctx, st.workspace.ID, "arch_item", it.ID, archHistoryLimit); err != nil {
 		return d, err
 	}
+	if d.Comments, err = s.comments(r, "arch_item", it.ID); err != nil {
+		return d, err
+	}
 	// The sections other areas own: epics that touch the item, its NFR
 	// concerns, its decisions (three queries, four when links can be added).
 	// Only the workspace and role: s.page would consume the flash message.

@@ -122,6 +122,9 @@ func (s *Server) concernData(r *http.Request, c *sightline.Concern) (web.Concern
 	if d.History, err = s.db.ItemHistory(ctx, st.workspace.ID, "concern", c.ID, concernHistoryLimit); err != nil {
 		return d, err
 	}
+	if d.Comments, err = s.comments(r, "concern", c.ID); err != nil {
+		return d, err
+	}
 	if d.Decisions, err = s.db.DecisionsForConcern(ctx, st.workspace.ID, c.ID); err != nil {
 		return d, err
 	}

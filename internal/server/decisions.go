@@ -139,6 +139,9 @@ func (s *Server) decisionData(r *http.Request, d *sightline.Decision) (web.Decis
 	if data.History, err = s.db.ItemHistory(ctx, st.workspace.ID, "decision", d.ID, decisionHistoryLimit); err != nil {
 		return data, err
 	}
+	if data.Comments, err = s.comments(r, "decision", d.ID); err != nil {
+		return data, err
+	}
 	if st.member.Role.Can(sightline.ActionEditDecisions) {
 		if data.Choices, err = s.db.DecisionChoices(ctx, st.workspace.ID); err != nil {
 			return data, err

@@ -46,6 +46,9 @@ func (s *Server) epicData(r *http.Request, e *sightline.Epic) (web.EpicData, err
 	if d.History, err = s.db.ItemHistory(ctx, st.workspace.ID, "epic", e.ID, epicHistoryLimit); err != nil {
 		return d, err
 	}
+	if d.Comments, err = s.comments(r, "epic", e.ID); err != nil {
+		return d, err
+	}
 	if role.Can(sightline.ActionEditEpicProduct) || role.Can(sightline.ActionEditEpicTech) {
 		if d.Choices, err = s.db.EpicChoices(ctx, st.workspace.ID); err != nil {
 			return d, err

@@ -79,7 +79,11 @@ func (s *Server) goalData(r *http.Request, g *sightline.Goal) (web.GoalData, err
 	if err != nil {
 		return web.GoalData{}, err
 	}
-	d := web.GoalData{Goal: *g, Initiatives: inits, History: history, Form: ui.NewForm()}
+	comments, err := s.comments(r, "goal", g.ID)
+	if err != nil {
+		return web.GoalData{}, err
+	}
+	d := web.GoalData{Goal: *g, Initiatives: inits, History: history, Comments: comments, Form: ui.NewForm()}
 	fillGoalForm(d.Form, g)
 	return d, nil
 }

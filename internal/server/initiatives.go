@@ -117,6 +117,9 @@ func (s *Server) initiativeData(r *http.Request, in *sightline.InitiativeOvervie
 	if d.History, err = s.db.ItemHistory(r.Context(), wsID, "initiative", in.ID, 50); err != nil {
 		return d, err
 	}
+	if d.Comments, err = s.comments(r, "initiative", in.ID); err != nil {
+		return d, err
+	}
 	if d.Choices, err = s.initiativeChoices(r); err != nil {
 		return d, err
 	}

@@ -133,6 +133,9 @@ func (s *Server) painData(r *http.Request, n *sightline.PainNote) (web.PainData,
 	if d.History, err = s.db.ItemHistory(r.Context(), st.workspace.ID, "pain", n.ID, 50); err != nil {
 		return d, err
 	}
+	if d.Comments, err = s.comments(r, "pain", n.ID); err != nil {
+		return d, err
+	}
 	d.Form = painForm(sightline.PainDraftOf(*n))
 	d.Form.Values["version"] = strconv.Itoa(n.Version)
 	return d, nil

@@ -102,6 +102,13 @@ func TestPathsMatchTheRouteTable(t *testing.T) {
 		"ReviewCSV":            append(get(paths.ReviewCSV(ws)), get(paths.ReviewCSV(ws, filter))...),
 		"ReviewMark":           post(paths.ReviewMark(ws)),
 		"Matrix":               append(get(paths.Matrix(ws)), get(paths.Matrix(ws, filter))...),
+		"ItemComments":         post(paths.ItemComments(ws, "epic", 7)),
+		"Comment":              both(paths.Comment(ws, 7)),
+		"CommentDelete":        post(paths.CommentDelete(ws, 7)),
+		"CommentResolve":       post(paths.CommentResolve(ws, 7)),
+		"Item": {{"GET", paths.Item(ws, "epic", 7)}, {"GET", paths.Item(ws, "pain", 7)}, {"GET", paths.Item(ws, "shift", 7)},
+			{"GET", paths.Item(ws, "initiative", 7)}, {"GET", paths.Item(ws, "goal", 7)}, {"GET", paths.Item(ws, "arch_item", 7)},
+			{"GET", paths.Item(ws, "concern", 7)}, {"GET", paths.Item(ws, "decision", 7)}, {"GET", paths.Item(ws, "roadmap_item", 7)}},
 	}
 
 	// Every exported builder of the package is in the table above.

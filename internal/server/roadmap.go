@@ -67,6 +67,9 @@ func (s *Server) roadmapItemData(r *http.Request, it *sightline.RoadmapItem) (we
 	if d.History, err = s.db.ItemHistory(ctx, st.workspace.ID, "roadmap_item", it.ID, roadmapHistoryLimit); err != nil {
 		return d, err
 	}
+	if d.Comments, err = s.comments(r, "roadmap_item", it.ID); err != nil {
+		return d, err
+	}
 	if st.member.Role.Can(sightline.ActionEditRoadmap) {
 		// A bounded picker: at most postgres.EpicPickerLimit open epics not on this item yet.
 		picker, err := s.db.ListEpicPicker(ctx, st.workspace.ID, postgres.EpicPickerOptions{Search: r.URL.Query().Get("epicq"), NotOnRoadmapItem: it.ID})

@@ -142,6 +142,13 @@ func (s *Server) routes() []route {
 		{"GET", "/w/{ws}/review/matrix.csv", Can(sightline.ActionViewWorkspace), s.handleReviewCSV},
 		{"POST", "/w/{ws}/review/mark", Can(sightline.ActionMarkReviewed), s.handleReviewMark},
 		{"GET", "/w/{ws}/matrix", Can(sightline.ActionViewWorkspace), s.handleMatrix},
+
+		// Comments on every kind of item: threads, replies, resolve, edit, delete.
+		{"POST", "/w/{ws}/items/{targetType}/{targetID}/comments", Can(sightline.ActionComment), s.handleCommentCreate},
+		{"GET", "/w/{ws}/comments/{commentID}", Can(sightline.ActionViewWorkspace), s.handleComment},
+		{"POST", "/w/{ws}/comments/{commentID}", Can(sightline.ActionComment), s.handleCommentEdit},
+		{"POST", "/w/{ws}/comments/{commentID}/delete", Can(sightline.ActionComment), s.handleCommentDelete},
+		{"POST", "/w/{ws}/comments/{commentID}/resolve", Can(sightline.ActionComment), s.handleCommentResolve},
 	}
 }
 

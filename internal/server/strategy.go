@@ -241,7 +241,11 @@ func (s *Server) shiftData(r *http.Request, sh *sightline.StrategyShift) (web.Sh
 	if err != nil {
 		return web.ShiftData{}, err
 	}
-	d := web.ShiftData{Shift: *sh, Members: members, UserID: state(r).user.ID, History: history,
+	comments, err := s.comments(r, "shift", sh.ID)
+	if err != nil {
+		return web.ShiftData{}, err
+	}
+	d := web.ShiftData{Shift: *sh, Members: members, UserID: state(r).user.ID, History: history, Comments: comments,
 		Initiatives: inits, Epics: epics, Decisions: decisions, EditForm: ui.NewForm(), AckForm: ui.NewForm()}
 	d.EditForm.Values["title"] = sh.Title
 	d.EditForm.Values["narrative"] = sh.Narrative

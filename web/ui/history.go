@@ -26,6 +26,9 @@ func Shorten(s string, n int) string {
 // genericActivity describes "<item>.<verb>" entries that have no sentence of
 // their own: "updated epic “Usage billing” (status: idea → discovery)".
 func GenericActivity(a sightline.Activity) string {
+	if t, ok := commentActivity(a); ok {
+		return t
+	}
 	item, verb, _ := strings.Cut(a.Verb, ".")
 	item = strings.ReplaceAll(item, "_", " ")
 	verb = strings.ReplaceAll(verb, "_", " ")
@@ -94,3 +97,23 @@ func (l ChangeLine) WithFull(c sightline.Change) ChangeLine {
 
 // Shortened reports whether the line shows only the start of its values.
 func (l ChangeLine) Shortened() bool { return l.FullFrom != "" || l.FullTo != "" }
+
+// commentActivity describes the comment verbs, on the item's history and in
+// the feed (Summary is the item's title, or the comment's author).
+func commentActivity(a sightline.Activity) (string, bool) {
+	switch a.Verb {
+	case "comment.added":
+		return "commented on “" + a.Summary + "”", true
+	case "comment.replied":
+		return "replied in a thread on “" + a.Summary + "”", true
+	case "comment.edited":
+		return "edited a comment", true
+	case "comment.deleted":
+		return "deleted a comment by " + a.Summary, true
+	case "comment.resolved":
+		return "resolved a thread started by " + a.Summary, true
+	case "comment.reopened":
+		return "reopened a thread started by " + a.Summary, true
+	}
+	return "", false
+}
