@@ -355,6 +355,29 @@ func TestProductJourney(t *testing.T) {
 	}
 	b.do("check no error is shown", chromedp.WaitNotPresent(testID("err-committed_on")))
 
+	// 7. The PM asks the architect a question on the epic; the architect
+	// replies in the thread; the PM reads the answer.
+	question, answer := "Can the billing service take **twice** the load?", "Yes, after the queue split."
+	b.do("write a comment", chromedp.SendKeys(chromedp.ID("comment-body"), question))
+	if st := b.follow("post the comment", chromedp.Click(testID("comment-form")+` button[type="submit"]`)); st != http.StatusOK {
+		t.Errorf("commenting ended on status %d, want 200", st)
+	}
+	if got := b.text("read the comment", testID("thread")+" "+testID("comment-text")+" strong"); got != "twice" {
+		t.Errorf("the comment's markdown = %q, want twice in bold", got)
+	}
+	switchUser(b, base, demoArchitectEmail, demoArchitectName)
+	b.do("open the epic as the architect", chromedp.Navigate(epicURL), chromedp.WaitVisible(testID("thread")))
+	b.do("open the reply form", chromedp.Click(testID("thread")+` details.reply-form summary`))
+	b.do("write the reply", chromedp.SendKeys(testID("reply-form")+` textarea[name="body"]`, answer))
+	if st := b.follow("post the reply", chromedp.Click(testID("reply-form")+` button[type="submit"]`)); st != http.StatusOK {
+		t.Errorf("replying ended on status %d, want 200", st)
+	}
+	switchUser(b, base, demoPMEmail, demoPMName)
+	b.do("open the epic as the PM again", chromedp.Navigate(epicURL), chromedp.WaitVisible(testID("reply")))
+	if got := b.text("read the reply", testID("reply")+" "+testID("comment-text")); got != answer {
+		t.Errorf("the reply = %q, want %q", got, answer)
+	}
+
 	t.Logf("journey took %v", time.Since(start).Round(time.Millisecond))
 }
 

@@ -248,3 +248,25 @@ func (db *DB) ResolveThread(ctx context.Context, actor Actor, wsID, id int64, re
 	})
 	return cur, err
 }
+
+// CommentCounts counts the comments (tombstones aside) of the items of one
+// kind, for a list's page of them, in one query.
+func (db *DB) CommentCounts(ctx context.Context, wsID int64, itemType string, ids []int64) (_ map[int64]int, err error) {
+	defer translateErr(&err, "store.CommentCounts")
+	// One query even for an empty page, so a page's query count never
+	// depends on what it lists.
+	counts := map[int64]int{}
+	rows, err := db.Pool.Query(ctx, `SELECT item_id, count(*) FROM comments
+		WHERE workspace_id = $1 AND item_type = $2 AND item_id = ANY($3) AND deleted_at IS NULL
+		GROUP BY item_id`, wsID, itemType, ids)
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&id, &n}, func() error {
+		counts[id] = n
+		return nil
+	})
+	return counts, err
+}

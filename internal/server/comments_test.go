@@ -119,3 +119,27 @@ func TestCommentsOnAnEpicThroughHTTP(t *testing.T) {
 		t.Fatalf("%d comments written on a foreign goal", n)
 	}
 }
+
+func TestListsShowCommentCounts(t *testing.T) {
+	app := newTestApp(t)
+	ws := app.demoID()
+	number := app.id(`SELECT number FROM decisions WHERE workspace_id = $1 ORDER BY number LIMIT 1`, ws)
+	decision := app.id(`SELECT id FROM decisions WHERE workspace_id = $1 AND number = $2`, ws, number)
+	pain := app.id(`SELECT id FROM pain_notes WHERE workspace_id = $1 ORDER BY heard_on DESC, id DESC LIMIT 1`, ws)
+	eng := app.signIn(demoEmail(sightline.RoleEngineer))
+	for range 2 {
+		wantRedirect(t, eng.post(fmt.Sprintf("/w/demo/items/decision/%d/comments", decision), url.Values{"body": {"Why not a queue?"}}), "/w/demo/decisions/")
+	}
+	wantRedirect(t, eng.post(fmt.Sprintf("/w/demo/items/pain/%d/comments", pain), url.Values{"body": {"Heard this twice."}}), "/w/demo/pains/")
+	doc := eng.get("/w/demo/decisions").doc(t)
+	if got := text(t, doc, fmt.Sprintf("[data-testid=decision-row][data-number='%d'] [data-testid=row-comment-count]", number)); got != "· 2 comments" {
+		t.Fatalf("decision log count %q", got)
+	}
+	if n := doc.Find("[data-testid=row-comment-count]").Length(); n != 1 {
+		t.Fatalf("%d decisions show a count, want 1", n)
+	}
+	doc = eng.get("/w/demo/pains").doc(t)
+	if got := text(t, doc, fmt.Sprintf("[data-testid=pain-item][data-pain-id='%d'] [data-testid=row-comment-count]", pain)); got != "· 1 comment" {
+		t.Fatalf("pain list count %q", got)
+	}
+}

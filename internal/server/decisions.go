@@ -57,6 +57,13 @@ func (s *Server) renderDecisions(w http.ResponseWriter, r *http.Request, status 
 	if d.Decisions, d.Total, err = s.db.ListDecisions(ctx, ws.ID, d.Filter, d.Today, d.PerPage, (d.Page-1)*d.PerPage); err != nil {
 		return err
 	}
+	ids := make([]int64, len(d.Decisions))
+	for i, x := range d.Decisions {
+		ids[i] = x.ID
+	}
+	if d.Comments, err = s.db.CommentCounts(ctx, ws.ID, "decision", ids); err != nil {
+		return err
+	}
 	if d.Items, err = s.db.DecisionItemChoices(ctx, ws.ID); err != nil {
 		return err
 	}

@@ -35,7 +35,15 @@ func (s *Server) handleEpics(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := web.EpicsData{Epics: list, Total: total, Filter: f, Choices: choices, CanCreate: st.member.Role.Can(sightline.ActionCreateEpic)}
+	ids := make([]int64, len(list))
+	for i, e := range list {
+		ids[i] = e.ID
+	}
+	counts, err := s.db.CommentCounts(r.Context(), st.workspace.ID, "epic", ids)
+	if err != nil {
+		return err
+	}
+	d := web.EpicsData{Epics: list, Total: total, Filter: f, Choices: choices, CanCreate: st.member.Role.Can(sightline.ActionCreateEpic), Comments: counts}
 	s.render(w, r, http.StatusOK, web.EpicsPage(s.page(r, "Epics", "epics"), d))
 	return nil
 }

@@ -59,6 +59,13 @@ func (s *Server) painsData(r *http.Request, f sightline.PainFilter) (web.PainsDa
 	if d.Pains, d.Total, err = s.db.ListPains(r.Context(), ws.ID, f); err != nil {
 		return d, err
 	}
+	ids := make([]int64, len(d.Pains))
+	for i, n := range d.Pains {
+		ids[i] = n.ID
+	}
+	if d.Comments, err = s.db.CommentCounts(r.Context(), ws.ID, "pain", ids); err != nil {
+		return d, err
+	}
 	if d.Top, err = s.db.TopPains(r.Context(), ws.ID, topPainsShown); err != nil {
 		return d, err
 	}
