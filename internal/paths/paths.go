@@ -197,6 +197,14 @@ func Page(name string, n int) Query {
 	return v
 }
 
+// The inbox: mentions of the signed-in member.
+
+func Inbox(ws string) string     { return workspace(ws, "/inbox") }
+func InboxRead(ws string) string { return Inbox(ws) + "/read" }
+func InboxEntryRead(ws string, entryID int64) string {
+	return Inbox(ws) + "/" + id(entryID) + "/read"
+}
+
 // Comments: posted on an item, then edited, deleted or resolved by their id.
 
 func ItemComments(ws, itemType string, itemID int64) string {

@@ -142,6 +142,9 @@ func (db *DB) AddComment(ctx context.Context, actor Actor, wsID int64, itemType 
 		if saved, err = scanComment(tx.QueryRow(ctx, `SELECT `+commentColumns+commentFrom+`WHERE c.workspace_id = $1 AND c.id = $2`, wsID, id)); err != nil {
 			return err
 		}
+		if err := notifyMentions(ctx, tx, actor, wsID, id, body); err != nil {
+			return err
+		}
 		verb := "comment.added"
 		if parentID != nil {
 			verb = "comment.replied"
@@ -180,6 +183,9 @@ func (db *DB) EditComment(ctx context.Context, actor Actor, wsID, id int64, vers
 			return err
 		}
 		if saved, err = lockComment(ctx, tx, wsID, id); err != nil {
+			return err
+		}
+		if err := notifyMentions(ctx, tx, actor, wsID, id, body); err != nil {
 			return err
 		}
 		diff := changes{}
@@ -269,4 +275,91 @@ func (db *DB) CommentCounts(ctx context.Context, wsID int64, itemType string, id
 		return nil
 	})
 	return counts, err
+}
+
+// notifyMentions puts a mention in the inbox of every member of the
+// workspace the text names by handle ("@arjun"), once per comment, the
+// author aside. A handle that is no member of this workspace notifies no one.
+func notifyMentions(ctx context.Context, tx pgx.Tx, actor Actor, wsID, commentID int64, body string) error {
+	handles := sightline.Mentions(body)
+	if len(handles) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO inbox_entries (workspace_id, user_id, kind, comment_id, actor_id)
+		SELECT $1, m.user_id, 'mention', $2, NULLIF($3::bigint, 0) FROM memberships m
+		WHERE m.workspace_id = $1 AND m.handle = ANY($4) AND m.user_id <> $3
+		ON CONFLICT DO NOTHING`, wsID, commentID, actor.UserID, handles)
+	return err
+}
+
+// commentItemTitle and commentItemRef read, in SQL, the title and the page
+// number of the item a comment c sits on.
+const commentItemTitle = `CASE c.item_type
+	WHEN 'epic' THEN (SELECT title FROM epics t WHERE t.workspace_id = c.workspace_id AND t.id = c.item_id)
+	WHEN 'pain' THEN (SELECT left(quote, 80) FROM pain_notes t WHERE t.workspace_id = c.workspace_id AND t.id = c.item_id)
+	WHEN 'shift' THEN (SELECT title FROM strategy_shifts t WHERE t.workspace_id = c.workspace_id AND t.id = c.item_id)
+	WHEN 'initiative' THEN (SELECT title FROM initiatives t WHERE t.workspace_id = c.workspace_id AND t.id = c.item_id)
+	WHEN 'goal' THEN (SELECT title FROM goals t WHERE t.workspace_id = c.workspace_id AND t.id = c.item_id)
+	WHEN 'arch_item' THEN (SELECT name FROM arch_items t WHERE t.workspace_id = c.workspace_id AND t.id = c.item_id)
+	WHEN 'concern' THEN (SELECT title FROM nfr_concerns t WHERE t.workspace_id = c.workspace_id AND t.id = c.item_id)
+	WHEN 'decision' THEN (SELECT title FROM decisions t WHERE t.workspace_id = c.workspace_id AND t.id = c.item_id)
+	WHEN 'roadmap_item' THEN (SELECT title FROM roadmap_items t WHERE t.workspace_id = c.workspace_id AND t.id = c.item_id)
+	END`
+
+const commentItemRef = `CASE c.item_type WHEN 'decision'
+	THEN (SELECT number::bigint FROM decisions t WHERE t.workspace_id = c.workspace_id AND t.id = c.item_id)
+	ELSE c.item_id END`
+
+// MaxInboxShown is how many entries the inbox lists, newest first.
+const MaxInboxShown = 200
+
+// Inbox lists a member's entries in a workspace, unread first, then newest
+// first, in one query.
+func (db *DB) Inbox(ctx context.Context, wsID, userID int64) (_ []sightline.InboxEntry, err error) {
+	defer translateErr(&err, "store.Inbox")
+	rows, err := db.Pool.Query(ctx, `
+		SELECT e.id, e.kind, coalesce(a.name, ''), e.comment_id, c.item_type, `+commentItemRef+`,
+		       coalesce(`+commentItemTitle+`, ''), left(c.body, 200), e.read_at IS NOT NULL, e.created_at
+		FROM inbox_entries e
+		JOIN comments c ON c.workspace_id = e.workspace_id AND c.id = e.comment_id
+		LEFT JOIN users a ON a.id = e.actor_id
+		WHERE e.workspace_id = $1 AND e.user_id = $2
+		ORDER BY e.read_at IS NOT NULL, e.created_at DESC, e.id DESC
+		LIMIT $3`, wsID, userID, MaxInboxShown)
+	if err != nil {
+		return nil, err
+	}
+	var list []sightline.InboxEntry
+	var x sightline.InboxEntry
+	_, err = pgx.ForEachRow(rows, []any{&x.ID, &x.Kind, &x.ActorName, &x.CommentID, &x.ItemType, &x.ItemRef, &x.ItemTitle, &x.Excerpt, &x.Read, &x.CreatedAt}, func() error {
+		list = append(list, x)
+		return nil
+	})
+	return list, err
+}
+
+// UnreadCount is how many of a member's inbox entries are unread.
+func (db *DB) UnreadCount(ctx context.Context, wsID, userID int64) (_ int, err error) {
+	defer translateErr(&err, "store.UnreadCount")
+	var n int
+	err = db.Pool.QueryRow(ctx, `SELECT count(*) FROM inbox_entries WHERE workspace_id = $1 AND user_id = $2 AND read_at IS NULL`, wsID, userID).Scan(&n)
+	return n, err
+}
+
+// MarkRead marks one of a member's entries read, or all of them (entryID 0).
+// Another member's entry is left as it is; an entry of another workspace
+// is not found.
+func (db *DB) MarkRead(ctx context.Context, wsID, userID, entryID int64) (err error) {
+	defer translateErr(&err, "store.MarkRead")
+	tag, err := db.Pool.Exec(ctx, `UPDATE inbox_entries SET read_at = now()
+		WHERE workspace_id = $1 AND user_id = $2 AND ($3::bigint = 0 OR id = $3) AND read_at IS NULL`, wsID, userID, entryID)
+	if err == nil && entryID != 0 && tag.RowsAffected() == 0 {
+		var here bool
+		if err = db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM inbox_entries WHERE workspace_id = $1 AND id = $2)`,
+			wsID, entryID).Scan(&here); err == nil && !here {
+			err = sightline.Errorf(sightline.ENOTFOUND, "Not found.")
+		}
+	}
+	return err
 }

@@ -129,3 +129,64 @@ func TestCommentsThreadsEditDeleteResolveAndScope(t *testing.T) {
 		t.Fatalf("foreign read: %v", err)
 	}
 }
+
+func TestMentionsReachMembersOfThisWorkspaceOnly(t *testing.T) {
+	db := pgtest.NewDB(t)
+	ctx := context.Background()
+	_, ws, members := mustWorkspace(t, db, "acme")
+	_, rival, rivals := mustWorkspace(t, db, "rival")
+	pm := postgres.Actor{UserID: members[sightline.RolePM].UserID}
+	archID, viewerID := members[sightline.RoleArchitect].UserID, members[sightline.RoleViewer].UserID
+	var handle string
+	if err := db.Pool.QueryRow(ctx, `SELECT handle FROM memberships WHERE workspace_id = $1 AND user_id = $2`, ws.ID, archID).Scan(&handle); err != nil {
+		t.Fatal(err)
+	}
+	if handle != "architect" {
+		t.Fatalf("the architect's handle is %q, want the name's first word", handle)
+	}
+	g, err := db.CreateGoal(ctx, pm, ws.ID, sightline.Goal{Title: "Grow", Metric: "m", Baseline: 1, Target: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The rival workspace has an @architect too; a mention here never reaches it.
+	c, err := db.AddComment(ctx, pm, ws.ID, "goal", g.ID, nil, "@architect can you check? cc @viewer @nobody @pm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range []struct {
+		ws, user int64
+		want     int
+	}{{ws.ID, archID, 1}, {ws.ID, viewerID, 1}, {ws.ID, pm.UserID, 0}, {rival.ID, rivals[sightline.RoleArchitect].UserID, 0}} {
+		if n, err := db.UnreadCount(ctx, who.ws, who.user); err != nil || n != who.want {
+			t.Errorf("user %d in workspace %d: %d unread (%v), want %d", who.user, who.ws, n, err, who.want)
+		}
+	}
+	inbox, err := db.Inbox(ctx, ws.ID, archID)
+	if err != nil || len(inbox) != 1 || inbox[0].CommentID != c.ID || inbox[0].ItemTitle != "Grow" || inbox[0].ItemRef != g.ID || inbox[0].ActorName == "" {
+		t.Fatalf("inbox %+v %v", inbox, err)
+	}
+	// Editing the comment mentions nobody twice.
+	if _, err := db.EditComment(ctx, pm, ws.ID, c.ID, c.Version, "@architect please, @architect"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.UnreadCount(ctx, ws.ID, archID); n != 1 {
+		t.Fatalf("%d unread after the edit, want 1", n)
+	}
+	// Another member cannot mark the architect's entry read; another
+	// workspace does not find it.
+	if err := db.MarkRead(ctx, ws.ID, viewerID, inbox[0].ID); err != nil {
+		t.Fatalf("marking another's entry: %v", err)
+	}
+	if n, _ := db.UnreadCount(ctx, ws.ID, archID); n != 1 {
+		t.Fatalf("another member marked the architect's entry read")
+	}
+	if err := db.MarkRead(ctx, rival.ID, rivals[sightline.RoleArchitect].UserID, inbox[0].ID); sightline.ErrorCode(err) != sightline.ENOTFOUND {
+		t.Fatalf("marking from another workspace: %v", err)
+	}
+	if err := db.MarkRead(ctx, ws.ID, archID, inbox[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.UnreadCount(ctx, ws.ID, archID); n != 0 {
+		t.Fatalf("%d unread after reading", n)
+	}
+}

@@ -26,9 +26,10 @@ func (db *DB) WorkspaceForMember(ctx context.Context, slug string, userID int64)
 	defer translateErr(&err, "store.WorkspaceForMember")
 	var m sightline.Membership
 	w, err := scanWorkspace(db.Pool.QueryRow(ctx, `
-		SELECT `+workspaceColumns+`, m.id, m.role, m.version
+		SELECT `+workspaceColumns+`, m.id, m.role, m.version, m.handle,
+		       (SELECT count(*) FROM inbox_entries e WHERE e.workspace_id = w.id AND e.user_id = $2 AND e.read_at IS NULL)
 		FROM workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $2
-		WHERE w.slug = $1`, slug, userID), &m.ID, &m.Role, &m.Version)
+		WHERE w.slug = $1`, slug, userID), &m.ID, &m.Role, &m.Version, &m.Handle, &m.Unread)
 	if err != nil {
 		return nil, nil, err
 	}

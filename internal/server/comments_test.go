@@ -143,3 +143,35 @@ func TestListsShowCommentCounts(t *testing.T) {
 		t.Fatalf("pain list count %q", got)
 	}
 }
+
+func TestMentionsLandInTheInbox(t *testing.T) {
+	app := newTestApp(t)
+	ws := app.demoID()
+	epic := app.id(`SELECT id FROM epics WHERE workspace_id = $1 ORDER BY id LIMIT 1`, ws)
+	pm, arch := app.signIn(demoEmail(sightline.RolePM)), app.signIn(demoEmail(sightline.RoleArchitect))
+	if n := arch.get("/w/demo").doc(t).Find("[data-testid=inbox-unread]").Length(); n != 0 {
+		t.Fatal("an unread badge before any mention")
+	}
+	wantRedirect(t, pm.post(fmt.Sprintf("/w/demo/items/epic/%d/comments", epic), url.Values{"body": {"@arjun can you check the billing load? cc @nobody"}}), "/w/demo/epics/")
+	comment := app.id(`SELECT max(id) FROM comments WHERE workspace_id = $1`, ws)
+	doc := arch.get("/w/demo/strategy").doc(t)
+	if got := text(t, doc, "[data-testid=inbox-unread]"); got != "1 unread" {
+		t.Fatalf("nav badge %q", got)
+	}
+	doc = arch.get("/w/demo/inbox").doc(t)
+	if got := text(t, doc, "[data-testid=my-handle]"); got != "@arjun" {
+		t.Fatalf("handle %q", got)
+	}
+	href, _ := doc.Find("[data-testid=inbox-entry][data-read=false] [data-testid=inbox-link]").Attr("href")
+	if want := fmt.Sprintf("/w/demo/epics/%d#comment-%d", epic, comment); href != want {
+		t.Fatalf("entry links to %q, want %q", href, want)
+	}
+	// The PM, who wrote it, has nothing; marking all read clears the badge.
+	if pm.get("/w/demo/inbox").doc(t).Find("[data-testid=inbox-entry]").Length() != 0 {
+		t.Fatal("the author is notified of their own mention")
+	}
+	wantRedirect(t, arch.post("/w/demo/inbox/read", nil), "/w/demo/inbox")
+	if arch.get("/w/demo/inbox").doc(t).Find("[data-testid=inbox-unread]").Length() != 0 {
+		t.Fatal("still unread after marking all read")
+	}
+}

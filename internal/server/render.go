@@ -118,7 +118,7 @@ func (s *Server) page(r *http.Request, title, area string) ui.Page {
 	st := state(r)
 	p := ui.Page{Title: title, User: st.user, Workspace: st.workspace, Area: area, RequestID: st.requestID}
 	if st.member != nil {
-		p.Role = st.member.Role
+		p.Role, p.Unread = st.member.Role, st.member.Unread
 	}
 	if st.session {
 		if f := s.sessions.PopString(r.Context(), sessFlash); f != "" {

@@ -143,6 +143,11 @@ func (s *Server) routes() []route {
 		{"POST", "/w/{ws}/review/mark", Can(sightline.ActionMarkReviewed), s.handleReviewMark},
 		{"GET", "/w/{ws}/matrix", Can(sightline.ActionViewWorkspace), s.handleMatrix},
 
+		// The signed-in member's inbox.
+		{"GET", "/w/{ws}/inbox", Can(sightline.ActionViewWorkspace), s.handleInbox},
+		{"POST", "/w/{ws}/inbox/read", Can(sightline.ActionViewWorkspace), s.handleInboxRead},
+		{"POST", "/w/{ws}/inbox/{entryID}/read", Can(sightline.ActionViewWorkspace), s.handleInboxRead},
+
 		// Comments on every kind of item: threads, replies, resolve, edit, delete.
 		{"POST", "/w/{ws}/items/{targetType}/{targetID}/comments", Can(sightline.ActionComment), s.handleCommentCreate},
 		{"GET", "/w/{ws}/comments/{commentID}", Can(sightline.ActionViewWorkspace), s.handleComment},

@@ -1,6 +1,7 @@
 package sightline
 
 import (
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -91,4 +92,37 @@ func CanDeleteComment(userID int64, role Role, c *Comment) error {
 		return nil
 	}
 	return Errorf(EFORBIDDEN, "Only its author or an owner can delete a comment.")
+}
+
+// mentionPattern finds "@handle" at a word start: not inside an email
+// address or another word.
+var mentionPattern = regexp.MustCompile(`(?:^|[^\w@.])@([a-z0-9][a-z0-9._-]{0,29})`)
+
+// Mentions lists the handles a text mentions ("@arjun"), each once, in
+// order; whether a handle is a member is the store's to check.
+func Mentions(text string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range mentionPattern.FindAllStringSubmatch(strings.ToLower(text), -1) {
+		h := strings.TrimRight(m[1], "._-")
+		if h != "" && !seen[h] {
+			seen[h] = true
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// InboxEntry is one thing that asks for a member's attention: a mention.
+type InboxEntry struct {
+	ID        int64
+	Kind      string // mention
+	ActorName string
+	CommentID int64
+	ItemType  string
+	ItemRef   int64 // the item's id, or a decision's number
+	ItemTitle string
+	Excerpt   string // the start of the comment, plain text
+	Read      bool
+	CreatedAt time.Time
 }

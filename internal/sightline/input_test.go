@@ -95,3 +95,16 @@ func FuzzTextProblem(f *testing.F) {
 		}
 	})
 }
+
+func TestMentions(t *testing.T) {
+	got := Mentions("@Arjun can you check? cc @priya, @arjun again; mail x@example.com, not@me. (@emma.)")
+	want := []string{"arjun", "priya", "emma"}
+	if len(got) != len(want) {
+		t.Fatalf("Mentions = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("Mentions = %v, want %v", got, want)
+		}
+	}
+}

@@ -36,6 +36,8 @@ type Membership struct {
 	UserID      int64
 	Role        Role
 	Version     int
+	Handle      string // "@arjun": unique in the workspace
+	Unread      int    // unread inbox entries (loaded with the request's membership)
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 

@@ -14,6 +14,7 @@ type Page struct {
 	User      *sightline.User      // nil when signed out
 	Workspace *sightline.Workspace // nil outside a workspace
 	Role      sightline.Role       // the user's role in Workspace
+	Unread    int                  // the user's unread inbox entries in Workspace
 	Area      string               // the nav entry to mark current
 	Flash     Flash
 	RequestID string
