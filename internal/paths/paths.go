@@ -44,7 +44,7 @@ func with(p string, qs []Query) string {
 // The signed-in user's pages and the access pages.
 
 func Home() string                     { return "/" }
-func Login() string                    { return "/login" }
+func Login(q ...Query) string          { return with("/login", q) }
 func Logout() string                   { return "/logout" }
 func Setup() string                    { return "/setup" }
 func Account() string                  { return "/account" }

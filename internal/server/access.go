@@ -3,11 +3,11 @@ package server
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web/ui"
 )
@@ -107,7 +107,7 @@ func (s *Server) guard(a Access, next http.Handler) http.Handler {
 			return
 		}
 		if st.user == nil {
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			http.Redirect(w, r, paths.Login(paths.Values{"next": {r.URL.RequestURI()}}), http.StatusSeeOther)
 			return
 		}
 		if a.Kind == accessWorkspace {

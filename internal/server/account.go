@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/sightline/sightline/internal/password"
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 	"github.com/sightline/sightline/web/ui"
@@ -59,5 +60,5 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	}
 	s.sessions.Put(r.Context(), sessEpoch, epoch)
 	s.flash(r, "success", "Password changed. Your other sessions are signed out.")
-	return redirect(w, r, "/account")
+	return redirect(w, r, paths.Account())
 }

@@ -145,7 +145,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sessions.Destroy(r.Context()); err != nil {
 		return err
 	}
-	return redirect(w, r, "/login?signed_out=1")
+	return redirect(w, r, paths.Login(paths.Values{"signed_out": {"1"}}))
 }
 
 func (s *Server) setupOpen(r *http.Request) (bool, error) {

@@ -194,7 +194,7 @@ func (s *Server) handleInvitationCreate(w http.ResponseWriter, r *http.Request) 
 		token := newToken()
 		_, err = s.db.CreateInvitation(r.Context(), actor(r), ws.ID, email, role, token, s.Now().Add(sightline.InvitationTTL))
 		if err == nil {
-			s.sessions.Put(r.Context(), sessInvite, s.baseURL(r)+"/invite/"+token)
+			s.sessions.Put(r.Context(), sessInvite, s.baseURL(r)+paths.Invite(token))
 			s.flash(r, "success", "Invitation for "+email+" created.")
 			return redirect(w, r, paths.Settings(ws.Slug))
 		}
