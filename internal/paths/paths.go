@@ -197,6 +197,9 @@ func Page(name string, n int) Query {
 	return v
 }
 
+// Handle is where the signed-in member changes their handle in a workspace.
+func Handle(ws string) string { return workspace(ws, "/handle") }
+
 // The inbox: mentions of the signed-in member.
 
 func Inbox(ws string) string     { return workspace(ws, "/inbox") }

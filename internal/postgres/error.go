@@ -20,9 +20,10 @@ const (
 
 // uniqueMessages turns a unique constraint's name into what a user should read.
 var uniqueMessages = map[string]string{
-	"users_email_key":                "An account with this email already exists.",
-	"workspaces_slug_key":            "This workspace address is already taken.",
-	"memberships_workspace_user_key": "This person is already a member of the workspace.",
+	"users_email_key":                  "An account with this email already exists.",
+	"workspaces_slug_key":              "This workspace address is already taken.",
+	"memberships_workspace_user_key":   "This person is already a member of the workspace.",
+	"memberships_workspace_handle_key": "Someone in this workspace already has this handle.",
 }
 
 // translate maps database errors to application errors in one place:

@@ -148,3 +148,32 @@ func (db *DB) RemoveMember(ctx context.Context, actor Actor, workspaceID, member
 	})
 	return err
 }
+
+// SetHandle changes the user's own handle in a workspace; another member's
+// handle there is a conflict.
+func (db *DB) SetHandle(ctx context.Context, actor Actor, wsID int64, handle string) (err error) {
+	defer translateErr(&err, "store.SetHandle")
+	handle = sightline.NormalizeHandle(handle)
+	p := sightline.Problems{}
+	sightline.CheckHandle(p, "handle", handle)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		var old string
+		if err := tx.QueryRow(ctx, `SELECT handle FROM memberships WHERE workspace_id = $1 AND user_id = $2 FOR UPDATE`, wsID, actor.UserID).Scan(&old); err != nil {
+			return err
+		}
+		if old == handle {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE memberships SET handle = $3, updated_at = now() WHERE workspace_id = $1 AND user_id = $2`,
+			wsID, actor.UserID, handle); err != nil {
+			return err
+		}
+		diff := changes{}
+		diff.text("handle", old, handle)
+		return record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: "member.handle_changed", ItemType: "user", ItemID: actor.UserID,
+			Summary: "@" + handle, Changes: diff})
+	})
+}

@@ -41,7 +41,7 @@ func (db *DB) WorkspaceForMember(ctx context.Context, slug string, userID int64)
 func (db *DB) ListMyWorkspaces(ctx context.Context, userID int64) (_ []sightline.MyWorkspace, err error) {
 	defer translateErr(&err, "store.ListMyWorkspaces")
 	rows, err := db.Pool.Query(ctx, `
-		SELECT `+workspaceColumns+`, m.role,
+		SELECT `+workspaceColumns+`, m.role, m.handle,
 		       (SELECT count(*) FROM memberships mm WHERE mm.workspace_id = w.id)
 		FROM workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $1
 		ORDER BY lower(w.name), w.id`, userID)
@@ -50,7 +50,7 @@ func (db *DB) ListMyWorkspaces(ctx context.Context, userID int64) (_ []sightline
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.MyWorkspace, error) {
 		var mw sightline.MyWorkspace
-		w, err := scanWorkspace(row, &mw.Role, &mw.Members)
+		w, err := scanWorkspace(row, &mw.Role, &mw.Handle, &mw.Members)
 		if err != nil {
 			return mw, err
 		}

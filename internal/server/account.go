@@ -14,8 +14,45 @@ import (
 func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) error {
 	f := ui.NewForm()
 	f.Values["version"] = strconv.Itoa(state(r).user.Version)
-	s.render(w, r, http.StatusOK, web.AccountPage(s.page(r, "Your account", ""), f))
+	return s.renderAccount(w, r, http.StatusOK, f, nil)
+}
+
+// renderAccount shows the account page with the password form f and any
+// refused handle form (by workspace slug).
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, f ui.Form, handles map[string]ui.Form) error {
+	list, err := s.db.ListMyWorkspaces(r.Context(), state(r).user.ID)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, web.AccountPage(s.page(r, "Your account", ""), web.AccountData{Password: f, Workspaces: list, Handles: handles}))
 	return nil
+}
+
+// handleHandleChange sets the signed-in member's handle in the workspace;
+// a taken or malformed one comes back next to its field, the input kept.
+func (s *Server) handleHandleChange(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	f, err := readForm(w, r, "handle")
+	if err != nil {
+		return err
+	}
+	err = checked(f, sightline.Problems{}).Err()
+	if err == nil {
+		if err = s.db.SetHandle(r.Context(), actor(r), st.workspace.ID, f.Get("handle")); err == nil {
+			s.flash(r, "success", "Your handle in "+st.workspace.Name+" is @"+sightline.NormalizeHandle(f.Get("handle"))+".")
+			return redirect(w, r, paths.Account())
+		}
+	}
+	switch sightline.ErrorCode(err) {
+	case sightline.ECONFLICT:
+		err = sightline.Problems{"handle": sightline.ErrorMessage(err)}.Err()
+	case sightline.EINVALID:
+	default:
+		return err
+	}
+	pw := ui.NewForm()
+	pw.Values["version"] = strconv.Itoa(st.user.Version)
+	return s.renderAccount(w, r, http.StatusUnprocessableEntity, pw, map[string]ui.Form{st.workspace.Slug: s.withErrors(r, f, err)})
 }
 
 // handlePasswordChange sets a new password. It bumps the user's session
@@ -34,8 +71,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	sightline.CheckNewPassword(p, "password", f.Get("password"), "confirm", f.Get("confirm"))
 	if err := checked(f, p).Err(); err != nil {
 		f = s.withErrors(r, f, err) // before the page: it notes the summary
-		s.render(w, r, http.StatusUnprocessableEntity, web.AccountPage(s.page(r, "Your account", ""), f))
-		return nil
+		return s.renderAccount(w, r, http.StatusUnprocessableEntity, f, nil)
 	}
 	version, err := formVersion(f)
 	if err != nil {
@@ -49,8 +85,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	if sightline.ErrorCode(err) == sightline.ECONFLICT {
 		f.Values["version"] = strconv.Itoa(u.Version)
 		f.Errors["form"] = "Your account was changed in another window (perhaps the password was already changed). Enter your current password again."
-		s.render(w, r, http.StatusConflict, web.AccountPage(s.page(r, "Your account", ""), f))
-		return nil
+		return s.renderAccount(w, r, http.StatusConflict, f, nil)
 	}
 	if err != nil {
 		return err

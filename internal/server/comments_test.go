@@ -175,3 +175,34 @@ func TestMentionsLandInTheInbox(t *testing.T) {
 		t.Fatal("still unread after marking all read")
 	}
 }
+
+func TestHandleChangeOnTheAccountPage(t *testing.T) {
+	app := newTestApp(t)
+	arch := app.signIn(demoEmail(sightline.RoleArchitect))
+	doc := arch.get("/account").doc(t)
+	if v, _ := doc.Find("#handle-demo-handle").Attr("value"); v != "arjun" {
+		t.Fatalf("handle field %q", v)
+	}
+	// Taken by the PM (priya) in this workspace: refused next to the field, input kept.
+	res := arch.post("/w/demo/handle", url.Values{"handle": {"@Priya"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	d := res.doc(t)
+	if got := text(t, d, "[data-testid=handle-form-demo] [data-testid=err-handle]"); got != "Someone in this workspace already has this handle." {
+		t.Fatalf("message %q", got)
+	}
+	if v, _ := d.Find("#handle-demo-handle").Attr("value"); v != "@Priya" {
+		t.Fatalf("input not kept: %q", v)
+	}
+	wantStatus(t, arch.post("/w/demo/handle", url.Values{"handle": {"no spaces"}}), http.StatusUnprocessableEntity)
+	wantRedirect(t, arch.post("/w/demo/handle", url.Values{"handle": {"@Arjun.A"}}), "/account")
+	// The new handle is the one mentions use.
+	epic := app.id(`SELECT id FROM epics WHERE workspace_id = $1 ORDER BY id LIMIT 1`, app.demoID())
+	pm := app.signIn(demoEmail(sightline.RolePM))
+	wantRedirect(t, pm.post(fmt.Sprintf("/w/demo/items/epic/%d/comments", epic), url.Values{"body": {"@arjun.a please look"}}), "/w/demo/epics/")
+	if got := text(t, arch.get("/w/demo/inbox").doc(t), "[data-testid=my-handle]"); got != "@arjun.a" {
+		t.Fatalf("handle on the inbox %q", got)
+	}
+	if arch.get("/w/demo/inbox").doc(t).Find("[data-testid=inbox-entry]").Length() != 1 {
+		t.Fatal("the mention of the new handle did not arrive")
+	}
+}

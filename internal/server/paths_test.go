@@ -104,6 +104,7 @@ func TestPathsMatchTheRouteTable(t *testing.T) {
 		"Matrix":               append(get(paths.Matrix(ws)), get(paths.Matrix(ws, filter))...),
 		"ItemComments":         post(paths.ItemComments(ws, "epic", 7)),
 		"Inbox":                get(paths.Inbox(ws)),
+		"Handle":               post(paths.Handle(ws)),
 		"InboxRead":            post(paths.InboxRead(ws)),
 		"InboxEntryRead":       post(paths.InboxEntryRead(ws, 7)),
 		"Comment":              both(paths.Comment(ws, 7)),

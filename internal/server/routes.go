@@ -143,7 +143,8 @@ func (s *Server) routes() []route {
 		{"POST", "/w/{ws}/review/mark", Can(sightline.ActionMarkReviewed), s.handleReviewMark},
 		{"GET", "/w/{ws}/matrix", Can(sightline.ActionViewWorkspace), s.handleMatrix},
 
-		// The signed-in member's inbox.
+		// The signed-in member's handle and inbox.
+		{"POST", "/w/{ws}/handle", Can(sightline.ActionViewWorkspace), s.handleHandleChange},
 		{"GET", "/w/{ws}/inbox", Can(sightline.ActionViewWorkspace), s.handleInbox},
 		{"POST", "/w/{ws}/inbox/read", Can(sightline.ActionViewWorkspace), s.handleInboxRead},
 		{"POST", "/w/{ws}/inbox/{entryID}/read", Can(sightline.ActionViewWorkspace), s.handleInboxRead},

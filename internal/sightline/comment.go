@@ -126,3 +126,18 @@ type InboxEntry struct {
 	Read      bool
 	CreatedAt time.Time
 }
+
+var handleRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,29}$`)
+
+// NormalizeHandle is a typed handle as stored: trimmed, without a leading
+// "@", lower-case.
+func NormalizeHandle(h string) string {
+	return strings.ToLower(strings.TrimPrefix(strings.TrimSpace(h), "@"))
+}
+
+// CheckHandle adds a problem for field unless h (normalized) can be a handle.
+func CheckHandle(p Problems, field, h string) {
+	if !handleRE.MatchString(h) {
+		p.Add(field, "A handle is 1–30 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.")
+	}
+}

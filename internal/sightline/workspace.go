@@ -50,6 +50,7 @@ type Membership struct {
 type MyWorkspace struct {
 	Workspace
 	Role    Role
+	Handle  string // the user's handle in it
 	Members int
 }
 
