@@ -95,7 +95,24 @@ func TestAccessibility(t *testing.T) {
 	base, db := startAppDB(t)
 	ids := demoIDs(t, db)
 	ws := base + "/w/" + seed.DemoSlug
+	// A thread with a reply on the epic, mentioning the architect, so the
+	// comments section, the comment page and the inbox are checked full.
+	var commentID int64
+	if err := db.Pool.QueryRow(context.Background(), `
+		WITH c AS (
+			INSERT INTO comments (workspace_id, item_type, item_id, author_id, body)
+			SELECT w.id, 'epic', $2, u.id, '@arjun can you **check** the load?' FROM workspaces w, users u WHERE w.slug = $1 AND u.email = 'pm@example.com'
+			RETURNING id, workspace_id, author_id),
+		r AS (
+			INSERT INTO comments (workspace_id, item_type, item_id, parent_id, author_id, body)
+			SELECT c.workspace_id, 'epic', $2, c.id, u.id, 'Yes, after the split.' FROM c, users u WHERE u.email = 'architect@example.com')
+		INSERT INTO inbox_entries (workspace_id, user_id, kind, comment_id, actor_id)
+		SELECT c.workspace_id, u.id, 'mention', c.id, c.author_id FROM c, users u WHERE u.email = 'architect@example.com'
+		RETURNING comment_id`, seed.DemoSlug, ids["epic"]).Scan(&commentID); err != nil {
+		t.Fatal(err)
+	}
 	pages := []string{
+		ws + "/inbox", fmt.Sprintf("%s/comments/%d", ws, commentID),
 		base + "/", base + "/account", ws, ws + "/strategy", ws + "/shifts/" + ids["shift"], ws + "/goals", ws + "/goals/" + ids["goal"],
 		ws + "/initiatives", ws + "/initiatives/" + ids["initiative"], ws + "/epics", ws + "/epics/" + ids["epic"],
 		ws + "/pains", ws + "/pains/" + ids["pain"], ws + "/roadmap", ws + "/roadmap/" + ids["roadmap"], ws + "/matrix",

@@ -57,6 +57,9 @@ func TestCommentsThreadsEditDeleteResolveAndScope(t *testing.T) {
 	if _, err := db.Pool.Exec(ctx, `INSERT INTO comments (workspace_id, item_type, item_id, parent_id, body) VALUES ($1, 'goal', $2, $3, 'x')`, other.ID, og.ID, first.ID); err == nil {
 		t.Fatal("the database took a reply to a thread of another workspace")
 	}
+	if _, err := db.Pool.Exec(ctx, `INSERT INTO comments (workspace_id, item_type, item_id, parent_id, body) VALUES ($1, 'goal', $2, $3, 'x')`, ws.ID, g.ID, reply.ID); err == nil {
+		t.Fatal("the database took a reply to a reply")
+	}
 
 	threads, total, err := db.Threads(ctx, ws.ID, "goal", g.ID)
 	if err != nil {
