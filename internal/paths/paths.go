@@ -208,6 +208,38 @@ func InboxEntryRead(ws string, entryID int64) string {
 	return Inbox(ws) + "/" + id(entryID) + "/read"
 }
 
+func InboxBadge(ws string) string { return Inbox(ws) + "/badge" }
+
+// Live updates: the workspace's event stream and the fragments it refreshes.
+
+// Live is what an open page follows on the event stream besides its
+// member's inbox: an item ("epic", 12) and topics ("epics", "shifts", "activity").
+type Live struct {
+	ItemType string
+	ItemID   int64
+	Topics   []string
+}
+
+// Values encodes the stream's query.
+func (l Live) Values() url.Values {
+	v := url.Values{}
+	if l.ItemType != "" {
+		v.Set("item", l.ItemType+":"+id(l.ItemID))
+	}
+	for _, t := range l.Topics {
+		v.Add("topic", t)
+	}
+	return v
+}
+
+func Events(ws string, q ...Query) string { return with(workspace(ws, "/events"), q) }
+func ItemPresence(ws, itemType string, itemID int64) string {
+	return workspace(ws, "/items/"+url.PathEscape(itemType)+"/"+id(itemID)+"/presence")
+}
+func ItemChanged(ws, itemType string, itemID int64) string {
+	return workspace(ws, "/items/"+url.PathEscape(itemType)+"/"+id(itemID)+"/changed")
+}
+
 // Comments: posted on an item, then edited, deleted or resolved by their id.
 
 func ItemComments(ws, itemType string, itemID int64) string {

@@ -118,3 +118,25 @@ func scanActivity(row pgx.CollectableRow) (sightline.Activity, error) {
 	}
 	return a, nil
 }
+
+// LatestChangeByOthers is the newest change to an item (comments aside: its
+// thread shows them) made by someone else than the member asking, or nil.
+func (db *DB) LatestChangeByOthers(ctx context.Context, workspaceID, userID int64, itemType string, itemID int64) (_ *sightline.Activity, err error) {
+	defer translateErr(&err, "store.LatestChangeByOthers")
+	rows, err := db.Pool.Query(ctx, `
+		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
+		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
+		FROM activity a LEFT JOIN users u ON u.id = a.actor_id
+		WHERE a.workspace_id = $1 AND a.item_type = $2 AND a.item_id = $3
+		  AND a.actor_id IS DISTINCT FROM $4 AND a.verb NOT LIKE 'comment.%'
+		ORDER BY a.created_at DESC, a.id DESC
+		LIMIT 1`, workspaceID, itemType, itemID, userID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := pgx.CollectRows(rows, scanActivity)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	return &list[0], nil
+}

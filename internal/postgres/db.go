@@ -21,6 +21,9 @@ type DB struct {
 	// AfterCommit, when set, runs after every committed write transaction:
 	// a test hook to hold a request between its commit and its answer.
 	AfterCommit func(ctx context.Context)
+	// BeforeListen, when set, runs before each connect of Listen after the
+	// first: a test hook to hold the listener disconnected while others write.
+	BeforeListen func(ctx context.Context)
 }
 
 // Open connects to databaseURL and checks the connection.

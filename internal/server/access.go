@@ -66,6 +66,7 @@ type reqState struct {
 	handling    bool             // the handler runs: the session is loaded
 	retryable   bool             // a read that may run once more (retryReads)
 	retry       bool             // renderError asks retryReads to run it again
+	live        paths.Live       // what the page follows on the event stream
 }
 
 type stateKey struct{}

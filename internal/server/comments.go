@@ -19,6 +19,7 @@ import (
 
 // comments are an item's threads for its page (one query).
 func (s *Server) comments(r *http.Request, itemType string, itemID int64) (web.Comments, error) {
+	followItem(r, itemType, itemID)
 	threads, total, err := s.db.Threads(r.Context(), state(r).workspace.ID, itemType, itemID)
 	return web.Comments{ItemType: itemType, ItemID: itemID, Threads: threads, Total: total}, err
 }

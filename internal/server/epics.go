@@ -26,6 +26,7 @@ const epicPainPickerLimit = 100
 // filtered and sorted by the query string, one page at a time.
 func (s *Server) handleEpics(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
+	follow(r, "epics")
 	f := epicFilterFromQuery(r.URL.Query()).Normalize()
 	list, total, err := s.db.ListEpics(r.Context(), st.workspace.ID, f)
 	if err != nil {

@@ -124,6 +124,10 @@ func (c *client) do(req *http.Request) *response {
 		c.app.t.Fatal(err)
 	}
 	defer res.Body.Close()
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+		// A stream does not end: its answer is its status and headers.
+		return &response{Response: res}
+	}
 	b, _ := io.ReadAll(res.Body)
 	return &response{Response: res, body: string(b)}
 }

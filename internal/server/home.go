@@ -20,6 +20,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 // architects, goals, the review's risks, the team and recent activity: a fixed number of queries
 // whatever the data size.
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
+	follow(r, "shifts", "activity")
 	st := state(r)
 	ws := st.workspace
 	ctx := r.Context()

@@ -12,6 +12,7 @@ import (
 	"github.com/a-h/templ"
 	"golang.org/x/net/html"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web/ui"
 )
@@ -119,6 +120,11 @@ func (s *Server) page(r *http.Request, title, area string) ui.Page {
 	p := ui.Page{Title: title, User: st.user, Workspace: st.workspace, Area: area, RequestID: st.requestID}
 	if st.member != nil {
 		p.Role, p.Unread = st.member.Role, st.member.Unread
+		p.Live = paths.Events(st.workspace.Slug, st.live)
+		if r.Method == http.MethodGet {
+			p.Self = r.URL.RequestURI()
+		}
+		p.LiveItemType, p.LiveItemID = st.live.ItemType, st.live.ItemID
 	}
 	if st.session {
 		if f := s.sessions.PopString(r.Context(), sessFlash); f != "" {

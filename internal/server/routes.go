@@ -146,6 +146,7 @@ func (s *Server) routes() []route {
 		// The signed-in member's handle and inbox.
 		{"POST", "/w/{ws}/handle", Can(sightline.ActionViewWorkspace), s.handleHandleChange},
 		{"GET", "/w/{ws}/inbox", Can(sightline.ActionViewWorkspace), s.handleInbox},
+		{"GET", "/w/{ws}/inbox/badge", Can(sightline.ActionViewWorkspace), s.handleInboxBadge},
 		{"POST", "/w/{ws}/inbox/read", Can(sightline.ActionViewWorkspace), s.handleInboxRead},
 		{"POST", "/w/{ws}/inbox/{entryID}/read", Can(sightline.ActionViewWorkspace), s.handleInboxRead},
 
@@ -155,23 +156,39 @@ func (s *Server) routes() []route {
 		{"POST", "/w/{ws}/comments/{commentID}", Can(sightline.ActionComment), s.handleCommentEdit},
 		{"POST", "/w/{ws}/comments/{commentID}/delete", Can(sightline.ActionComment), s.handleCommentDelete},
 		{"POST", "/w/{ws}/comments/{commentID}/resolve", Can(sightline.ActionComment), s.handleCommentResolve},
+
+		// Live updates: the event stream, and the fragments it refreshes.
+		{"GET", streamPattern, Can(sightline.ActionViewWorkspace), s.handleEvents},
+		{"GET", "/w/{ws}/items/{targetType}/{targetID}/comments", Can(sightline.ActionViewWorkspace), s.handleItemComments},
+		{"GET", "/w/{ws}/items/{targetType}/{targetID}/presence", Can(sightline.ActionViewWorkspace), s.handleItemPresence},
+		{"POST", "/w/{ws}/items/{targetType}/{targetID}/presence", Can(sightline.ActionViewWorkspace), s.handleItemEditing},
+		{"GET", "/w/{ws}/items/{targetType}/{targetID}/changed", Can(sightline.ActionViewWorkspace), s.handleItemChanged},
 	}
 }
+
+// streamPattern is the event stream's route: it lives as long as its page,
+// so it alone is not bounded by the request deadline.
+const streamPattern = "/w/{ws}/events"
 
 // buildRouter wires the middleware chain and mounts every route behind its
 // access rule.
 func (s *Server) buildRouter() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.clientIP, s.logRequests, s.trackRequests, s.recoverPanics, securityHeaders, s.crossOriginProtection(), s.checkURL, s.withDeadline)
+	r.Use(s.requestID, s.clientIP, s.logRequests, s.trackRequests, s.recoverPanics, securityHeaders, s.crossOriginProtection(), s.checkURL)
 	notFound := s.guard(Public, s.adapt(func(w http.ResponseWriter, r *http.Request) error {
 		return sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
 	}))
+	notFound = s.withDeadline(notFound)
 	r.NotFound(notFound.ServeHTTP)
 	r.MethodNotAllowed(notFound.ServeHTTP)
 	s.rules = map[string]Access{}
 	for _, rt := range s.routes() {
 		s.rules[rt.method+" "+rt.pattern] = rt.access
-		r.Method(rt.method, rt.pattern, s.retryReads(s.guard(rt.access, s.adapt(rt.handle))))
+		h := s.retryReads(s.guard(rt.access, s.adapt(rt.handle)))
+		if rt.pattern != streamPattern {
+			h = s.withDeadline(h)
+		}
+		r.Method(rt.method, rt.pattern, h)
 	}
 	return r
 }

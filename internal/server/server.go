@@ -7,12 +7,14 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 
+	"github.com/sightline/sightline/internal/live"
 	"github.com/sightline/sightline/internal/password"
 	"github.com/sightline/sightline/internal/postgres"
 )
@@ -91,6 +93,14 @@ type Server struct {
 	inflight   atomic.Int64 // requests being served
 	listenAddr atomic.Pointer[string]
 	draining   atomic.Bool // shutdown has begun
+	// Live updates: the hub of this instance's event streams, the
+	// instance's name (for presence rows), its streams with an item open.
+	hub       *live.Hub
+	instance  string
+	present   sync.Map
+	stopLive  context.CancelFunc
+	liveDone  chan struct{}
+	liveReady chan struct{}
 	// dummyHash is verified against when an email is unknown, so a failed
 	// sign-in takes as long whether or not the account exists.
 	dummyHash string
@@ -105,6 +115,14 @@ func New(db *postgres.DB, logger *slog.Logger, cfg Config) *Server {
 	s.stopSweep = cancel
 	s.sweepDone = make(chan struct{})
 	go s.sweepSessions(ctx, 5*time.Minute)
+	s.hub, s.instance = newHub(), "i"+newConnID()
+	lctx, lcancel := context.WithCancel(context.Background())
+	s.stopLive, s.liveDone, s.liveReady = lcancel, make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(s.liveDone)
+		var once sync.Once
+		s.runLive(lctx, func() { once.Do(func() { close(s.liveReady) }) })
+	}()
 	s.sessions = scs.New()
 	s.sessions.Store = s.store
 	s.sessions.Lifetime = cfg.SessionLifetime
@@ -131,11 +149,21 @@ func New(db *postgres.DB, logger *slog.Logger, cfg Config) *Server {
 // Handler is the complete HTTP handler.
 func (s *Server) Handler() http.Handler { return s.router }
 
-// Close stops the expired-session sweeper.
+// Close stops the expired-session sweeper and the live updates.
 func (s *Server) Close() {
 	s.stopSweep()
 	<-s.sweepDone
+	s.hub.Close()
+	s.stopLive()
+	<-s.liveDone
 }
+
+// LiveReady is closed once the instance listens for events: a change
+// committed after it reaches this instance's streams.
+func (s *Server) LiveReady() <-chan struct{} { return s.liveReady }
+
+// Streams counts the event streams open on this instance.
+func (s *Server) Streams() int { return s.hub.Streams() }
 
 // sweepSessions deletes expired sessions periodically.
 func (s *Server) sweepSessions(ctx context.Context, every time.Duration) {
@@ -198,6 +226,7 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(add
 func (s *Server) shutdown(srv *http.Server) error {
 	s.log.Info("shutting down: finishing requests in flight", "in_flight", s.inflight.Load())
 	s.draining.Store(true)
+	s.hub.Close() // event streams end; their pages reconnect to another instance
 	grace := s.cfg.ShutdownGrace
 	if grace <= 0 {
 		grace = 20 * time.Second

@@ -55,6 +55,7 @@ func fillPressureForm(f ui.Form, m map[sightline.Phase][]string) {
 }
 
 func (s *Server) renderStrategy(w http.ResponseWriter, r *http.Request, status int, d web.StrategyData) {
+	follow(r, "shifts")
 	s.render(w, r, status, web.StrategyPage(s.page(r, "Strategy", "strategy"), d))
 }
 

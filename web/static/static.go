@@ -14,7 +14,7 @@ import (
 
 // FS holds the files served under /static/, at its root.
 //
-//go:embed *.css *.svg
+//go:embed *.css *.svg *.js *.txt
 var FS embed.FS
 
 // staticNames maps each asset to its content-hashed name ("app.css" →

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"strconv"
+	"strings"
+	"unicode"
 )
 
 // fieldValue never echoes a password back into the page.
@@ -33,4 +35,22 @@ func Or(s, none string) string {
 		return none
 	}
 	return s
+}
+
+// Initials are up to two letters of a person's name, for an avatar.
+func Initials(name string) string {
+	var out []rune
+	for _, w := range strings.Fields(name) {
+		for _, r := range w {
+			out = append(out, unicode.ToUpper(r))
+			break
+		}
+		if len(out) == 2 {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return "?"
+	}
+	return string(out)
 }

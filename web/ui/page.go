@@ -20,6 +20,29 @@ type Page struct {
 	RequestID string
 	// Errors is the summary of a refused form, shown first on the page.
 	Errors []ErrorLink
+	// Live is the page's event stream (in a workspace): the fragments
+	// marked to follow it refresh themselves when others change things.
+	Live string
+	// Self is the page's own address, which a refreshed fragment reloads.
+	Self string
+	// LiveItemType and LiveItemID name the item the page shows, if any:
+	// who else has it open shows above the page, and a change by someone
+	// else is announced there.
+	LiveItemType string
+	LiveItemID   int64
+}
+
+// htmxConfig keeps htmx within the CSP: no eval, no inline style, no
+// script in swapped content.
+const htmxConfig = `{"allowEval":false,"allowScriptTags":false,"includeIndicatorStyles":false,"historyCacheSize":0,"selfRequestsOnly":true}`
+
+// LivePresence is where the page's script reports that the person types in
+// one of its forms ("Priya is editing"); empty without an item.
+func (p Page) LivePresence() string {
+	if p.LiveItemType == "" || p.Workspace == nil {
+		return ""
+	}
+	return paths.ItemPresence(p.Workspace.Slug, p.LiveItemType, p.LiveItemID)
 }
 
 // ErrorLink is one line of the error summary at the top of a refused form's
