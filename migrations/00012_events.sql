@@ -100,7 +100,11 @@ CREATE TABLE presence (
 CREATE INDEX presence_item_idx ON presence (workspace_id, item_type, item_id);
 CREATE INDEX presence_seen_idx ON presence (seen_at);
 
+-- A member's page lists what they did lately.
+CREATE INDEX activity_actor_idx ON activity (workspace_id, actor_id, created_at DESC);
+
 -- +goose Down
+DROP INDEX activity_actor_idx;
 DROP TABLE presence;
 DROP TRIGGER inbox_entries_events_upd ON inbox_entries;
 DROP TRIGGER inbox_entries_events_ins ON inbox_entries;

@@ -38,8 +38,8 @@ func startAppDB(t *testing.T) (string, *postgres.DB) {
 	srv := server.New(db, logging.New(t.Output(), "text", "warn"), cfg)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
+		srv.Close() // first: its event streams end, so the test server's close does not wait on them
 		ts.Close()
-		srv.Close()
 	})
 	return ts.URL, db
 }

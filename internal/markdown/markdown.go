@@ -9,17 +9,20 @@ import (
 	"context"
 	"html"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 )
 
 var (
 	md = goldmark.New(
 		goldmark.WithExtensions(extension.GFM),
+		goldmark.WithParserOptions(parser.WithInlineParsers(mentionInline)),
 		// goldmark's default already drops raw HTML ("<!-- raw HTML omitted -->").
 	)
 	policy = newPolicy()
@@ -30,6 +33,7 @@ func newPolicy() *bluemonday.Policy {
 	p.AllowElements("p", "br", "hr", "em", "strong", "del", "code", "pre", "blockquote",
 		"ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td")
 	p.AllowAttrs("href").OnElements("a")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^mention$`)).OnElements("a")
 	p.AllowStandardURLs()
 	p.AllowURLSchemes("http", "https", "mailto")
 	p.RequireNoFollowOnLinks(true)
@@ -41,9 +45,18 @@ func newPolicy() *bluemonday.Policy {
 }
 
 // HTML renders markdown to sanitized HTML.
-func HTML(src string) string {
+func HTML(src string) string { return htmlWith(src, nil) }
+
+// htmlWith renders markdown with members' handles resolved by r (nil: none).
+func htmlWith(src string, r Resolver) string {
 	var buf bytes.Buffer
-	if err := md.Convert([]byte(src), &buf); err != nil {
+	var opts []parser.ParseOption
+	if r != nil {
+		pc := parser.NewContext()
+		pc.Set(mentionContextKey, r)
+		opts = append(opts, parser.WithContext(pc))
+	}
+	if err := md.Convert([]byte(src), &buf, opts...); err != nil {
 		return policy.Sanitize(templ.EscapeString(src))
 	}
 	return policy.Sanitize(buf.String())
@@ -74,7 +87,8 @@ func Render(src string) templ.Component {
 		if _, err := io.WriteString(w, `<div class="md">`); err != nil {
 			return err
 		}
-		if _, err := io.WriteString(w, HTML(src)); err != nil {
+		r, _ := ctx.Value(resolverKey{}).(Resolver)
+		if _, err := io.WriteString(w, htmlWith(src, r)); err != nil {
 			return err
 		}
 		_, err := io.WriteString(w, `</div>`)

@@ -40,3 +40,30 @@ func TestPlainText(t *testing.T) {
 		}
 	}
 }
+
+func TestMentionsLinkMembersOnly(t *testing.T) {
+	r := Resolver(func(h string) (string, bool) {
+		if h == "arjun" {
+			return "/w/demo/members/arjun", true
+		}
+		return "", false
+	})
+	got := htmlWith("@arjun can you check? @nobody too, mail arjun@example.com, `@arjun` in code, **@Arjun.**", r)
+	for _, want := range []string{
+		`<a href="/w/demo/members/arjun" class="mention" rel="nofollow noreferrer">@arjun</a> can you check?`,
+		`@nobody too`,
+		`<code>@arjun</code>`,
+		`<strong><a href="/w/demo/members/arjun" class="mention" rel="nofollow noreferrer">@Arjun</a>.</strong>`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in\n%s", want, got)
+		}
+	}
+	if strings.Count(got, `class="mention"`) != 2 {
+		t.Errorf("want exactly two mention links (not the email, not the code):\n%s", got)
+	}
+	// Without a resolver (or from user markup) no class survives.
+	if got := HTML(`@arjun <a class="mention" href="/x">x</a> [y](/y "t")`); strings.Contains(got, "class=") {
+		t.Errorf("a class got through without a resolver: %s", got)
+	}
+}

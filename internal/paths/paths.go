@@ -208,6 +208,9 @@ func InboxEntryRead(ws string, entryID int64) string {
 	return Inbox(ws) + "/" + id(entryID) + "/read"
 }
 
+// Member is a person's page in the workspace, by handle (where "@handle" links).
+func Member(ws, handle string) string { return workspace(ws, "/members/"+url.PathEscape(handle)) }
+
 func InboxBadge(ws string) string { return Inbox(ws) + "/badge" }
 
 // Live updates: the workspace's event stream and the fragments it refreshes.

@@ -140,3 +140,19 @@ func (db *DB) LatestChangeByOthers(ctx context.Context, workspaceID, userID int6
 	}
 	return &list[0], nil
 }
+
+// ActivityBy returns what one member did in a workspace, newest first.
+func (db *DB) ActivityBy(ctx context.Context, workspaceID, userID int64, limit int) (_ []sightline.Activity, err error) {
+	defer translateErr(&err, "store.ActivityBy")
+	rows, err := db.Pool.Query(ctx, `
+		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
+		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
+		FROM activity a LEFT JOIN users u ON u.id = a.actor_id
+		WHERE a.workspace_id = $1 AND a.actor_id = $2
+		ORDER BY a.created_at DESC, a.id DESC
+		LIMIT $3`, workspaceID, userID, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanActivity)
+}

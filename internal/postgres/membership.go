@@ -8,11 +8,11 @@ import (
 	"github.com/sightline/sightline/internal/sightline"
 )
 
-const memberColumns = `m.id, m.workspace_id, m.user_id, m.role, m.version, m.created_at, m.updated_at, u.name, u.email`
+const memberColumns = `m.id, m.workspace_id, m.user_id, m.role, m.version, m.created_at, m.updated_at, u.name, u.email, m.handle`
 
 func scanMember(row pgx.Row) (*sightline.Membership, error) {
 	var m sightline.Membership
-	err := row.Scan(&m.ID, &m.WorkspaceID, &m.UserID, &m.Role, &m.Version, &m.CreatedAt, &m.UpdatedAt, &m.UserName, &m.UserEmail)
+	err := row.Scan(&m.ID, &m.WorkspaceID, &m.UserID, &m.Role, &m.Version, &m.CreatedAt, &m.UpdatedAt, &m.UserName, &m.UserEmail, &m.Handle)
 	if err != nil {
 		return nil, err
 	}

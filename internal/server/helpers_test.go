@@ -79,8 +79,8 @@ func newTestAppOn(t testing.TB, db *postgres.DB, opts ...appOption) *testApp {
 	srv.Now = clock.Now
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
+		srv.Close() // first: its event streams end, so the test server's close does not wait on them
 		ts.Close()
-		srv.Close()
 	})
 	return &testApp{t: t, db: db, srv: srv, ts: ts, clock: clock}
 }
@@ -206,8 +206,8 @@ func (a *testApp) signInAs(email string) *client { return a.signIn(email) }
 func newHTTPTestServer(t testing.TB, srv *server.Server) *httptest.Server {
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
+		srv.Close() // first: its event streams end, so the test server's close does not wait on them
 		ts.Close()
-		srv.Close()
 	})
 	return ts
 }

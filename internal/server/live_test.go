@@ -365,3 +365,29 @@ func num(s string) int64 {
 	n, _ := strconv.ParseInt(s, 10, 64)
 	return n
 }
+
+// TestMentionsLinkToMembers: "@handle" of a member renders as a link to
+// their page, in comments and in an epic's problem; another workspace's
+// member's handle and an unknown one stay text; the member's page shows
+// who they are.
+func TestMentionsLinkToMembers(t *testing.T) {
+	app := newTestApp(t)
+	app.otherWorkspace("globex", "Globex", "gina@example.com", "Gina Globex")
+	pm := app.signIn(demoEmail(sightline.RolePM))
+	epicID := app.id(`SELECT id FROM epics ORDER BY id LIMIT 1`)
+	wantStatus(t, pm.post(paths.ItemComments(seed.DemoSlug, "epic", epicID), url.Values{"body": {"@arjun and @gina and @nobody, look"}}), http.StatusSeeOther)
+	d := pm.get(paths.Epic(seed.DemoSlug, epicID)).doc(t)
+	links := d.Find(`[data-testid=comment-text] a.mention`)
+	if links.Length() != 1 || links.Text() != "@arjun" {
+		t.Fatalf("mention links %d %q, want only @arjun", links.Length(), links.Text())
+	}
+	if href, _ := links.Attr("href"); href != paths.Member(seed.DemoSlug, "arjun") {
+		t.Errorf("@arjun links to %q", href)
+	}
+	page := pm.get(paths.Member(seed.DemoSlug, "arjun"))
+	wantStatus(t, page, http.StatusOK)
+	if got := text(t, page.doc(t), "[data-testid=member-name]"); got != "Arjun Architect" {
+		t.Errorf("member page shows %q", got)
+	}
+	wantStatus(t, pm.get(paths.Member(seed.DemoSlug, "gina")), http.StatusNotFound)
+}

@@ -104,6 +104,7 @@ func TestPathsMatchTheRouteTable(t *testing.T) {
 		"Matrix":               append(get(paths.Matrix(ws)), get(paths.Matrix(ws, filter))...),
 		"ItemComments":         both(paths.ItemComments(ws, "epic", 7)),
 		"InboxBadge":           get(paths.InboxBadge(ws)),
+		"Member":               get(paths.Member(ws, "arjun")),
 		"Events":               append(get(paths.Events(ws)), get(paths.Events(ws, paths.Live{ItemType: "epic", ItemID: 7, Topics: []string{"epics"}}))...),
 		"ItemPresence":         both(paths.ItemPresence(ws, "epic", 7)),
 		"ItemChanged":          get(paths.ItemChanged(ws, "epic", 7)),

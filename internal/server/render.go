@@ -12,6 +12,7 @@ import (
 	"github.com/a-h/templ"
 	"golang.org/x/net/html"
 
+	"github.com/sightline/sightline/internal/markdown"
 	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web/ui"
@@ -26,6 +27,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	ctx := context.WithoutCancel(r.Context())
 	if st := state(r); st.conflict != nil {
 		ctx = ui.WithConflictNote(ctx, *st.conflict)
+	}
+	if st := state(r); st.workspace != nil && st.member != nil {
+		ctx = markdown.WithMentions(ctx, s.mentionResolver(ctx, st.workspace))
 	}
 	if err := c.Render(ctx, &buf); err != nil {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "render failed", slog.String("err", err.Error()))

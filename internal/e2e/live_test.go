@@ -1,0 +1,72 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/sightline/sightline/internal/paths"
+	"github.com/sightline/sightline/internal/seed"
+)
+
+// TestLiveCollaboration is issue 10's journey in two browsers (two
+// separate Chromium profiles, so two people): the architect has the
+// billing epic open; the PM, on the same epic, asks "@arjun can you check
+// the billing load?"; the architect's page shows the comment, the PM's
+// presence and the inbox badge going up, without a reload; the architect
+// replies and the PM's open page shows the reply, again without a reload.
+func TestLiveCollaboration(t *testing.T) {
+	chromium := findChromium(t)
+	base, db := startAppDB(t)
+	var epicID int64
+	if err := db.Pool.QueryRow(context.Background(), `SELECT e.id FROM epics e JOIN workspaces w ON w.id = e.workspace_id
+		WHERE w.slug = $1 AND e.title = 'Usage-based billing engine'`, seed.DemoSlug).Scan(&epicID); err != nil {
+		t.Fatal(err)
+	}
+	epicURL := base + paths.Epic(seed.DemoSlug, epicID)
+
+	arch := newBrowser(t, chromium)
+	signIn(arch, base, demoArchitectEmail, demoArchitectName)
+	arch.do("open the billing epic as the architect", chromedp.Navigate(epicURL), chromedp.WaitVisible(testID("comments")))
+	// A mark on the page's window: it survives only if the page is never reloaded.
+	run(arch, "mark the architect's page", chromedp.Evaluate[string](`window.sightlineMark = "still here"`))
+	arch.do("wait for the page's stream", chromedp.WaitReady(`body[sse-connect]`))
+	arch.do("no unread yet", chromedp.WaitNotPresent(testID("inbox-unread")))
+
+	pm := newBrowser(t, chromium)
+	signIn(pm, base, demoPMEmail, demoPMName)
+	pm.do("open the billing epic as the PM", chromedp.Navigate(epicURL), chromedp.WaitVisible(testID("comments")))
+	question := "@arjun can you check the billing load?"
+	pm.do("write the question", chromedp.SendKeys(chromedp.ID("comment-body"), question))
+	pm.follow("post the question", chromedp.Click(testID("comment-form")+` button[type="submit"]`))
+	run(pm, "mark the PM's page", chromedp.Evaluate[string](`window.sightlineMark = "still here"`))
+
+	// The architect's open page, live.
+	got := arch.text("the question arrives on the architect's page", testID("thread")+" "+testID("comment-text"))
+	wantContains(t, "the live comment", got, "can you check the billing load?")
+	if href := run(arch, "read the mention's link", chromedp.AttributeValue(testID("thread")+" "+testID("comment-text")+" a.mention", "href")).Value; href != paths.Member(seed.DemoSlug, "arjun") {
+		t.Errorf("the mention links to %q, want the architect's page", href)
+	}
+	if n := arch.text("the inbox badge goes up", testID("inbox-unread")); !strings.HasPrefix(n, "1") {
+		t.Errorf("inbox badge = %q, want 1", n)
+	}
+	wantContains(t, "presence on the architect's page", arch.text("the PM shows as here", testID("presence-person")), "Priya PM is here")
+	if mark := run(arch, "the architect's page was not reloaded", chromedp.Evaluate[string](`window.sightlineMark || ""`)); mark != "still here" {
+		t.Fatal("the architect's page was reloaded: the update was not live")
+	}
+
+	// The architect replies (a form post: their own page reloads); the PM's page shows it live.
+	answer := "Yes, once metering is idempotent."
+	arch.do("open the reply form", chromedp.Click(testID("thread")+` details.reply-form summary`))
+	arch.do("write the reply", chromedp.SendKeys(testID("reply-form")+` textarea[name="body"]`, answer))
+	arch.follow("post the reply", chromedp.Click(testID("reply-form")+` button[type="submit"]`))
+
+	if got := pm.text("the reply arrives on the PM's page", testID("reply")+" "+testID("comment-text")); got != answer {
+		t.Errorf("the live reply = %q, want %q", got, answer)
+	}
+	if mark := run(pm, "the PM's page was not reloaded", chromedp.Evaluate[string](`window.sightlineMark || ""`)); mark != "still here" {
+		t.Fatal("the PM's page was reloaded: the update was not live")
+	}
+}
