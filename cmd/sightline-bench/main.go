@@ -29,6 +29,9 @@ func main() {
 	flag.StringVar(&conns, "conns", conns, "comma-separated connection counts")
 	flag.Int64Var(&o.Seed, "seed", 1, "random seed of the large workspace")
 	flag.StringVar(&out, "o", "", "also write the report (Markdown) to this file")
+	flag.IntVar(&o.Streams, "streams", 1000, "event streams of the SSE fan-out run (0: skip it)")
+	flag.IntVar(&o.WriteRate, "write-rate", 50, "writes per second during the fan-out run")
+	flag.DurationVar(&o.FanoutFor, "fanout-duration", 10*time.Second, "how long the fan-out run writes")
 	pages := flag.String("pages", "", "measure only these pages (comma-separated): dashboard, backlog, epic, roadmap, review, review-filtered, matrix, architecture, decisions; the ceilings are always measured")
 	flag.Parse()
 	if *pages != "" {

@@ -39,6 +39,9 @@ type Options struct {
 	Conns     []int         // connection counts, e.g. 1 and 8
 	Seed      int64         // seed.Large's random seed
 	Pages     []string      // keys of the pages to measure (dashboard, backlog, epic, …); empty: all
+	Streams   int           // SSE fan-out: streams open (0: no fan-out run)
+	WriteRate int           // SSE fan-out: writes per second
+	FanoutFor time.Duration // SSE fan-out: how long it writes
 	Out       io.Writer     // the report
 	Log       io.Writer     // progress
 }
@@ -221,7 +224,17 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	var fan *FanoutResult
+	if o.Streams > 0 {
+		r := fanout(ctx, srv.base, srv.Pid(), db, rep, o.Streams, max(o.WriteRate, 1), o.FanoutFor, logf)
+		logf("fan-out: %d/%d deliveries, p50 %s, p99 %s, RSS %s → %s → %s MB %s", r.Delivered, r.Expected, ms(r.P50), ms(r.P99),
+			mb(r.RSSBefore), mb(r.RSSAfter), mb(r.RSSSettled), r.Problem)
+		fan = &r
+	}
 	report(o.Out, env, o, targets)
+	if fan != nil {
+		reportFanout(o.Out, *fan)
+	}
 	return nil
 }
 

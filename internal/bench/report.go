@@ -237,3 +237,28 @@ func orDefault(s, def string) string {
 	}
 	return s
 }
+
+// The fan-out aims (issue 10).
+const (
+	targetFanoutP99 = 250 * time.Millisecond
+	targetFanoutRSS = 200e6
+)
+
+// reportFanout prints the SSE fan-out run.
+func reportFanout(w io.Writer, r FanoutResult) {
+	fmt.Fprintf(w, "\n#### Live updates: SSE fan-out\n\n")
+	if r.Problem != "" {
+		fmt.Fprintf(w, "Not measured: **%s**\n", r.Problem)
+		return
+	}
+	fmt.Fprintf(w, "%d event streams open on the server process (following the large workspace's backlog, %d per reader), %d comments committed at %d/s by another member; latency from the writing transaction taking its event id (just before its commit) to the client reading the event.\n\n",
+		r.Streams, 10, r.Writes, r.Rate)
+	fmt.Fprintln(w, "| streams | writes/s | deliveries | p50 ms | p99 ms | max ms | RSS streams open MB | RSS after the writes MB | RSS 5 s after closing MB |")
+	fmt.Fprintln(w, "|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintf(w, "| %d | %d | %d of %d | %s | %s | %s | %s | %s | %s |\n\n", r.Streams, r.Rate, r.Delivered, r.Expected,
+		ms(r.P50), ms(r.P99), ms(r.Max), mb(r.RSSBefore), mb(r.RSSAfter), mb(r.RSSSettled))
+	fmt.Fprintf(w, "- every event delivered to every stream: %s\n", mark(r.Expected > 0 && r.Delivered == r.Expected))
+	fmt.Fprintf(w, "- delivery p99 %s ms < %s ms %s\n", ms(r.P99), ms(targetFanoutP99), mark(r.P99 < targetFanoutP99))
+	fmt.Fprintf(w, "- server RSS < %s MB under the fan-out: %s MB %s; no growth after the load (settled ≤ during): %s\n",
+		mb(targetFanoutRSS), mb(r.RSSAfter), mark(r.RSSAfter < targetFanoutRSS), mark(r.RSSSettled <= r.RSSAfter))
+}

@@ -121,11 +121,16 @@ func newMatrixFixture(t *testing.T, app *testApp) matrixFixture {
 		if _, err := db.Pool.Exec(ctx, `INSERT INTO decision_epics (workspace_id, decision_id, epic_id) VALUES ($1, $2, $3)`, ws.ID, decisionID, epicID); err != nil {
 			t.Fatal(err)
 		}
+		var handle string
+		if err := db.Pool.QueryRow(ctx, `SELECT handle FROM memberships WHERE workspace_id = $1 AND user_id = $2`, ws.ID, inviter).Scan(&handle); err != nil {
+			t.Fatal(err)
+		}
 		var commentID, entryID int64
 		q(&commentID, `INSERT INTO comments (workspace_id, item_type, item_id, body) VALUES ($1, 'epic', $2, 'A comment') RETURNING id`, ws.ID, epicID)
 		q(&entryID, `INSERT INTO inbox_entries (workspace_id, user_id, kind, comment_id) VALUES ($1, $2, 'mention', $3) RETURNING id`, ws.ID, inviter, commentID)
 		return map[string]string{
 			"entryID":       fmt.Sprint(entryID),
+			"handle":        handle,
 			"commentID":     fmt.Sprint(commentID),
 			"itemID":        fmt.Sprint(item2ID),
 			"relationID":    fmt.Sprint(relationID),
