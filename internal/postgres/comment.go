@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -142,8 +143,13 @@ func (db *DB) AddComment(ctx context.Context, actor Actor, wsID int64, itemType 
 		if saved, err = scanComment(tx.QueryRow(ctx, `SELECT `+commentColumns+commentFrom+`WHERE c.workspace_id = $1 AND c.id = $2`, wsID, id)); err != nil {
 			return err
 		}
-		if err := notifyMentions(ctx, tx, actor, wsID, id, body); err != nil {
+		if err := notifyMentions(ctx, tx, actor, wsID, itemType, itemID, id, body); err != nil {
 			return err
+		}
+		if parentID != nil {
+			if err := notifyReplies(ctx, tx, actor, wsID, itemType, itemID, *parentID, id); err != nil {
+				return err
+			}
 		}
 		verb := "comment.added"
 		if parentID != nil {
@@ -185,7 +191,7 @@ func (db *DB) EditComment(ctx context.Context, actor Actor, wsID, id int64, vers
 		if saved, err = lockComment(ctx, tx, wsID, id); err != nil {
 			return err
 		}
-		if err := notifyMentions(ctx, tx, actor, wsID, id, body); err != nil {
+		if err := notifyMentions(ctx, tx, actor, wsID, cur.ItemType, cur.ItemID, id, body); err != nil {
 			return err
 		}
 		diff := changes{}
@@ -280,16 +286,48 @@ func (db *DB) CommentCounts(ctx context.Context, wsID int64, itemType string, id
 // notifyMentions puts a mention in the inbox of every member of the
 // workspace the text names by handle ("@arjun"), once per comment, the
 // author aside. A handle that is no member of this workspace notifies no one.
-func notifyMentions(ctx context.Context, tx pgx.Tx, actor Actor, wsID, commentID int64, body string) error {
+func notifyMentions(ctx context.Context, tx pgx.Tx, actor Actor, wsID int64, itemType string, itemID, commentID int64, body string) error {
 	handles := sightline.Mentions(body)
 	if len(handles) == 0 {
 		return nil
 	}
 	_, err := tx.Exec(ctx, `
-		INSERT INTO inbox_entries (workspace_id, user_id, kind, comment_id, actor_id)
-		SELECT $1, m.user_id, 'mention', $2, NULLIF($3::bigint, 0) FROM memberships m
-		WHERE m.workspace_id = $1 AND m.handle = ANY($4) AND m.user_id <> $3
-		ON CONFLICT DO NOTHING`, wsID, commentID, actor.UserID, handles)
+		INSERT INTO inbox_entries (workspace_id, user_id, kind, item_type, item_id, comment_id, actor_id)
+		SELECT $1, m.user_id, 'mention', $2, $3, $4, NULLIF($5::bigint, 0) FROM memberships m
+		WHERE m.workspace_id = $1 AND m.handle = ANY($6) AND m.user_id <> $5
+		ON CONFLICT DO NOTHING`, wsID, itemType, itemID, commentID, actor.UserID, handles)
+	return err
+}
+
+// notifyItemMentions is notifyMentions for an item's own text (an epic's
+// problem and why-now, a decision's context, a shift's narrative): once
+// per item and member, whichever text and save named them first.
+func notifyItemMentions(ctx context.Context, tx pgx.Tx, actor Actor, wsID int64, itemType string, itemID int64, texts ...string) error {
+	handles := sightline.Mentions(strings.Join(texts, "\n"))
+	if len(handles) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO inbox_entries (workspace_id, user_id, kind, item_type, item_id, actor_id)
+		SELECT $1, m.user_id, 'mention', $2, $3, NULLIF($4::bigint, 0) FROM memberships m
+		WHERE m.workspace_id = $1 AND m.handle = ANY($5) AND m.user_id <> $4
+		ON CONFLICT DO NOTHING`, wsID, itemType, itemID, actor.UserID, handles)
+	return err
+}
+
+// notifyReplies tells the people of a thread (who started it, who replied
+// in it) about a new reply, the replier aside and those the reply mentions
+// (they have the mention).
+func notifyReplies(ctx context.Context, tx pgx.Tx, actor Actor, wsID int64, itemType string, itemID, threadID, replyID int64) error {
+	_, err := tx.Exec(ctx, `
+		INSERT INTO inbox_entries (workspace_id, user_id, kind, item_type, item_id, comment_id, actor_id)
+		SELECT DISTINCT $1::bigint, c.author_id, 'reply', $2::text, $3::bigint, $5::bigint, NULLIF($6::bigint, 0)
+		FROM comments c
+		JOIN memberships m ON m.workspace_id = c.workspace_id AND m.user_id = c.author_id
+		WHERE c.workspace_id = $1 AND (c.id = $4 OR c.parent_id = $4) AND c.author_id <> $6
+		  AND NOT EXISTS (SELECT 1 FROM inbox_entries x WHERE x.workspace_id = $1 AND x.comment_id = $5
+		                  AND x.user_id = c.author_id AND x.kind = 'mention')
+		ON CONFLICT DO NOTHING`, wsID, itemType, itemID, threadID, replyID, actor.UserID)
 	return err
 }
 
@@ -314,25 +352,37 @@ const commentItemRef = `CASE c.item_type WHEN 'decision'
 // MaxInboxShown is how many entries the inbox lists, newest first.
 const MaxInboxShown = 200
 
-// Inbox lists a member's entries in a workspace, unread first, then newest
-// first, in one query.
-func (db *DB) Inbox(ctx context.Context, wsID, userID int64) (_ []sightline.InboxEntry, err error) {
+// inboxItemTitle and inboxItemRef are the title and page number of an
+// inbox entry e's item.
+var (
+	inboxItemTitle = strings.ReplaceAll(commentItemTitle, "c.", "e.")
+	inboxItemRef   = strings.ReplaceAll(commentItemRef, "c.", "e.")
+)
+
+// Inbox lists a member's entries in a workspace (of one kind, or all:
+// kind ""), open requests first, then unread, then newest, in one query.
+func (db *DB) Inbox(ctx context.Context, wsID, userID int64, kind string) (_ []sightline.InboxEntry, err error) {
 	defer translateErr(&err, "store.Inbox")
 	rows, err := db.Pool.Query(ctx, `
-		SELECT e.id, e.kind, coalesce(a.name, ''), e.comment_id, c.item_type, `+commentItemRef+`,
-		       coalesce(`+commentItemTitle+`, ''), left(c.body, 200), e.read_at IS NOT NULL, e.created_at
+		SELECT e.id, e.kind, coalesce(a.name, ''), e.verb, coalesce(e.comment_id, 0), e.item_type, `+inboxItemRef+`,
+		       coalesce(`+inboxItemTitle+`, ''), coalesce(left(c.body, 200), ''),
+		       coalesce(r.kind, ''), r.id IS NOT NULL AND r.done_at IS NULL, coalesce(d.name, ''),
+		       e.read_at IS NOT NULL, e.created_at
 		FROM inbox_entries e
-		JOIN comments c ON c.workspace_id = e.workspace_id AND c.id = e.comment_id
+		LEFT JOIN comments c ON c.workspace_id = e.workspace_id AND c.id = e.comment_id
+		LEFT JOIN requests r ON r.workspace_id = e.workspace_id AND r.id = e.request_id
+		LEFT JOIN users d ON d.id = r.done_by
 		LEFT JOIN users a ON a.id = e.actor_id
-		WHERE e.workspace_id = $1 AND e.user_id = $2
-		ORDER BY e.read_at IS NOT NULL, e.created_at DESC, e.id DESC
-		LIMIT $3`, wsID, userID, MaxInboxShown)
+		WHERE e.workspace_id = $1 AND e.user_id = $2 AND ($4 = '' OR e.kind = $4)
+		ORDER BY (r.id IS NOT NULL AND r.done_at IS NULL) DESC, e.read_at IS NOT NULL, e.created_at DESC, e.id DESC
+		LIMIT $3`, wsID, userID, MaxInboxShown, kind)
 	if err != nil {
 		return nil, err
 	}
 	var list []sightline.InboxEntry
 	var x sightline.InboxEntry
-	_, err = pgx.ForEachRow(rows, []any{&x.ID, &x.Kind, &x.ActorName, &x.CommentID, &x.ItemType, &x.ItemRef, &x.ItemTitle, &x.Excerpt, &x.Read, &x.CreatedAt}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&x.ID, &x.Kind, &x.ActorName, &x.Verb, &x.CommentID, &x.ItemType, &x.ItemRef, &x.ItemTitle, &x.Excerpt,
+		&x.RequestKind, &x.RequestOpen, &x.DoneBy, &x.Read, &x.CreatedAt}, func() error {
 		list = append(list, x)
 		return nil
 	})

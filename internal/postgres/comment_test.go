@@ -164,7 +164,7 @@ func TestMentionsReachMembersOfThisWorkspaceOnly(t *testing.T) {
 			t.Errorf("user %d in workspace %d: %d unread (%v), want %d", who.user, who.ws, n, err, who.want)
 		}
 	}
-	inbox, err := db.Inbox(ctx, ws.ID, archID)
+	inbox, err := db.Inbox(ctx, ws.ID, archID, "")
 	if err != nil || len(inbox) != 1 || inbox[0].CommentID != c.ID || inbox[0].ItemTitle != "Grow" || inbox[0].ItemRef != g.ID || inbox[0].ActorName == "" {
 		t.Fatalf("inbox %+v %v", inbox, err)
 	}

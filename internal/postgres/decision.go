@@ -183,6 +183,9 @@ func insertDecision(ctx context.Context, tx pgx.Tx, actor Actor, workspaceID int
 	if supersedes != nil {
 		changes["supersedes"] = sightline.Change{To: supersedes.Ref()}
 	}
+	if err := notifyItemMentions(ctx, tx, actor, workspaceID, "decision", id, d.Context); err != nil {
+		return nil, err
+	}
 	err = record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "decision.created", ItemType: "decision", ItemID: id,
 		Summary: decisionSummary(created), Changes: changes})
 	return created, err
@@ -254,6 +257,9 @@ func (db *DB) UpdateDecision(ctx context.Context, actor Actor, workspaceID, id i
 			return staleVersion("decision")
 		}
 		if saved, err = decisionByID(ctx, tx, workspaceID, id); err != nil {
+			return err
+		}
+		if err := notifyItemMentions(ctx, tx, actor, workspaceID, "decision", id, next.Context); err != nil {
 			return err
 		}
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "decision.updated", ItemType: "decision", ItemID: id,

@@ -298,6 +298,9 @@ func (db *DB) CreateEpic(ctx context.Context, actor Actor, workspaceID int64, e 
 		if created, err = epicByID(ctx, tx, workspaceID, id); err != nil {
 			return err
 		}
+		if err := notifyItemMentions(ctx, tx, actor, workspaceID, "epic", id, created.Problem, created.WhyNow); err != nil {
+			return err
+		}
 		if err := record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "epic.created", ItemType: "epic", ItemID: id,
 			Summary: created.Title, Changes: epicChanges(&sightline.Epic{}, created)}); err != nil {
 			return err
@@ -324,7 +327,10 @@ func (db *DB) UpdateEpicProduct(ctx context.Context, actor Actor, workspaceID, i
 	e, err := db.changeEpic(ctx, actor, workspaceID, id, version, "epic.updated", func(tx pgx.Tx, cur, next *sightline.Epic, m *epicMarks) error {
 		u.Apply(next)
 		m.revalidated = true
-		return checkEpicRefs(ctx, tx, workspaceID, cur, next).Err()
+		if err := checkEpicRefs(ctx, tx, workspaceID, cur, next).Err(); err != nil {
+			return err
+		}
+		return notifyItemMentions(ctx, tx, actor, workspaceID, "epic", id, next.Problem, next.WhyNow)
 	})
 	return e, err
 }

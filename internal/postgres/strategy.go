@@ -282,6 +282,9 @@ func (db *DB) CreateShift(ctx context.Context, actor Actor, workspaceID int64, s
 		if out, err = scanShift(tx.QueryRow(ctx, `SELECT `+shiftColumns+shiftFrom+` WHERE s.workspace_id = $1 AND s.id = $2`, workspaceID, id)); err != nil {
 			return err
 		}
+		if err := notifyItemMentions(ctx, tx, actor, workspaceID, "shift", id, s.Narrative); err != nil {
+			return err
+		}
 		if err := record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "shift.logged", ItemType: "shift", ItemID: id, Summary: s.Title,
 			Changes: map[string]sightline.Change{"phase": {From: string(s.FromPhase), To: string(s.ToPhase)}}}); err != nil {
 			return err
@@ -342,6 +345,9 @@ func (db *DB) UpdateShift(ctx context.Context, actor Actor, workspaceID, id int6
 			return err
 		}
 		if out, err = scanShift(tx.QueryRow(ctx, `SELECT `+shiftColumns+shiftFrom+` WHERE s.workspace_id = $1 AND s.id = $2`, workspaceID, id)); err != nil {
+			return err
+		}
+		if err := notifyItemMentions(ctx, tx, actor, workspaceID, "shift", id, s.Narrative); err != nil {
 			return err
 		}
 		return record(ctx, tx, actor, entry{WorkspaceID: workspaceID, Verb: "shift.updated", ItemType: "shift", ItemID: id, Summary: s.Title, Changes: changes})

@@ -42,7 +42,8 @@ func (db *DB) ListMyWorkspaces(ctx context.Context, userID int64) (_ []sightline
 	defer translateErr(&err, "store.ListMyWorkspaces")
 	rows, err := db.Pool.Query(ctx, `
 		SELECT `+workspaceColumns+`, m.role, m.handle,
-		       (SELECT count(*) FROM memberships mm WHERE mm.workspace_id = w.id)
+		       (SELECT count(*) FROM memberships mm WHERE mm.workspace_id = w.id),
+		       (SELECT count(*) FROM inbox_entries e WHERE e.workspace_id = w.id AND e.user_id = $1 AND e.read_at IS NULL)
 		FROM workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $1
 		ORDER BY lower(w.name), w.id`, userID)
 	if err != nil {
@@ -50,7 +51,7 @@ func (db *DB) ListMyWorkspaces(ctx context.Context, userID int64) (_ []sightline
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.MyWorkspace, error) {
 		var mw sightline.MyWorkspace
-		w, err := scanWorkspace(row, &mw.Role, &mw.Handle, &mw.Members)
+		w, err := scanWorkspace(row, &mw.Role, &mw.Handle, &mw.Members, &mw.Unread)
 		if err != nil {
 			return mw, err
 		}

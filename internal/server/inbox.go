@@ -12,7 +12,7 @@ import (
 // handleInbox lists the signed-in member's mentions in the workspace.
 func (s *Server) handleInbox(w http.ResponseWriter, r *http.Request) error {
 	st := state(r)
-	entries, err := s.db.Inbox(r.Context(), st.workspace.ID, st.user.ID)
+	entries, err := s.db.Inbox(r.Context(), st.workspace.ID, st.user.ID, r.URL.Query().Get("kind"))
 	if err != nil {
 		return err
 	}

@@ -113,18 +113,48 @@ func Mentions(text string) []string {
 	return out
 }
 
-// InboxEntry is one thing that asks for a member's attention: a mention.
+// InboxEntry is one thing that asks for a member's attention: a mention,
+// a reply in a thread of theirs, a change to an item they watch, or a
+// request to them.
 type InboxEntry struct {
 	ID        int64
-	Kind      string // mention
+	Kind      string // InboxMention, InboxReply, InboxChange, InboxRequest
 	ActorName string
-	CommentID int64
+	Verb      string // the change's activity verb, or "request.estimate" …
+	CommentID int64  // a mention in a comment, a reply; 0 otherwise
 	ItemType  string
 	ItemRef   int64 // the item's id, or a decision's number
 	ItemTitle string
 	Excerpt   string // the start of the comment, plain text
-	Read      bool
-	CreatedAt time.Time
+	// A request's state: open until done, then who did it.
+	RequestKind RequestKind
+	RequestOpen bool
+	DoneBy      string
+	Read        bool
+	CreatedAt   time.Time
+}
+
+// The kinds of inbox entries, and the filter's choices.
+const (
+	InboxMention = "mention"
+	InboxReply   = "reply"
+	InboxChange  = "change"
+	InboxRequest = "request"
+)
+
+// InboxKinds are the inbox's filters, in order, with their labels.
+var InboxKinds = []struct{ Kind, Label string }{
+	{InboxRequest, "Requests"}, {InboxMention, "Mentions"}, {InboxReply, "Replies"}, {InboxChange, "Changes"},
+}
+
+// ValidInboxKind reports whether k is an inbox filter ("" is all).
+func ValidInboxKind(k string) bool {
+	for _, x := range InboxKinds {
+		if x.Kind == k {
+			return true
+		}
+	}
+	return k == ""
 }
 
 var handleRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,29}$`)

@@ -77,6 +77,9 @@ const (
 	ActionTakeStance       Action = "decision.stance"  // record one's own stance on a decision
 	ActionMarkReviewed     Action = "review.mark"      // record that a roadmap/architecture review happened
 
+	ActionAskForInput Action = "request.epic"   // ask for an estimate or a feasibility check-in on an epic
+	ActionAskStances  Action = "request.stance" // ask members for their stance on a decision
+
 	ActionComment          Action = "comment.write"    // comment, reply, resolve threads; edit and delete one's own comments
 	ActionModerateComments Action = "comment.moderate" // delete anyone's comment
 )
@@ -116,6 +119,9 @@ var permissions = map[Action][]Role{
 	ActionEditDecisions:    {RoleOwner, RoleArchitect},
 	ActionTakeStance:       {RoleOwner, RolePM, RoleArchitect, RoleEngineer},
 	ActionMarkReviewed:     {RoleOwner, RolePM, RoleArchitect},
+
+	ActionAskForInput: {RoleOwner, RolePM},
+	ActionAskStances:  {RoleOwner, RolePM, RoleArchitect, RoleEngineer, RoleViewer},
 
 	ActionComment:          {RoleOwner, RolePM, RoleArchitect, RoleEngineer, RoleViewer},
 	ActionModerateComments: {RoleOwner},

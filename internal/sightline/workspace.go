@@ -52,6 +52,7 @@ type MyWorkspace struct {
 	Role    Role
 	Handle  string // the user's handle in it
 	Members int
+	Unread  int // their unread inbox entries in it
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,39}$`)
