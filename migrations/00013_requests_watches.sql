@@ -180,6 +180,10 @@ BEGIN
       AND w.user_id IS DISTINCT FROM r.actor_id
       AND r.verb NOT LIKE '%.created' AND r.verb <> 'shift.logged'
       AND r.verb NOT IN ('comment.replied', 'comment.edited', 'comment.deleted', 'comment.resolved', 'comment.reopened')
+      -- Mentioned in this very change (same transaction): the mention says it.
+      AND NOT EXISTS (SELECT 1 FROM inbox_entries x
+                      WHERE x.workspace_id = w.workspace_id AND x.user_id = w.user_id AND x.item_type = w.item_type
+                        AND x.item_id = w.item_id AND x.kind IN ('mention', 'reply') AND x.created_at = now())
     ORDER BY w.workspace_id, w.user_id, w.item_type, w.item_id, r.id DESC
     ON CONFLICT (workspace_id, user_id, item_type, item_id) WHERE kind = 'change' AND read_at IS NULL
     DO UPDATE SET actor_id = EXCLUDED.actor_id, verb = EXCLUDED.verb, created_at = now();
@@ -289,6 +293,10 @@ CREATE TRIGGER shift_acknowledgements_requests_done AFTER INSERT ON shift_acknow
 -- +goose StatementBegin
 CREATE FUNCTION request_closed_events() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- Done by its recipient: nothing left for them to read.
+    UPDATE inbox_entries e SET read_at = now()
+    FROM new_rows n
+    WHERE e.workspace_id = n.workspace_id AND e.request_id = n.id AND e.user_id = n.done_by AND e.read_at IS NULL;
     PERFORM emit_event(workspace_id, 'inbox', '', NULL, NULL, recipient_id)
     FROM (SELECT DISTINCT n.workspace_id, n.recipient_id FROM new_rows n) d;
     RETURN NULL;

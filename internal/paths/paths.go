@@ -202,7 +202,7 @@ func Handle(ws string) string { return workspace(ws, "/handle") }
 
 // The inbox: mentions of the signed-in member.
 
-func Inbox(ws string) string     { return workspace(ws, "/inbox") }
+func Inbox(ws string, q ...Query) string { return with(workspace(ws, "/inbox"), q) }
 func InboxRead(ws string) string { return Inbox(ws) + "/read" }
 func InboxEntryRead(ws string, entryID int64) string {
 	return Inbox(ws) + "/" + id(entryID) + "/read"
@@ -236,6 +236,11 @@ func (l Live) Values() url.Values {
 }
 
 func Events(ws string, q ...Query) string { return with(workspace(ws, "/events"), q) }
+func ItemWatch(ws, itemType string, itemID int64) string {
+	return workspace(ws, "/items/"+url.PathEscape(itemType)+"/"+id(itemID)+"/watch")
+}
+func EpicRequests(ws string, epicID int64) string   { return Epic(ws, epicID) + "/requests" }
+func DecisionRequests(ws string, number int) string { return Decision(ws, number) + "/requests" }
 func ItemPresence(ws, itemType string, itemID int64) string {
 	return workspace(ws, "/items/"+url.PathEscape(itemType)+"/"+id(itemID)+"/presence")
 }

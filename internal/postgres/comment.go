@@ -364,7 +364,7 @@ var (
 func (db *DB) Inbox(ctx context.Context, wsID, userID int64, kind string) (_ []sightline.InboxEntry, err error) {
 	defer translateErr(&err, "store.Inbox")
 	rows, err := db.Pool.Query(ctx, `
-		SELECT e.id, e.kind, coalesce(a.name, ''), e.verb, coalesce(e.comment_id, 0), e.item_type, `+inboxItemRef+`,
+		SELECT e.id, e.kind, coalesce(a.name, ''), e.verb, coalesce(e.comment_id, 0), e.item_type, e.item_id, `+inboxItemRef+`,
 		       coalesce(`+inboxItemTitle+`, ''), coalesce(left(c.body, 200), ''),
 		       coalesce(r.kind, ''), r.id IS NOT NULL AND r.done_at IS NULL, coalesce(d.name, ''),
 		       e.read_at IS NOT NULL, e.created_at
@@ -381,7 +381,7 @@ func (db *DB) Inbox(ctx context.Context, wsID, userID int64, kind string) (_ []s
 	}
 	var list []sightline.InboxEntry
 	var x sightline.InboxEntry
-	_, err = pgx.ForEachRow(rows, []any{&x.ID, &x.Kind, &x.ActorName, &x.Verb, &x.CommentID, &x.ItemType, &x.ItemRef, &x.ItemTitle, &x.Excerpt,
+	_, err = pgx.ForEachRow(rows, []any{&x.ID, &x.Kind, &x.ActorName, &x.Verb, &x.CommentID, &x.ItemType, &x.ItemID, &x.ItemRef, &x.ItemTitle, &x.Excerpt,
 		&x.RequestKind, &x.RequestOpen, &x.DoneBy, &x.Read, &x.CreatedAt}, func() error {
 		list = append(list, x)
 		return nil

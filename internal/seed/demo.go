@@ -78,5 +78,16 @@ func Demo(ctx context.Context, db *postgres.DB, params password.Params) error {
 	if err != nil {
 		return err
 	}
-	return demoArchitecture(ctx, db, ws.ID, users, refs)
+	if err := demoArchitecture(ctx, db, ws.ID, users, refs); err != nil {
+		return err
+	}
+	return settleInbox(ctx, db, ws.ID)
+}
+
+// settleInbox marks read what the seeding itself put in the members'
+// inboxes (changes to what they own, requests already done): the seeded
+// history is the past. Open requests stay open.
+func settleInbox(ctx context.Context, db *postgres.DB, wsID int64) error {
+	_, err := db.Pool.Exec(ctx, `UPDATE inbox_entries SET read_at = now() WHERE workspace_id = $1 AND read_at IS NULL`, wsID)
+	return err
 }

@@ -214,6 +214,9 @@ func Large(ctx context.Context, db *postgres.DB, size Size, seed int64) (Report,
 	if err != nil {
 		return Report{}, err
 	}
+	if err := settleInbox(ctx, db, l.rep.WorkspaceID); err != nil {
+		return Report{}, fmt.Errorf("seed.Large: settle the inboxes: %w", err)
+	}
 	if _, err := db.Pool.Exec(ctx, "ANALYZE "+strings.Join(analyzed, ", ")); err != nil {
 		return Report{}, fmt.Errorf("seed.Large: analyze: %w", err)
 	}

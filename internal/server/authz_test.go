@@ -127,7 +127,7 @@ func newMatrixFixture(t *testing.T, app *testApp) matrixFixture {
 		}
 		var commentID, entryID int64
 		q(&commentID, `INSERT INTO comments (workspace_id, item_type, item_id, body) VALUES ($1, 'epic', $2, 'A comment') RETURNING id`, ws.ID, epicID)
-		q(&entryID, `INSERT INTO inbox_entries (workspace_id, user_id, kind, comment_id) VALUES ($1, $2, 'mention', $3) RETURNING id`, ws.ID, inviter, commentID)
+		q(&entryID, `INSERT INTO inbox_entries (workspace_id, user_id, kind, item_type, item_id, comment_id) VALUES ($1, $2, 'mention', 'epic', $3, $4) RETURNING id`, ws.ID, inviter, epicID, commentID)
 		return map[string]string{
 			"entryID":       fmt.Sprint(entryID),
 			"handle":        handle,

@@ -20,8 +20,13 @@ import (
 // comments are an item's threads for its page (one query).
 func (s *Server) comments(r *http.Request, itemType string, itemID int64) (web.Comments, error) {
 	followItem(r, itemType, itemID)
-	threads, total, err := s.db.Threads(r.Context(), state(r).workspace.ID, itemType, itemID)
-	return web.Comments{ItemType: itemType, ItemID: itemID, Threads: threads, Total: total}, err
+	st := state(r)
+	threads, total, err := s.db.Threads(r.Context(), st.workspace.ID, itemType, itemID)
+	if err != nil {
+		return web.Comments{}, err
+	}
+	watching, _, err := s.db.Watching(r.Context(), st.workspace.ID, st.user.ID, itemType, itemID)
+	return web.Comments{ItemType: itemType, ItemID: itemID, Threads: threads, Total: total, Watching: watching}, err
 }
 
 // commentTargetFromPath is the item of the URL's {targetType}/{targetID}:

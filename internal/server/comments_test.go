@@ -167,7 +167,7 @@ func TestMentionsLandInTheInbox(t *testing.T) {
 		t.Fatalf("entry links to %q, want %q", href, want)
 	}
 	// The PM, who wrote it, has nothing; marking all read clears the badge.
-	if pm.get("/w/demo/inbox").doc(t).Find("[data-testid=inbox-entry]").Length() != 0 {
+	if pm.get("/w/demo/inbox").doc(t).Find("[data-testid=inbox-entry][data-kind=mention]").Length() != 0 {
 		t.Fatal("the author is notified of their own mention")
 	}
 	wantRedirect(t, arch.post("/w/demo/inbox/read", nil), "/w/demo/inbox")
@@ -202,7 +202,7 @@ func TestHandleChangeOnTheAccountPage(t *testing.T) {
 	if got := text(t, arch.get("/w/demo/inbox").doc(t), "[data-testid=my-handle]"); got != "@arjun.a" {
 		t.Fatalf("handle on the inbox %q", got)
 	}
-	if arch.get("/w/demo/inbox").doc(t).Find("[data-testid=inbox-entry]").Length() != 1 {
+	if arch.get("/w/demo/inbox").doc(t).Find("[data-testid=inbox-entry][data-kind=mention]").Length() != 1 {
 		t.Fatal("the mention of the new handle did not arrive")
 	}
 }

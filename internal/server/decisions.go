@@ -149,6 +149,14 @@ func (s *Server) decisionData(r *http.Request, d *sightline.Decision) (web.Decis
 	if data.Comments, err = s.comments(r, "decision", d.ID); err != nil {
 		return data, err
 	}
+	var kinds []sightline.RequestKind
+	if st.member.Role.Can(sightline.ActionAskStances) && sightline.CanTakeStance(d) == nil {
+		kinds = append(kinds, sightline.RequestStance)
+	}
+	item := web.ItemRef{Type: "decision", ID: d.ID, Title: d.Ref() + ": " + d.Title, Href: paths.Decision(st.workspace.Slug, d.Number)}
+	if data.Requests, err = s.requests(r, item, paths.DecisionRequests(st.workspace.Slug, d.Number), kinds...); err != nil {
+		return data, err
+	}
 	if st.member.Role.Can(sightline.ActionEditDecisions) {
 		if data.Choices, err = s.db.DecisionChoices(ctx, st.workspace.ID); err != nil {
 			return data, err

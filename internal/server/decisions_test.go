@@ -95,7 +95,7 @@ func TestDecisionRolesAndProposing(t *testing.T) {
 	// role comments), and cannot state a stance.
 	res = viewer.get(path)
 	wantStatus(t, res, http.StatusOK)
-	if res.doc(t).Find("form[method=post][data-testid]").Not("[data-testid=comments] form").Length() != 0 {
+	if res.doc(t).Find("form[method=post][data-testid]").Not("[data-testid=comments] form, [data-testid=requests] form").Length() != 0 {
 		t.Fatal("the viewer sees forms")
 	}
 	wantStatus(t, viewer.post(path+"/stance", url.Values{"stance": {"agree"}, "version": {"0"}}), http.StatusForbidden)

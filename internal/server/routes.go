@@ -85,6 +85,7 @@ func (s *Server) routes() []route {
 		{"POST", "/w/{ws}/epics/{epicID}/commit", Can(sightline.ActionCommitEpic), s.handleEpicCommit},
 		{"POST", "/w/{ws}/epics/{epicID}/feasibility", Can(sightline.ActionFeasibility), s.handleEpicFeasibility},
 		{"POST", "/w/{ws}/epics/{epicID}/pains", Can(sightline.ActionLinkPains), s.handleEpicPainLink},
+		{"POST", "/w/{ws}/epics/{epicID}/requests", Can(sightline.ActionAskForInput), s.handleEpicAsk},
 		{"POST", "/w/{ws}/epics/{epicID}/pains/{painID}/unlink", Can(sightline.ActionLinkPains), s.handleEpicPainUnlink},
 
 		// Customer pain.
@@ -134,6 +135,7 @@ func (s *Server) routes() []route {
 		{"POST", "/w/{ws}/decisions/{number}", Can(sightline.ActionEditDecisions), s.handleDecisionUpdate},
 		{"POST", "/w/{ws}/decisions/{number}/supersede", Can(sightline.ActionEditDecisions), s.handleDecisionSupersede},
 		{"POST", "/w/{ws}/decisions/{number}/stance", Can(sightline.ActionTakeStance), s.handleDecisionStance},
+		{"POST", "/w/{ws}/decisions/{number}/requests", Can(sightline.ActionAskStances), s.handleDecisionAsk},
 		{"POST", "/w/{ws}/decisions/{number}/links", Can(sightline.ActionEditDecisions), s.handleDecisionLink},
 		{"POST", "/w/{ws}/decisions/{number}/links/{targetType}/{targetID}/unlink", Can(sightline.ActionEditDecisions), s.handleDecisionUnlink},
 
@@ -161,6 +163,7 @@ func (s *Server) routes() []route {
 		// Live updates: the event stream, and the fragments it refreshes.
 		{"GET", streamPattern, Can(sightline.ActionViewWorkspace), s.handleEvents},
 		{"GET", "/w/{ws}/items/{targetType}/{targetID}/comments", Can(sightline.ActionViewWorkspace), s.handleItemComments},
+		{"POST", "/w/{ws}/items/{targetType}/{targetID}/watch", Can(sightline.ActionViewWorkspace), s.handleItemWatch},
 		{"GET", "/w/{ws}/items/{targetType}/{targetID}/presence", Can(sightline.ActionViewWorkspace), s.handleItemPresence},
 		{"POST", "/w/{ws}/items/{targetType}/{targetID}/presence", Can(sightline.ActionViewWorkspace), s.handleItemEditing},
 		{"GET", "/w/{ws}/items/{targetType}/{targetID}/changed", Can(sightline.ActionViewWorkspace), s.handleItemChanged},

@@ -246,7 +246,11 @@ func (s *Server) shiftData(r *http.Request, sh *sightline.StrategyShift) (web.Sh
 	if err != nil {
 		return web.ShiftData{}, err
 	}
-	d := web.ShiftData{Shift: *sh, Members: members, UserID: state(r).user.ID, History: history, Comments: comments,
+	requests, err := s.requests(r, web.ItemRef{Type: "shift", ID: sh.ID, Title: sh.Title, Href: paths.Shift(ws.Slug, sh.ID)}, "")
+	if err != nil {
+		return web.ShiftData{}, err
+	}
+	d := web.ShiftData{Shift: *sh, Members: members, UserID: state(r).user.ID, History: history, Comments: comments, Requests: requests,
 		Initiatives: inits, Epics: epics, Decisions: decisions, EditForm: ui.NewForm(), AckForm: ui.NewForm()}
 	d.EditForm.Values["title"] = sh.Title
 	d.EditForm.Values["narrative"] = sh.Narrative

@@ -123,6 +123,7 @@ type InboxEntry struct {
 	Verb      string // the change's activity verb, or "request.estimate" …
 	CommentID int64  // a mention in a comment, a reply; 0 otherwise
 	ItemType  string
+	ItemID    int64
 	ItemRef   int64 // the item's id, or a decision's number
 	ItemTitle string
 	Excerpt   string // the start of the comment, plain text
