@@ -38,8 +38,14 @@ func TestLiveCollaboration(t *testing.T) {
 	pm := newBrowser(t, chromium)
 	signIn(pm, base, demoPMEmail, demoPMName)
 	pm.do("open the billing epic as the PM", chromedp.Navigate(epicURL), chromedp.WaitVisible(testID("comments")))
-	question := "@arjun can you check the billing load?"
-	pm.do("write the question", chromedp.SendKeys(chromedp.ID("comment-body"), question))
+	// The "@" suggestions: typing "@arj" offers Arjun; a click takes it.
+	pm.do("start a mention", chromedp.SendKeys(chromedp.ID("comment-body"), "@arj"))
+	wantContains(t, "the mention suggestions", pm.text("the suggestions appear", testID("mention-suggest")), "@arjun", "Arjun Architect")
+	pm.do("take the suggestion", chromedp.Click(testID("mention-suggest")+` [role=option]`))
+	pm.do("write the question", chromedp.SendKeys(chromedp.ID("comment-body"), "can you check the billing load?"))
+	if v := run(pm, "read the question", chromedp.Value(chromedp.ID("comment-body"))); v != "@arjun can you check the billing load?" {
+		t.Fatalf("the comment field holds %q after taking the suggestion", v)
+	}
 	pm.follow("post the question", chromedp.Click(testID("comment-form")+` button[type="submit"]`))
 	run(pm, "mark the PM's page", chromedp.Evaluate[string](`window.sightlineMark = "still here"`))
 

@@ -208,6 +208,9 @@ func InboxEntryRead(ws string, entryID int64) string {
 	return Inbox(ws) + "/" + id(entryID) + "/read"
 }
 
+// Handles are the "@…" suggestions for a text field (?q=the typed start).
+func Handles(ws string, q ...Query) string { return with(workspace(ws, "/handles"), q) }
+
 // Member is a person's page in the workspace, by handle (where "@handle" links).
 func Member(ws, handle string) string { return workspace(ws, "/members/"+url.PathEscape(handle)) }
 

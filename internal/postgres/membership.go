@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -175,5 +176,29 @@ func (db *DB) SetHandle(ctx context.Context, actor Actor, wsID int64, handle str
 		diff.text("handle", old, handle)
 		return record(ctx, tx, actor, entry{WorkspaceID: wsID, Verb: "member.handle_changed", ItemType: "user", ItemID: actor.UserID,
 			Summary: "@" + handle, Changes: diff})
+	})
+}
+
+// SuggestHandles lists up to limit members of a workspace whose handle
+// starts with prefix or whose name contains it, by handle: the "@…"
+// suggestions of a text field.
+func (db *DB) SuggestHandles(ctx context.Context, workspaceID int64, prefix string, limit int) (_ []sightline.Membership, err error) {
+	defer translateErr(&err, "store.SuggestHandles")
+	like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(prefix))
+	rows, err := db.Pool.Query(ctx, `
+		SELECT `+memberColumns+`
+		FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.workspace_id = $1 AND (m.handle LIKE $2 || '%' OR lower(u.name) LIKE '%' || $2 || '%')
+		ORDER BY m.handle LIKE $2 || '%' DESC, m.handle
+		LIMIT $3`, workspaceID, like, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Membership, error) {
+		m, err := scanMember(row)
+		if err != nil {
+			return sightline.Membership{}, err
+		}
+		return *m, nil
 	})
 }

@@ -390,4 +390,20 @@ func TestMentionsLinkToMembers(t *testing.T) {
 		t.Errorf("member page shows %q", got)
 	}
 	wantStatus(t, pm.get(paths.Member(seed.DemoSlug, "gina")), http.StatusNotFound)
+
+	// The "@" suggestions: members whose handle starts so or whose name
+	// holds it, as JSON; another workspace's people never.
+	var got []struct{ Handle, Name, Role string }
+	res := pm.get(paths.Handles(seed.DemoSlug, paths.Values{"q": {"@Ar"}}))
+	wantStatus(t, res, http.StatusOK)
+	if err := json.Unmarshal([]byte(res.body), &got); err != nil || len(got) == 0 || got[0].Handle != "arjun" || got[0].Name != "Arjun Architect" {
+		t.Fatalf("suggestions for @Ar: %s (%v)", res.body, err)
+	}
+	res = pm.get(paths.Handles(seed.DemoSlug, paths.Values{"q": {"gi"}}))
+	if err := json.Unmarshal([]byte(res.body), &got); err != nil || slices.ContainsFunc(got, func(s struct{ Handle, Name, Role string }) bool { return s.Handle == "gina" }) {
+		t.Fatalf("suggestions reach another workspace: %s", res.body)
+	}
+	if res := pm.get(paths.Handles(seed.DemoSlug, paths.Values{"q": {"%_"}})); res.body != "[]\n" {
+		t.Errorf("LIKE wildcards are not escaped: %s", res.body)
+	}
 }

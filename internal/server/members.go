@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -59,4 +60,30 @@ func (s *Server) handleMember(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return sightline.Errorf(sightline.ENOTFOUND, "Nobody in this workspace has the handle @%s.", handle)
+}
+
+// handleHandleSuggestions answers the "@…" suggestion list of a text field
+// (the page's script asks as the person types after an "@"): up to eight
+// members, as JSON.
+func (s *Server) handleHandleSuggestions(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimPrefix(strings.TrimSpace(r.URL.Query().Get("q")), "@")
+	if len([]rune(q)) > 30 {
+		q = string([]rune(q)[:30])
+	}
+	list, err := s.db.SuggestHandles(r.Context(), state(r).workspace.ID, q, 8)
+	if err != nil {
+		return err
+	}
+	type suggestion struct {
+		Handle string `json:"handle"`
+		Name   string `json:"name"`
+		Role   string `json:"role"`
+	}
+	out := make([]suggestion, 0, len(list))
+	for _, m := range list {
+		out = append(out, suggestion{m.Handle, m.UserName, m.Role.Label()})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	return json.NewEncoder(w).Encode(out)
 }

@@ -108,6 +108,7 @@ func TestPathsMatchTheRouteTable(t *testing.T) {
 		"EpicRequests":         post(paths.EpicRequests(ws, 7)),
 		"DecisionRequests":     post(paths.DecisionRequests(ws, 7)),
 		"Member":               get(paths.Member(ws, "arjun")),
+		"Handles":              append(get(paths.Handles(ws)), get(paths.Handles(ws, paths.Values{"q": {"ar"}}))...),
 		"Events":               append(get(paths.Events(ws)), get(paths.Events(ws, paths.Live{ItemType: "epic", ItemID: 7, Topics: []string{"epics"}}))...),
 		"ItemPresence":         both(paths.ItemPresence(ws, "epic", 7)),
 		"ItemChanged":          get(paths.ItemChanged(ws, "epic", 7)),

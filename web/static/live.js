@@ -6,6 +6,10 @@
  * 2. The first keystroke in a form of an item's page (then at most every
  *    20 s) tells the others "… is editing" (POST to the body's
  *    data-presence address; same-origin, so the CSRF check passes).
+ * 3. Typing "@" and a few letters in a text area shows the members whose
+ *    handle or name match (from the body's data-mentions address); arrows
+ *    move, Enter or Tab or a click puts "@handle " in, Escape closes.
+ *    Without it, a person types the handle; it works the same.
  */
 (function () {
   "use strict";
@@ -49,5 +53,92 @@
     if (now - lastPing < 20000) return;
     lastPing = now;
     fetch(url, { method: "POST", credentials: "same-origin" }).catch(function () {});
+  });
+
+  var box = null, field = null, items = [], active = -1, start = -1, seq = 0;
+
+  function closeBox() {
+    if (box) box.remove();
+    if (field) {
+      field.removeAttribute("aria-activedescendant");
+      field.setAttribute("aria-expanded", "false");
+    }
+    box = null; items = []; active = -1; start = -1;
+  }
+
+  function mark(i) {
+    if (!box) return;
+    var opts = box.querySelectorAll("[role=option]");
+    for (var k = 0; k < opts.length; k++) opts[k].setAttribute("aria-selected", k === i ? "true" : "false");
+    active = i;
+    if (i >= 0) field.setAttribute("aria-activedescendant", opts[i].id);
+  }
+
+  function choose(i) {
+    var h = items[i] && items[i].handle;
+    if (!h || start < 0) return closeBox();
+    var v = field.value, caret = field.selectionStart;
+    field.value = v.slice(0, start) + "@" + h + " " + v.slice(caret);
+    var at = start + h.length + 2;
+    field.setSelectionRange(at, at);
+    closeBox();
+    field.focus();
+  }
+
+  function show(list) {
+    closeBox();
+    if (!list.length) return;
+    items = list;
+    box = document.createElement("ul");
+    box.className = "mention-suggest";
+    box.id = "mention-suggest";
+    box.setAttribute("role", "listbox");
+    box.setAttribute("aria-label", "People to mention");
+    box.setAttribute("data-testid", "mention-suggest");
+    list.forEach(function (m, i) {
+      var li = document.createElement("li");
+      li.id = "mention-opt-" + i;
+      li.setAttribute("role", "option");
+      li.textContent = "@" + m.handle + " — " + m.name + " (" + m.role + ")";
+      li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+      box.appendChild(li);
+    });
+    field.insertAdjacentElement("afterend", box);
+    field.setAttribute("aria-controls", box.id);
+    field.setAttribute("aria-expanded", "true");
+    mark(0);
+  }
+
+  document.addEventListener("input", function (evt) {
+    var url = document.body.getAttribute("data-mentions");
+    var el = evt.target;
+    if (!url || el.tagName !== "TEXTAREA") return;
+    field = el;
+    var before = el.value.slice(0, el.selectionStart);
+    var m = /(^|[^\w@.])@([a-zA-Z0-9._-]{0,30})$/.exec(before);
+    if (!m) return closeBox();
+    var at = before.length - m[2].length - 1, mine = ++seq;
+    fetch(url + "?q=" + encodeURIComponent(m[2]), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : []; })
+      .then(function (list) { if (mine === seq) { show(list); start = at; } })
+      .catch(function () {});
+  });
+
+  document.addEventListener("keydown", function (evt) {
+    if (!box || evt.target !== field) return;
+    if (evt.key === "ArrowDown" || evt.key === "ArrowUp") {
+      evt.preventDefault();
+      var n = items.length;
+      mark((active + (evt.key === "ArrowDown" ? 1 : n - 1)) % n);
+    } else if (evt.key === "Enter" || evt.key === "Tab") {
+      evt.preventDefault();
+      choose(active < 0 ? 0 : active);
+    } else if (evt.key === "Escape") {
+      closeBox();
+    }
+  });
+
+  document.addEventListener("focusout", function (evt) {
+    if (evt.target === field) setTimeout(closeBox, 100);
   });
 })();
