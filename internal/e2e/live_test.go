@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sightline/sightline/internal/paths"
+	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/seed"
 )
 
@@ -75,4 +76,46 @@ func TestLiveCollaboration(t *testing.T) {
 	if mark := run(pm, "the PM's page was not reloaded", chromedp.Evaluate[string](`window.sightlineMark || ""`)); mark != "still here" {
 		t.Fatal("the PM's page was reloaded: the update was not live")
 	}
+
+	// The architect is typing a new comment when the PM posts one: the
+	// thread is not swapped under the draft, a note says changes wait.
+	draft := "Half-written thought"
+	arch.do("type a draft", chromedp.WaitVisible(chromedp.ID("comment-body")), chromedp.SendKeys(chromedp.ID("comment-body"), draft))
+	pm.do("write another comment", chromedp.SendKeys(chromedp.ID("comment-body"), "One more thing"))
+	pm.follow("post it", chromedp.Click(testID("comment-form")+` button[type="submit"]`))
+	arch.do("the waiting note shows", chromedp.WaitVisible(testID("live-pending")))
+	if v := run(arch, "read the draft", chromedp.Value(chromedp.ID("comment-body"))); v != draft {
+		t.Errorf("the draft is %q after a live update, want it kept", v)
+	}
+	// Someone else changes the epic itself: the architect's page says who, the draft stays.
+	ctx := context.Background()
+	e, err := db.EpicByID(ctx, epicIDWorkspace(t, db), epicID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.EstimateEpic(ctx, postgres.Actor{UserID: userID(t, db, demoEngineerEmail)}, e.WorkspaceID, epicID, e.Version, "XL", "Metering and invoicing."); err != nil {
+		t.Fatal(err)
+	}
+	wantContains(t, "the changed notice", arch.text("someone changed the epic", testID("changed-notice")), "Emma Engineer changed this epic", "see what changed")
+	if v := run(arch, "read the draft again", chromedp.Value(chromedp.ID("comment-body"))); v != draft {
+		t.Errorf("the draft is %q after the epic changed, want it kept", v)
+	}
+}
+
+func epicIDWorkspace(t *testing.T, db *postgres.DB) int64 {
+	t.Helper()
+	var id int64
+	if err := db.Pool.QueryRow(context.Background(), `SELECT id FROM workspaces WHERE slug = $1`, seed.DemoSlug).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func userID(t *testing.T, db *postgres.DB, email string) int64 {
+	t.Helper()
+	var id int64
+	if err := db.Pool.QueryRow(context.Background(), `SELECT id FROM users WHERE email = $1`, email).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
