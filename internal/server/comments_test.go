@@ -138,6 +138,22 @@ func TestListsShowCommentCounts(t *testing.T) {
 	if n := doc.Find("[data-testid=row-comment-count]").Length(); n != 1 {
 		t.Fatalf("%d decisions show a count, want 1", n)
 	}
+	// Goals, initiatives and the NFR register count too.
+	for _, c := range []struct{ kind, table, list, row, attr string }{
+		{"goal", "goals", "/w/demo/goals", "goal", "data-goal-id"},
+		{"initiative", "initiatives", "/w/demo/initiatives", "initiative", "data-initiative-id"},
+		{"concern", "nfr_concerns", "/w/demo/concerns", "concern", "data-concern-id"},
+	} {
+		id := app.id(`SELECT id FROM `+c.table+` WHERE workspace_id = $1 ORDER BY id LIMIT 1`, ws)
+		wantStatus(t, eng.post(fmt.Sprintf("/w/demo/items/%s/%d/comments", c.kind, id), url.Values{"body": {"A question."}}), http.StatusSeeOther)
+		d := eng.get(c.list).doc(t)
+		if got := text(t, d, fmt.Sprintf("[data-testid=%s][%s='%d'] [data-testid=row-comment-count]", c.row, c.attr, id)); got != "· 1 comment" {
+			t.Errorf("%s count %q", c.list, got)
+		}
+		if n := d.Find("[data-testid=row-comment-count]").Length(); n != 1 {
+			t.Errorf("%s: %d rows show a count, want 1", c.list, n)
+		}
+	}
 	doc = eng.get("/w/demo/pains").doc(t)
 	if got := text(t, doc, fmt.Sprintf("[data-testid=pain-item][data-pain-id='%d'] [data-testid=row-comment-count]", pain)); got != "· 1 comment" {
 		t.Fatalf("pain list count %q", got)

@@ -44,6 +44,13 @@ func (s *Server) concernsData(r *http.Request, f sightline.ConcernFilter) (web.C
 	if d.Concerns, err = s.db.ListConcerns(r.Context(), st.workspace.ID, f); err != nil {
 		return d, err
 	}
+	ids := make([]int64, len(d.Concerns))
+	for i, c := range d.Concerns {
+		ids[i] = c.ID
+	}
+	if d.Comments, err = s.db.CommentCounts(r.Context(), st.workspace.ID, "concern", ids); err != nil {
+		return d, err
+	}
 	if st.member.Role.Can(sightline.ActionEditConcerns) {
 		if d.Items, err = s.db.ConcernItemChoices(r.Context(), st.workspace.ID); err != nil {
 			return d, err

@@ -38,7 +38,15 @@ func (s *Server) renderGoals(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, web.GoalsPage(s.page(r, "Goals", "goals"), web.GoalsData{Goals: goals, Form: f}))
+	ids := make([]int64, len(goals))
+	for i, g := range goals {
+		ids[i] = g.ID
+	}
+	counts, err := s.db.CommentCounts(r.Context(), state(r).workspace.ID, "goal", ids)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, status, web.GoalsPage(s.page(r, "Goals", "goals"), web.GoalsData{Goals: goals, Form: f, Comments: counts}))
 	return nil
 }
 

@@ -57,6 +57,13 @@ func (s *Server) initiativesData(r *http.Request) (web.InitiativesData, error) {
 	if d.Initiatives, err = s.db.ListInitiativeOverviews(r.Context(), st.workspace.ID); err != nil {
 		return d, err
 	}
+	ids := make([]int64, len(d.Initiatives))
+	for i, in := range d.Initiatives {
+		ids[i] = in.ID
+	}
+	if d.Comments, err = s.db.CommentCounts(r.Context(), st.workspace.ID, "initiative", ids); err != nil {
+		return d, err
+	}
 	if d.Choices, err = s.initiativeChoices(r); err != nil {
 		return d, err
 	}
