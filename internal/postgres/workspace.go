@@ -27,9 +27,10 @@ func (db *DB) WorkspaceForMember(ctx context.Context, slug string, userID int64)
 	var m sightline.Membership
 	w, err := scanWorkspace(db.Pool.QueryRow(ctx, `
 		SELECT `+workspaceColumns+`, m.id, m.role, m.version, m.handle,
-		       (SELECT count(*) FROM inbox_entries e WHERE e.workspace_id = w.id AND e.user_id = $2 AND e.read_at IS NULL)
+		       (SELECT count(*) FROM inbox_entries e WHERE e.workspace_id = w.id AND e.user_id = $2 AND e.read_at IS NULL),
+		       (SELECT array_agg(h.handle) FROM memberships h WHERE h.workspace_id = w.id)
 		FROM workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $2
-		WHERE w.slug = $1`, slug, userID), &m.ID, &m.Role, &m.Version, &m.Handle, &m.Unread)
+		WHERE w.slug = $1`, slug, userID), &m.ID, &m.Role, &m.Version, &m.Handle, &m.Unread, &m.Handles)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -1,11 +1,10 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
-	"sync"
 
 	"github.com/go-chi/chi/v5"
 
@@ -16,23 +15,11 @@ import (
 )
 
 // mentionResolver links the "@handle"s of the workspace's members in the
-// page's markdown. The members are read once, on the first "@" that could
-// be a handle: a page without one reads nothing.
-func (s *Server) mentionResolver(ctx context.Context, ws *sightline.Workspace) markdown.Resolver {
-	var once sync.Once
-	var handles map[string]bool
+// page's markdown; the handles came with the request's membership, so a
+// page reads nothing more for them.
+func mentionResolver(ws *sightline.Workspace, m *sightline.Membership) markdown.Resolver {
 	return func(h string) (string, bool) {
-		once.Do(func() {
-			handles = map[string]bool{}
-			members, err := s.db.ListMembers(ctx, ws.ID)
-			if err != nil {
-				return // shown as plain text
-			}
-			for _, m := range members {
-				handles[m.Handle] = true
-			}
-		})
-		if !handles[h] {
+		if !slices.Contains(m.Handles, h) {
 			return "", false
 		}
 		return paths.Member(ws.Slug, h), true

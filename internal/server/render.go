@@ -29,7 +29,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		ctx = ui.WithConflictNote(ctx, *st.conflict)
 	}
 	if st := state(r); st.workspace != nil && st.member != nil {
-		ctx = markdown.WithMentions(ctx, s.mentionResolver(ctx, st.workspace))
+		ctx = markdown.WithMentions(ctx, mentionResolver(st.workspace, st.member))
 	}
 	if err := c.Render(ctx, &buf); err != nil {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "render failed", slog.String("err", err.Error()))

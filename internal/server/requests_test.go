@@ -105,3 +105,53 @@ func TestWatchAndUnwatchAnItem(t *testing.T) {
 		t.Fatalf("%d unread changes after unwatching", n)
 	}
 }
+
+// TestCollaborationKeepsQueriesFixed: the pages that gained threads,
+// requests, watches, presence and the inbox run as many statements with
+// 40 comments, replies, mentions and requests on their items as with none.
+func TestCollaborationKeepsQueriesFixed(t *testing.T) {
+	app := newCountingApp(t)
+	ws := app.demoID()
+	pm, arch := app.signIn(demoEmail(sightline.RolePM)), app.signIn(demoEmail(sightline.RoleArchitect))
+	epic := app.id(`SELECT id FROM epics WHERE workspace_id = $1 ORDER BY id LIMIT 1`, ws)
+	number := app.id(`SELECT number FROM decisions WHERE workspace_id = $1 ORDER BY number LIMIT 1`, ws)
+	decision := app.id(`SELECT id FROM decisions WHERE workspace_id = $1 AND number = $2`, ws, number)
+	shift := app.id(`SELECT id FROM strategy_shifts WHERE workspace_id = $1 ORDER BY id LIMIT 1`, ws)
+	pages := []string{
+		paths.Epic(seed.DemoSlug, epic), paths.Decision(seed.DemoSlug, int(number)), paths.Shift(seed.DemoSlug, shift),
+		paths.Inbox(seed.DemoSlug), paths.Inbox(seed.DemoSlug, paths.Values{"kind": {"request"}}), paths.Home(),
+		paths.Workspace(seed.DemoSlug), paths.Epics(seed.DemoSlug), paths.InboxBadge(seed.DemoSlug),
+		paths.ItemComments(seed.DemoSlug, "epic", epic), paths.ItemPresence(seed.DemoSlug, "epic", epic),
+		paths.ItemChanged(seed.DemoSlug, "epic", epic), paths.Member(seed.DemoSlug, "arjun"),
+	}
+	before := map[string]int64{}
+	for _, p := range pages {
+		before[p] = app.queriesPerGET(arch, p)
+	}
+	engID := mustUser(t, app, demoEmail(sightline.RoleEngineer)).ID
+	archID := mustUser(t, app, demoEmail(sightline.RoleArchitect)).ID
+	for i := range 20 {
+		for _, item := range []struct {
+			kind string
+			id   int64
+		}{{"epic", epic}, {"decision", decision}} {
+			res := pm.post(paths.ItemComments(seed.DemoSlug, item.kind, item.id), url.Values{"body": {"@arjun question " + strconv.Itoa(i)}})
+			wantStatus(t, res, http.StatusSeeOther)
+		}
+		wantStatus(t, arch.post(paths.ItemComments(seed.DemoSlug, "shift", shift), url.Values{"body": {"@priya note " + strconv.Itoa(i)}}), http.StatusSeeOther)
+	}
+	thread := app.id(`SELECT min(id) FROM comments WHERE workspace_id = $1 AND item_type = 'epic' AND item_id = $2`, ws, epic)
+	for i := range 5 {
+		wantStatus(t, arch.post(paths.ItemComments(seed.DemoSlug, "epic", epic), url.Values{"body": {"reply " + strconv.Itoa(i)}, "parent_id": {strconv.FormatInt(thread, 10)}}), http.StatusSeeOther)
+	}
+	wantStatus(t, pm.post(paths.EpicRequests(seed.DemoSlug, epic), url.Values{"kind": {"estimate"}, "recipients": {strconv.FormatInt(engID, 10), strconv.FormatInt(archID, 10)}}), http.StatusSeeOther)
+	wantStatus(t, pm.post(paths.DecisionRequests(seed.DemoSlug, int(number)), url.Values{"kind": {"stance"}, "recipients": {strconv.FormatInt(archID, 10)}}), http.StatusSeeOther)
+	if n := app.id(`SELECT count(*) FROM inbox_entries WHERE workspace_id = $1 AND user_id = $2 AND read_at IS NULL`, ws, archID); n < 40 {
+		t.Fatalf("only %d unread entries for the architect: the fixture did not grow the inbox", n)
+	}
+	for _, p := range pages {
+		if got := app.queriesPerGET(arch, p); got != before[p] {
+			t.Errorf("GET %s: %d queries with the threads, requests and inbox, %d without", p, got, before[p])
+		}
+	}
+}

@@ -38,6 +38,9 @@ type Membership struct {
 	Version     int
 	Handle      string // "@arjun": unique in the workspace
 	Unread      int    // unread inbox entries (loaded with the request's membership)
+	// Handles are every member's handle in the workspace (loaded with the
+	// request's membership): what "@handle" links to on its pages.
+	Handles []string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 
