@@ -203,7 +203,7 @@ func Handle(ws string) string { return workspace(ws, "/handle") }
 // The inbox: mentions of the signed-in member.
 
 func Inbox(ws string, q ...Query) string { return with(workspace(ws, "/inbox"), q) }
-func InboxRead(ws string) string { return Inbox(ws) + "/read" }
+func InboxRead(ws string) string         { return Inbox(ws) + "/read" }
 func InboxEntryRead(ws string, entryID int64) string {
 	return Inbox(ws) + "/" + id(entryID) + "/read"
 }

@@ -40,9 +40,9 @@ type Membership struct {
 	Unread      int    // unread inbox entries (loaded with the request's membership)
 	// Handles are every member's handle in the workspace (loaded with the
 	// request's membership): what "@handle" links to on its pages.
-	Handles []string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	Handles   []string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 
 	// Joined from users for display.
 	UserName  string
