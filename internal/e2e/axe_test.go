@@ -106,13 +106,21 @@ func TestAccessibility(t *testing.T) {
 		r AS (
 			INSERT INTO comments (workspace_id, item_type, item_id, parent_id, author_id, body)
 			SELECT c.workspace_id, 'epic', $2, c.id, u.id, 'Yes, after the split.' FROM c, users u WHERE u.email = 'architect@example.com')
-		INSERT INTO inbox_entries (workspace_id, user_id, kind, comment_id, actor_id)
-		SELECT c.workspace_id, u.id, 'mention', c.id, c.author_id FROM c, users u WHERE u.email = 'architect@example.com'
+		INSERT INTO inbox_entries (workspace_id, user_id, kind, item_type, item_id, comment_id, actor_id)
+		SELECT c.workspace_id, u.id, 'mention', 'epic', $2, c.id, c.author_id FROM c, users u WHERE u.email = 'architect@example.com'
 		RETURNING comment_id`, seed.DemoSlug, ids["epic"]).Scan(&commentID); err != nil {
 		t.Fatal(err)
 	}
+	// An open request to the architect on the same epic: the epic's
+	// requests section and the inbox's request entry are checked too.
+	if _, err := db.Pool.Exec(context.Background(), `
+		INSERT INTO requests (workspace_id, kind, item_type, item_id, recipient_id, requested_by)
+		SELECT w.id, 'estimate', 'epic', $2, a.id, p.id FROM workspaces w, users a, users p
+		WHERE w.slug = $1 AND a.email = 'architect@example.com' AND p.email = 'pm@example.com'`, seed.DemoSlug, ids["epic"]); err != nil {
+		t.Fatal(err)
+	}
 	pages := []string{
-		ws + "/inbox", fmt.Sprintf("%s/comments/%d", ws, commentID),
+		ws + "/inbox", ws + "/members/arjun", fmt.Sprintf("%s/comments/%d", ws, commentID),
 		base + "/", base + "/account", ws, ws + "/strategy", ws + "/shifts/" + ids["shift"], ws + "/goals", ws + "/goals/" + ids["goal"],
 		ws + "/initiatives", ws + "/initiatives/" + ids["initiative"], ws + "/epics", ws + "/epics/" + ids["epic"],
 		ws + "/pains", ws + "/pains/" + ids["pain"], ws + "/roadmap", ws + "/roadmap/" + ids["roadmap"], ws + "/matrix",

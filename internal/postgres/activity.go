@@ -48,12 +48,15 @@ func record(ctx context.Context, tx pgx.Tx, actor Actor, e entry) error {
 	return nil
 }
 
+// activityColumns are what scanActivity reads, from activity a joined to its actor u.
+const activityColumns = `a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
+	a.summary, a.changes, a.client_ip, a.subject, a.created_at`
+
 // ListActivity returns the newest activity of a workspace, newest first.
 func (db *DB) ListActivity(ctx context.Context, workspaceID int64, limit int) (_ []sightline.Activity, err error) {
 	defer translateErr(&err, "store.ListActivity")
 	rows, err := db.Pool.Query(ctx, `
-		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
-		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
+		SELECT `+activityColumns+`
 		FROM activity a LEFT JOIN users u ON u.id = a.actor_id
 		WHERE a.workspace_id = $1
 		ORDER BY a.created_at DESC, a.id DESC
@@ -69,8 +72,7 @@ func (db *DB) ListActivity(ctx context.Context, workspaceID int64, limit int) (_
 func (db *DB) ListAccountActivity(ctx context.Context, email string, limit int) (_ []sightline.Activity, err error) {
 	defer translateErr(&err, "store.ListAccountActivity")
 	rows, err := db.Pool.Query(ctx, `
-		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
-		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
+		SELECT `+activityColumns+`
 		FROM activity a LEFT JOIN users u ON u.id = a.actor_id
 		WHERE a.workspace_id IS NULL AND a.subject = $1
 		ORDER BY a.created_at DESC, a.id DESC
@@ -88,8 +90,7 @@ func (db *DB) ListAccountActivity(ctx context.Context, email string, limit int) 
 func (db *DB) ItemHistory(ctx context.Context, workspaceID int64, itemType string, itemID int64, limit int) (_ []sightline.Activity, err error) {
 	defer translateErr(&err, "store.ItemHistory")
 	rows, err := db.Pool.Query(ctx, `
-		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
-		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
+		SELECT `+activityColumns+`
 		FROM activity a LEFT JOIN users u ON u.id = a.actor_id
 		WHERE a.workspace_id = $1 AND a.item_type = $2 AND a.item_id = $3
 		ORDER BY a.created_at DESC, a.id DESC
@@ -124,8 +125,7 @@ func scanActivity(row pgx.CollectableRow) (sightline.Activity, error) {
 func (db *DB) LatestChangeByOthers(ctx context.Context, workspaceID, userID int64, itemType string, itemID int64) (_ *sightline.Activity, err error) {
 	defer translateErr(&err, "store.LatestChangeByOthers")
 	rows, err := db.Pool.Query(ctx, `
-		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
-		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
+		SELECT `+activityColumns+`
 		FROM activity a LEFT JOIN users u ON u.id = a.actor_id
 		WHERE a.workspace_id = $1 AND a.item_type = $2 AND a.item_id = $3
 		  AND a.actor_id IS DISTINCT FROM $4 AND a.verb NOT LIKE 'comment.%'
@@ -145,8 +145,7 @@ func (db *DB) LatestChangeByOthers(ctx context.Context, workspaceID, userID int6
 func (db *DB) ActivityBy(ctx context.Context, workspaceID, userID int64, limit int) (_ []sightline.Activity, err error) {
 	defer translateErr(&err, "store.ActivityBy")
 	rows, err := db.Pool.Query(ctx, `
-		SELECT a.id, a.workspace_id, a.actor_id, coalesce(u.name, ''), a.verb, a.item_type, a.item_id,
-		       a.summary, a.changes, a.client_ip, a.subject, a.created_at
+		SELECT `+activityColumns+`
 		FROM activity a LEFT JOIN users u ON u.id = a.actor_id
 		WHERE a.workspace_id = $1 AND a.actor_id = $2
 		ORDER BY a.created_at DESC, a.id DESC

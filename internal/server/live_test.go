@@ -211,8 +211,13 @@ func TestLiveStreamsStayInTheirWorkspace(t *testing.T) {
 	}
 	outsider := w.b.signIn("oscar@example.com")
 	s := outsider.stream(paths.Events("globex", paths.Live{Topics: []string{"activity", "epics"}}), "")
-	// The demo workspace's stream is not theirs.
+	// The demo workspace's stream is not theirs, and a demo member cannot
+	// follow a Globex item from the demo workspace's stream.
 	wantStatus(t, outsider.get(paths.Events(seed.DemoSlug)), http.StatusNotFound)
+	demoPM := w.b.signIn(demoEmail(sightline.RolePM))
+	wantStatus(t, demoPM.get(paths.Events(seed.DemoSlug, paths.Live{ItemType: "epic", ItemID: globexEpic})), http.StatusNotFound)
+	wantStatus(t, demoPM.get(paths.Events(seed.DemoSlug)+"?item=user:1"), http.StatusUnprocessableEntity)
+	wantStatus(t, demoPM.get(paths.Events(seed.DemoSlug)+"?topic=secrets"), http.StatusUnprocessableEntity)
 
 	pm := w.a.signIn(demoEmail(sightline.RolePM))
 	wantStatus(t, pm.post(paths.ItemComments(seed.DemoSlug, "epic", w.epicID), url.Values{"body": {"@oscar a secret of demo"}}), http.StatusSeeOther)
