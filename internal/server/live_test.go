@@ -412,3 +412,38 @@ func TestMentionsLinkToMembers(t *testing.T) {
 		t.Errorf("LIKE wildcards are not escaped: %s", res.body)
 	}
 }
+
+// TestPresenceAcrossInstances: a page open on instance A shows on B's
+// presence list as "is here", then "is editing" once its person types,
+// and is gone as soon as the page closes.
+func TestPresenceAcrossInstances(t *testing.T) {
+	w := newLiveWorld(t)
+	arch := w.b.signIn(demoEmail(sightline.RoleArchitect))
+	pm := w.a.signIn(demoEmail(sightline.RolePM))
+	item := paths.Live{ItemType: "epic", ItemID: w.epicID}
+	watcher := arch.stream(paths.Events(seed.DemoSlug, item), "")
+	watcher.waitFor("presence", 5*time.Second) // its own arrival
+	presence := func() string {
+		res := arch.get(paths.ItemPresence(seed.DemoSlug, "epic", w.epicID))
+		wantStatus(t, res, http.StatusOK)
+		return strings.Join(strings.Fields(res.doc(t).Find("[data-testid=presence-person]").Text()), " ")
+	}
+	if got := presence(); got != "" {
+		t.Fatalf("presence before anyone else came: %q", got)
+	}
+	s := pm.stream(paths.Events(seed.DemoSlug, item), "")
+	watcher.waitFor("presence", 5*time.Second)
+	if got := presence(); got != "PP Priya PM is here" {
+		t.Fatalf("presence with the PM's page open: %q", got)
+	}
+	wantStatus(t, pm.post(paths.ItemPresence(seed.DemoSlug, "epic", w.epicID), nil), http.StatusNoContent)
+	watcher.waitFor("presence", 5*time.Second)
+	if got := presence(); got != "PP Priya PM is editing" {
+		t.Fatalf("presence once the PM types: %q", got)
+	}
+	s.cancel()
+	watcher.waitFor("presence", 5*time.Second)
+	if got := presence(); got != "" {
+		t.Fatalf("presence after the PM's page closed: %q", got)
+	}
+}
