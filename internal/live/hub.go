@@ -47,7 +47,7 @@ func NewHub(o Options) *Hub {
 		o.PerUser = 12
 	}
 	if o.Buffer <= 0 {
-		o.Buffer = 256
+		o.Buffer = 64
 	}
 	return &Hub{subs: map[int64]map[*Sub]struct{}{}, byUser: map[int64][]*Sub{},
 		ring: make([]sightline.Event, o.Remember), maxPerUser: o.PerUser, buffer: o.Buffer}

@@ -39,6 +39,9 @@ func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, stat
 	if err != nil {
 		return err
 	}
+	if items, err = s.withCommentCounts(r, items); err != nil {
+		return err
+	}
 	rels, err := s.db.ListRelations(ctx, st.workspace.ID)
 	if err != nil {
 		return err

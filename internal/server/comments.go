@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
@@ -201,4 +202,40 @@ func (s *Server) handleCommentResolve(w http.ResponseWriter, r *http.Request) er
 		s.flash(r, "success", "Thread reopened.")
 	}
 	return redirect(w, r, paths.Item(ws.Slug, t.Type, t.Ref)+"#comment-"+strconv.FormatInt(c.ID, 10))
+}
+
+// withCommentCounts is a copy of a list of architecture items (the store
+// may share its slice between requests) with each item's comment count,
+// in one query.
+func (s *Server) withCommentCounts(r *http.Request, items []sightline.ArchItem) ([]sightline.ArchItem, error) {
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	counts, err := s.db.CommentCounts(r.Context(), state(r).workspace.ID, "arch_item", ids)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(items)
+	for i := range out {
+		out[i].Comments = counts[out[i].ID]
+	}
+	return out, nil
+}
+
+// roadmapCommentCounts is withCommentCounts for roadmap items.
+func (s *Server) roadmapCommentCounts(r *http.Request, items []sightline.RoadmapItem) ([]sightline.RoadmapItem, error) {
+	ids := make([]int64, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	counts, err := s.db.CommentCounts(r.Context(), state(r).workspace.ID, "roadmap_item", ids)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(items)
+	for i := range out {
+		out[i].Comments = counts[out[i].ID]
+	}
+	return out, nil
 }

@@ -138,11 +138,13 @@ func TestListsShowCommentCounts(t *testing.T) {
 	if n := doc.Find("[data-testid=row-comment-count]").Length(); n != 1 {
 		t.Fatalf("%d decisions show a count, want 1", n)
 	}
-	// Goals, initiatives and the NFR register count too.
+	// Goals, initiatives, the NFR register, the architecture tree and the roadmap's items count too.
 	for _, c := range []struct{ kind, table, list, row, attr string }{
 		{"goal", "goals", "/w/demo/goals", "goal", "data-goal-id"},
 		{"initiative", "initiatives", "/w/demo/initiatives", "initiative", "data-initiative-id"},
 		{"concern", "nfr_concerns", "/w/demo/concerns", "concern", "data-concern-id"},
+		{"arch_item", "arch_items", "/w/demo/architecture", "arch-node", "data-item-id"},
+		{"roadmap_item", "roadmap_items", "/w/demo/roadmap", "roadmap-item", "data-roadmap-item-id"},
 	} {
 		id := app.id(`SELECT id FROM `+c.table+` WHERE workspace_id = $1 ORDER BY id LIMIT 1`, ws)
 		wantStatus(t, eng.post(fmt.Sprintf("/w/demo/items/%s/%d/comments", c.kind, id), url.Values{"body": {"A question."}}), http.StatusSeeOther)

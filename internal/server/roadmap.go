@@ -323,6 +323,9 @@ func (s *Server) renderRoadmapTimeline(w http.ResponseWriter, r *http.Request, s
 	if in.Items, err = s.db.ListRoadmapItems(ctx, ws.ID); err != nil {
 		return err
 	}
+	if in.Items, err = s.roadmapCommentCounts(r, in.Items); err != nil {
+		return err
+	}
 	if in.Shifts, err = s.db.ShiftsBetween(ctx, ws.ID, window.Start(), window.End(), sightline.TimelineShiftLimit); err != nil {
 		return err
 	}

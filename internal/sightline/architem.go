@@ -382,6 +382,8 @@ var Healths = []Health{HealthHealthy, HealthStrained, HealthAtRisk}
 
 // ArchItem is a C4-style architecture item.
 type ArchItem struct {
+	// Comments counts the comments on it, where a list loads them (0 otherwise).
+	Comments    int
 	ID          int64
 	WorkspaceID int64
 	Kind        ItemKind

@@ -13,6 +13,8 @@ import (
 
 // RoadmapItem is a release, milestone or theme on the roadmap timeline.
 type RoadmapItem struct {
+	// Comments counts the comments on it, where a list loads them (0 otherwise).
+	Comments    int
 	ID          int64
 	WorkspaceID int64
 	Kind        string
