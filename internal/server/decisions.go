@@ -154,7 +154,7 @@ func (s *Server) decisionData(r *http.Request, d *sightline.Decision) (web.Decis
 		kinds = append(kinds, sightline.RequestStance)
 	}
 	item := web.ItemRef{Type: "decision", ID: d.ID, Title: d.Ref() + ": " + d.Title, Href: paths.Decision(st.workspace.Slug, d.Number)}
-	if data.Requests, err = s.requests(r, item, paths.DecisionRequests(st.workspace.Slug, d.Number), kinds...); err != nil {
+	if data.Requests, err = s.requests(r, item, paths.DecisionRequests(st.workspace.Slug, d.Number), nil, kinds...); err != nil {
 		return data, err
 	}
 	if st.member.Role.Can(sightline.ActionEditDecisions) {

@@ -49,14 +49,20 @@ func (s *Server) epicData(r *http.Request, e *sightline.Epic) (web.EpicData, err
 	if d.Comments, err = s.comments(r, "epic", e.ID); err != nil {
 		return d, err
 	}
-	item := web.ItemRef{Type: "epic", ID: e.ID, Title: e.Title, Href: paths.Epic(st.workspace.Slug, e.ID)}
-	if d.Requests, err = s.requests(r, item, paths.EpicRequests(st.workspace.Slug, e.ID), epicAskKinds(role, e)...); err != nil {
-		return d, err
-	}
 	if role.Can(sightline.ActionEditEpicProduct) || role.Can(sightline.ActionEditEpicTech) {
 		if d.Choices, err = s.db.EpicChoices(ctx, st.workspace.ID); err != nil {
 			return d, err
 		}
+	}
+	item := web.ItemRef{Type: "epic", ID: e.ID, Title: e.Title, Href: paths.Epic(st.workspace.Slug, e.ID)}
+	var members []sightline.Membership
+	if d.Choices != nil {
+		for _, m := range d.Choices.Members {
+			members = append(members, sightline.Membership{UserID: m.UserID, UserName: m.Name, Role: m.Role})
+		}
+	}
+	if d.Requests, err = s.requests(r, item, paths.EpicRequests(st.workspace.Slug, e.ID), members, epicAskKinds(role, e)...); err != nil {
+		return d, err
 	}
 	if role.Can(sightline.ActionLinkPains) {
 		d.PainQuery = postgres.PickerSearch(q.Get("painq"))

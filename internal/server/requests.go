@@ -23,8 +23,9 @@ var askLabels = map[sightline.RequestKind]string{
 }
 
 // requests loads an item's requests (one query) and, when the member may
-// ask for kinds here, who can be asked (one more).
-func (s *Server) requests(r *http.Request, item web.ItemRef, askURL string, kinds ...sightline.RequestKind) (web.Requests, error) {
+// ask for kinds here, who can be asked: from members when the page has
+// them already, else one more query.
+func (s *Server) requests(r *http.Request, item web.ItemRef, askURL string, members []sightline.Membership, kinds ...sightline.RequestKind) (web.Requests, error) {
 	st := state(r)
 	rq := web.Requests{Item: item}
 	var err error
@@ -34,9 +35,10 @@ func (s *Server) requests(r *http.Request, item web.ItemRef, askURL string, kind
 	if len(kinds) == 0 {
 		return rq, nil
 	}
-	members, err := s.db.ListMembers(r.Context(), st.workspace.ID)
-	if err != nil {
-		return rq, err
+	if members == nil {
+		if members, err = s.db.ListMembers(r.Context(), st.workspace.ID); err != nil {
+			return rq, err
+		}
 	}
 	for _, k := range kinds {
 		rq.Asks = append(rq.Asks, web.Ask{Kind: k, Label: askLabels[k], URL: askURL,

@@ -246,7 +246,7 @@ func (s *Server) shiftData(r *http.Request, sh *sightline.StrategyShift) (web.Sh
 	if err != nil {
 		return web.ShiftData{}, err
 	}
-	requests, err := s.requests(r, web.ItemRef{Type: "shift", ID: sh.ID, Title: sh.Title, Href: paths.Shift(ws.Slug, sh.ID)}, "")
+	requests, err := s.requests(r, web.ItemRef{Type: "shift", ID: sh.ID, Title: sh.Title, Href: paths.Shift(ws.Slug, sh.ID)}, "", members)
 	if err != nil {
 		return web.ShiftData{}, err
 	}
