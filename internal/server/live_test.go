@@ -447,3 +447,58 @@ func TestPresenceAcrossInstances(t *testing.T) {
 		t.Fatalf("presence after the PM's page closed: %q", got)
 	}
 }
+
+// TestLiveTopicsAcrossInstances: the dashboard's and strategy page's
+// stream (shifts, activity) hears of a shift logged and then acknowledged
+// through the other instance; the backlog's (epics) of an estimate; and
+// the regions those pages mark to refresh are there, pointing at the
+// page itself.
+func TestLiveTopicsAcrossInstances(t *testing.T) {
+	w := newLiveWorld(t)
+	ctx := context.Background()
+	viewer := w.b.signIn(demoEmail(sightline.RoleViewer))
+	dash := viewer.stream(paths.Events(seed.DemoSlug, paths.Live{Topics: []string{"shifts", "activity"}}), "")
+	backlog := viewer.stream(paths.Events(seed.DemoSlug, paths.Live{Topics: []string{"epics"}}), "")
+
+	pm := w.a.signIn(demoEmail(sightline.RolePM))
+	res := pm.post(paths.Shifts(seed.DemoSlug), url.Values{"title": {"Enterprise first"}, "narrative": {"@arjun this moves the NFRs"},
+		"from_phase": {"growth"}, "to_phase": {"stability"}, "shifted_on": {"2026-12-01"}})
+	wantStatus(t, res, http.StatusSeeOther)
+	ev, _ := dash.waitFor("shifts", 5*time.Second)
+	if ev.Data.Kind != "shift.logged" {
+		t.Fatalf("shifts event %+v", ev.Data)
+	}
+	arch := w.a.signIn(demoEmail(sightline.RoleArchitect))
+	wantStatus(t, arch.post(paths.ShiftAck(seed.DemoSlug, ev.Data.Item), url.Values{"assessment": {"Tenant isolation first."}}), http.StatusSeeOther)
+	for {
+		e, _ := dash.waitFor("shifts", 5*time.Second)
+		if e.Data.Kind == "shift.acknowledged" {
+			break
+		}
+	}
+	e, err := w.a.db.EpicByID(ctx, w.a.id(`SELECT workspace_id FROM epics WHERE id = $1`, w.epicID), w.epicID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.a.db.EstimateEpic(ctx, postgres.Actor{UserID: mustUser(t, w.a, demoEmail(sightline.RoleEngineer)).ID}, e.WorkspaceID, w.epicID, e.Version, "S", "Small."); err != nil {
+		t.Fatal(err)
+	}
+	if ev, _ := backlog.waitFor("epics", 5*time.Second); ev.Data.Kind != "epic.estimated" || ev.Data.Item != w.epicID {
+		t.Fatalf("epics event %+v", ev.Data)
+	}
+	for page, region := range map[string]string{
+		paths.Workspace(seed.DemoSlug): "#dash-shifts-live", paths.Strategy(seed.DemoSlug): "#shift-log-live", paths.Epics(seed.DemoSlug): "#backlog-live",
+	} {
+		d := viewer.get(page).doc(t)
+		r := d.Find(region)
+		if get, _ := r.Attr("hx-get"); get != page {
+			t.Errorf("%s: region %s reloads %q, want the page itself", page, region, get)
+		}
+		if sel, _ := r.Attr("hx-select"); sel != region {
+			t.Errorf("%s: region %s selects %q", page, region, sel)
+		}
+		if src, _ := d.Find("body").Attr("sse-connect"); !strings.HasPrefix(src, paths.Events(seed.DemoSlug)) {
+			t.Errorf("%s: the page's stream is %q", page, src)
+		}
+	}
+}
