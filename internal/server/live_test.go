@@ -502,3 +502,18 @@ func TestLiveTopicsAcrossInstances(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveRefreshLeavesTheFlash: a fragment's refresh that lands between a
+// save and the page it redirects to does not take that page's message.
+func TestLiveRefreshLeavesTheFlash(t *testing.T) {
+	app := newTestApp(t)
+	pm := app.signIn(demoEmail(sightline.RolePM))
+	epic := app.id(`SELECT id FROM epics ORDER BY id LIMIT 1`)
+	wantStatus(t, pm.post(paths.ItemComments(seed.DemoSlug, "epic", epic), url.Values{"body": {"Posted."}}), http.StatusSeeOther)
+	req, _ := http.NewRequest("GET", app.ts.URL+paths.Epics(seed.DemoSlug), nil)
+	req.Header.Set("HX-Request", "true")
+	pm.do(req)
+	if got := text(t, pm.get(paths.Epic(seed.DemoSlug, epic)).doc(t), "[data-testid=flash]"); got != "Comment posted." {
+		t.Fatalf("flash %q after a live refresh came first", got)
+	}
+}

@@ -130,7 +130,10 @@ func (s *Server) page(r *http.Request, title, area string) ui.Page {
 		}
 		p.LiveItemType, p.LiveItemID = st.live.ItemType, st.live.ItemID
 	}
-	if st.session {
+	// A live fragment's refresh (htmx sends HX-Request) leaves the flash
+	// for the page it belongs to: the page being loaded after a save may
+	// be the one to show it.
+	if st.session && r.Header.Get("HX-Request") != "true" {
 		if f := s.sessions.PopString(r.Context(), sessFlash); f != "" {
 			kind, msg, _ := strings.Cut(f, "|")
 			p.Flash = ui.Flash{Kind: kind, Message: msg}
