@@ -208,6 +208,9 @@ func InboxEntryRead(ws string, entryID int64) string {
 	return Inbox(ws) + "/" + id(entryID) + "/read"
 }
 
+// Search finds anything in the workspace (?q=, &kind=, &page=).
+func Search(ws string, q ...Query) string { return with(workspace(ws, "/search"), q) }
+
 // Handles are the "@…" suggestions for a text field (?q=the typed start).
 func Handles(ws string, q ...Query) string { return with(workspace(ws, "/handles"), q) }
 

@@ -108,6 +108,7 @@ func TestPathsMatchTheRouteTable(t *testing.T) {
 		"EpicRequests":         post(paths.EpicRequests(ws, 7)),
 		"DecisionRequests":     post(paths.DecisionRequests(ws, 7)),
 		"Member":               get(paths.Member(ws, "arjun")),
+		"Search":               append(get(paths.Search(ws)), get(paths.Search(ws, paths.Values{"q": {"latency"}}))...),
 		"Handles":              append(get(paths.Handles(ws)), get(paths.Handles(ws, paths.Values{"q": {"ar"}}))...),
 		"Events":               append(get(paths.Events(ws)), get(paths.Events(ws, paths.Live{ItemType: "epic", ItemID: 7, Topics: []string{"epics"}}))...),
 		"ItemPresence":         both(paths.ItemPresence(ws, "epic", 7)),

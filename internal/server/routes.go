@@ -149,6 +149,7 @@ func (s *Server) routes() []route {
 		{"POST", "/w/{ws}/handle", Can(sightline.ActionViewWorkspace), s.handleHandleChange},
 		{"GET", "/w/{ws}/members/{handle}", Can(sightline.ActionViewWorkspace), s.handleMember},
 		{"GET", "/w/{ws}/handles", Can(sightline.ActionViewWorkspace), s.handleHandleSuggestions},
+		{"GET", "/w/{ws}/search", Can(sightline.ActionViewWorkspace), s.handleSearch},
 		{"GET", "/w/{ws}/inbox", Can(sightline.ActionViewWorkspace), s.handleInbox},
 		{"GET", "/w/{ws}/inbox/badge", Can(sightline.ActionViewWorkspace), s.handleInboxBadge},
 		{"POST", "/w/{ws}/inbox/read", Can(sightline.ActionViewWorkspace), s.handleInboxRead},

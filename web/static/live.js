@@ -6,6 +6,7 @@
  * 2. The first keystroke in a form of an item's page (then at most every
  *    20 s) tells the others "… is editing" (POST to the body's
  *    data-presence address; same-origin, so the CSRF check passes).
+ * 4. "/" outside a field focuses the header's search box.
  * 3. Typing "@" and a few letters in a text area shows the members whose
  *    handle or name match (from the body's data-mentions address); arrows
  *    move, Enter or Tab or a click puts "@handle " in, Escape closes.
@@ -140,5 +141,15 @@
 
   document.addEventListener("focusout", function (evt) {
     if (evt.target === field) setTimeout(closeBox, 100);
+  });
+
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key !== "/" || evt.ctrlKey || evt.metaKey || evt.altKey) return;
+    var t = evt.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var box = document.getElementById("site-search");
+    if (!box) return;
+    evt.preventDefault();
+    box.focus();
   });
 })();
