@@ -108,6 +108,8 @@ func TestPathsMatchTheRouteTable(t *testing.T) {
 		"EpicRequests":         post(paths.EpicRequests(ws, 7)),
 		"DecisionRequests":     post(paths.DecisionRequests(ws, 7)),
 		"Member":               get(paths.Member(ws, "arjun")),
+		"PainsCSV":             append(get(paths.PainsCSV(ws)), get(paths.PainsCSV(ws, filter))...),
+		"EpicsCSV":             append(get(paths.EpicsCSV(ws)), get(paths.EpicsCSV(ws, filter))...),
 		"Search":               append(get(paths.Search(ws)), get(paths.Search(ws, paths.Values{"q": {"latency"}}))...),
 		"Handles":              append(get(paths.Handles(ws)), get(paths.Handles(ws, paths.Values{"q": {"ar"}}))...),
 		"Events":               append(get(paths.Events(ws)), get(paths.Events(ws, paths.Live{ItemType: "epic", ItemID: 7, Topics: []string{"epics"}}))...),

@@ -75,6 +75,7 @@ func (s *Server) routes() []route {
 
 		// Epics: the unified backlog and everything about one epic.
 		{"GET", "/w/{ws}/epics", Can(sightline.ActionViewWorkspace), s.handleEpics},
+		{"GET", "/w/{ws}/epics.csv", Can(sightline.ActionViewWorkspace), s.handleEpicsCSV},
 		{"GET", "/w/{ws}/epics/new", Can(sightline.ActionCreateEpic), s.handleEpicNew},
 		{"POST", "/w/{ws}/epics", Can(sightline.ActionCreateEpic), s.handleEpicCreate},
 		{"GET", "/w/{ws}/epics/{epicID}", Can(sightline.ActionViewWorkspace), s.handleEpic},
@@ -90,6 +91,7 @@ func (s *Server) routes() []route {
 
 		// Customer pain.
 		{"GET", "/w/{ws}/pains", Can(sightline.ActionViewWorkspace), s.handlePains},
+		{"GET", "/w/{ws}/pains.csv", Can(sightline.ActionViewWorkspace), s.handlePainsCSV},
 		{"POST", "/w/{ws}/pains", Can(sightline.ActionEditPains), s.handlePainCreate},
 		{"GET", "/w/{ws}/pains/{painID}", Can(sightline.ActionViewWorkspace), s.handlePain},
 		{"POST", "/w/{ws}/pains/{painID}", Can(sightline.ActionEditPains), s.handlePainUpdate},
