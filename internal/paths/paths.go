@@ -97,7 +97,7 @@ func Epics(ws string, q ...Query) string { return with(workspace(ws, "/epics"), 
 func EpicNew(ws string, q ...Query) string {
 	return with(workspace(ws, "/epics/new"), q)
 }
-func EpicsCSV(ws string, q ...Query) string { return with(workspace(ws, "/epics.csv"), q) }
+func EpicsCSV(ws string, q ...Query) string          { return with(workspace(ws, "/epics.csv"), q) }
 func Epic(ws string, epicID int64) string            { return workspace(ws, "/epics/"+id(epicID)) }
 func EpicTechnical(ws string, epicID int64) string   { return Epic(ws, epicID) + "/technical" }
 func EpicStatus(ws string, epicID int64) string      { return Epic(ws, epicID) + "/status" }
@@ -121,7 +121,7 @@ func EpicRoadmap(ws string, epicID int64) string { return Epic(ws, epicID) + "/r
 // Customer pain.
 
 func Pains(ws string, q ...Query) string       { return with(workspace(ws, "/pains"), q) }
-func PainsCSV(ws string, q ...Query) string  { return with(workspace(ws, "/pains.csv"), q) }
+func PainsCSV(ws string, q ...Query) string    { return with(workspace(ws, "/pains.csv"), q) }
 func Pain(ws string, painID int64) string      { return workspace(ws, "/pains/"+id(painID)) }
 func PainEpics(ws string, painID int64) string { return Pain(ws, painID) + "/epics" }
 
