@@ -250,15 +250,12 @@ func Map(header []string, p Preset, manual map[Field]string) (Mapping, sightline
 	return m, problems
 }
 
-// Row is one pain note read from the file.
+// Row is one pain note read from the file, and its line. Its Key is what
+// a re-import recognises it by: the source and the external id, or a hash
+// of its content when the export has no id.
 type Row struct {
-	Line       int
-	Note       sightline.PainNote
-	ExternalID string
-	Link       string
-	// Key is what a re-import recognises the row by: the source and the
-	// external id, or a hash of its content when the export has no id.
-	Key string
+	Line int
+	sightline.PainImportRow
 }
 
 // RowError is why a row cannot be imported.
@@ -323,7 +320,7 @@ func (m Mapping) Row(rec []string, line int, today time.Time) (Row, []RowError) 
 	} else if err != nil {
 		errs = append(errs, RowError{line, Quote, err.Error()})
 	}
-	row := Row{Line: line, Note: n, ExternalID: m.get(rec, ExternalID), Link: m.get(rec, Link)}
+	row := Row{Line: line, PainImportRow: sightline.PainImportRow{Note: n, ExternalID: m.get(rec, ExternalID), Link: m.get(rec, Link)}}
 	if utf8.RuneCountInString(row.ExternalID) > 200 {
 		errs = append(errs, RowError{line, ExternalID, "At most 200 characters."})
 	}

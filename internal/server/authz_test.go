@@ -125,12 +125,16 @@ func newMatrixFixture(t *testing.T, app *testApp) matrixFixture {
 		if err := db.Pool.QueryRow(ctx, `SELECT handle FROM memberships WHERE workspace_id = $1 AND user_id = $2`, ws.ID, inviter).Scan(&handle); err != nil {
 			t.Fatal(err)
 		}
+		var uploadID int64
+		q(&uploadID, `WITH u AS (INSERT INTO pain_uploads (workspace_id, user_id, filename, size, chunks) VALUES ($1, $2, 'pains.csv', 20, 1) RETURNING id)
+			INSERT INTO pain_upload_chunks (upload_id, seq, data) SELECT id, 0, convert_to('quote,heard_on'||chr(10)||'x,2026-01-02'||chr(10), 'UTF8') FROM u RETURNING upload_id`, ws.ID, inviter)
 		var commentID, entryID int64
 		q(&commentID, `INSERT INTO comments (workspace_id, item_type, item_id, body) VALUES ($1, 'epic', $2, 'A comment') RETURNING id`, ws.ID, epicID)
 		q(&entryID, `INSERT INTO inbox_entries (workspace_id, user_id, kind, item_type, item_id, comment_id) VALUES ($1, $2, 'mention', 'epic', $3, $4) RETURNING id`, ws.ID, inviter, epicID, commentID)
 		return map[string]string{
 			"entryID":       fmt.Sprint(entryID),
 			"handle":        handle,
+			"uploadID":      fmt.Sprint(uploadID),
 			"commentID":     fmt.Sprint(commentID),
 			"itemID":        fmt.Sprint(item2ID),
 			"relationID":    fmt.Sprint(relationID),

@@ -108,6 +108,8 @@ func TestPathsMatchTheRouteTable(t *testing.T) {
 		"EpicRequests":         post(paths.EpicRequests(ws, 7)),
 		"DecisionRequests":     post(paths.DecisionRequests(ws, 7)),
 		"Member":               get(paths.Member(ws, "arjun")),
+		"PainImport":           both(paths.PainImport(ws)),
+		"PainUpload":           both(paths.PainUpload(ws, 7)),
 		"PainsCSV":             append(get(paths.PainsCSV(ws)), get(paths.PainsCSV(ws, filter))...),
 		"EpicsCSV":             append(get(paths.EpicsCSV(ws)), get(paths.EpicsCSV(ws, filter))...),
 		"Search":               append(get(paths.Search(ws)), get(paths.Search(ws, paths.Values{"q": {"latency"}}))...),

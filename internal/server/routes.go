@@ -92,6 +92,10 @@ func (s *Server) routes() []route {
 		// Customer pain.
 		{"GET", "/w/{ws}/pains", Can(sightline.ActionViewWorkspace), s.handlePains},
 		{"GET", "/w/{ws}/pains.csv", Can(sightline.ActionViewWorkspace), s.handlePainsCSV},
+		{"GET", "/w/{ws}/pains/import", Can(sightline.ActionEditPains), s.handlePainImportForm},
+		{"POST", "/w/{ws}/pains/import", Can(sightline.ActionEditPains), s.handlePainUpload},
+		{"GET", "/w/{ws}/pains/import/{uploadID}", Can(sightline.ActionEditPains), s.handlePainImportPreview},
+		{"POST", "/w/{ws}/pains/import/{uploadID}", Can(sightline.ActionEditPains), s.handlePainImport},
 		{"POST", "/w/{ws}/pains", Can(sightline.ActionEditPains), s.handlePainCreate},
 		{"GET", "/w/{ws}/pains/{painID}", Can(sightline.ActionViewWorkspace), s.handlePain},
 		{"POST", "/w/{ws}/pains/{painID}", Can(sightline.ActionEditPains), s.handlePainUpdate},

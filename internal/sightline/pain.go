@@ -303,3 +303,21 @@ func CheckText(p Problems, field, s string, required bool, max int) {
 		p.Add(field, fmt.Sprintf("Use at most %d characters (this has %d).", max, utf8.RuneCountInString(s)))
 	}
 }
+
+// PainImportRow is one checked row of a pain import: the note, its id and
+// link in the tool it came from, and the key a re-import recognises it by.
+type PainImportRow struct {
+	Note       PainNote
+	ExternalID string
+	Link       string
+	Key        string
+}
+
+// PainImportReport says what an import did: notes new to the workspace,
+// ones a re-import changed, ones it found as they were.
+type PainImportReport struct {
+	New, Updated, Skipped int
+}
+
+// MaxPainUpload bounds an uploaded export.
+const MaxPainUpload = 50 << 20
