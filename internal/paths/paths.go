@@ -120,8 +120,8 @@ func EpicRoadmap(ws string, epicID int64) string { return Epic(ws, epicID) + "/r
 
 // Customer pain.
 
-func Pains(ws string, q ...Query) string       { return with(workspace(ws, "/pains"), q) }
-func PainImport(ws string) string { return workspace(ws, "/pains/import") }
+func Pains(ws string, q ...Query) string { return with(workspace(ws, "/pains"), q) }
+func PainImport(ws string) string        { return workspace(ws, "/pains/import") }
 func PainUpload(ws string, uploadID int64, q ...Query) string {
 	return with(PainImport(ws)+"/"+id(uploadID), q)
 }
