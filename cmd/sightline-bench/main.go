@@ -29,6 +29,8 @@ func main() {
 	flag.StringVar(&conns, "conns", conns, "comma-separated connection counts")
 	flag.Int64Var(&o.Seed, "seed", 1, "random seed of the large workspace")
 	flag.StringVar(&out, "o", "", "also write the report (Markdown) to this file")
+	flag.BoolVar(&o.Search, "search", true, "seed a workspace of 1,000,000 pain notes and measure search on it")
+	flag.IntVar(&o.ImportRows, "import-rows", 1_000_000, "rows of the CSV pain import run through the upload path (0: skip it)")
 	flag.IntVar(&o.Streams, "streams", 1000, "event streams of the SSE fan-out run (0: skip it)")
 	flag.IntVar(&o.WriteRate, "write-rate", 50, "writes per second during the fan-out run")
 	flag.DurationVar(&o.FanoutFor, "fanout-duration", 10*time.Second, "how long the fan-out run writes")

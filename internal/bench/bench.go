@@ -33,17 +33,19 @@ import (
 
 // Options tune a run.
 type Options struct {
-	ServerBin string        // the sightline binary to run as the server process
-	Warmup    time.Duration // per row, not measured
-	Duration  time.Duration // per row, measured
-	Conns     []int         // connection counts, e.g. 1 and 8
-	Seed      int64         // seed.Large's random seed
-	Pages     []string      // keys of the pages to measure (dashboard, backlog, epic, …); empty: all
-	Streams   int           // SSE fan-out: streams open (0: no fan-out run)
-	WriteRate int           // SSE fan-out: writes per second
-	FanoutFor time.Duration // SSE fan-out: how long it writes
-	Out       io.Writer     // the report
-	Log       io.Writer     // progress
+	ServerBin  string        // the sightline binary to run as the server process
+	Warmup     time.Duration // per row, not measured
+	Duration   time.Duration // per row, measured
+	Conns      []int         // connection counts, e.g. 1 and 8
+	Seed       int64         // seed.Large's random seed
+	Pages      []string      // keys of the pages to measure (dashboard, backlog, epic, …); empty: all
+	Search     bool          // seed a workspace of 1,000,000 pain notes and measure search on it
+	ImportRows int           // rows of the CSV import run (0: no import run)
+	Streams    int           // SSE fan-out: streams open (0: no fan-out run)
+	WriteRate  int           // SSE fan-out: writes per second
+	FanoutFor  time.Duration // SSE fan-out: how long it writes
+	Out        io.Writer     // the report
+	Log        io.Writer     // progress
 }
 
 // Kinds of targets.
@@ -114,6 +116,29 @@ func Run(ctx context.Context, o Options) error {
 		return fmt.Errorf("seed the large workspace: %w", err)
 	}
 	logf("seeded %d rows in %.1f s", rep.Total(), rep.Elapsed.Seconds())
+	var xl *seed.Report
+	if o.Search {
+		logf("seeding the search workspace: 1,000,000 pain notes")
+		r, err := seed.Large(ctx, db, seed.SizeSearch, o.Seed)
+		if err != nil {
+			return fmt.Errorf("seed the search workspace: %w", err)
+		}
+		logf("seeded %d rows in %.1f s", r.Total(), r.Elapsed.Seconds())
+		// A rare word, and the large workspace's PM as a member (the load signs in once).
+		if _, err := db.Pool.Exec(ctx, `
+			INSERT INTO pain_notes (workspace_id, quote, source, customer, severity, frequency, firsthand, heard_on)
+			SELECT $1, 'Zanzibar office cannot sync ' || g, 'support', 'Zanzibar Ltd', 3, 'weekly', true, current_date FROM generate_series(1, 20) g`, r.WorkspaceID); err != nil {
+			return err
+		}
+		if _, err := db.Pool.Exec(ctx, `INSERT INTO memberships (workspace_id, user_id, role)
+			SELECT $1, id, 'pm' FROM users WHERE email = $2`, r.WorkspaceID, seed.LargeEmail(rep.Slug, "pm")); err != nil {
+			return err
+		}
+		if _, err := db.Pool.Exec(ctx, `ANALYZE pain_notes`); err != nil {
+			return err
+		}
+		xl = &r
+	}
 	env, err := describe(ctx, db)
 	if err != nil {
 		return err
@@ -122,6 +147,17 @@ func Run(ctx context.Context, o Options) error {
 	targets, err := pageTargets(ctx, db, rep)
 	if err != nil {
 		return err
+	}
+	if xl != nil {
+		search := func(key, name, q string) target {
+			return target{key: key, name: name, path: paths.Search(xl.Slug, paths.Values{"q": {q}}), kind: kindPage, cookie: true}
+		}
+		targets = append(targets,
+			search("search-common", "search, common word (1M pains)", "latency"),
+			search("search-phrase", "search, phrase (1M pains)", `"every monday"`),
+			search("search-rare", "search, rare word (1M pains)", "zanzibar"),
+			search("search-prefix", "search, prefix (1M pains)", "auditor"),
+			search("search-typo", "search, typo in a name (1M pains)", "zanzibr"))
 	}
 	if len(o.Pages) > 0 {
 		targets = slices.DeleteFunc(targets, func(t target) bool { return !slices.Contains(o.Pages, t.key) })
@@ -224,6 +260,11 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	var imp *ImportResult
+	if o.ImportRows > 0 {
+		r := importRun(ctx, srv.base, srv.Pid(), o.ImportRows, dir, logf)
+		imp = &r
+	}
 	var fan *FanoutResult
 	if o.Streams > 0 {
 		r := fanout(ctx, srv.base, srv.Pid(), db, rep, o.Streams, max(o.WriteRate, 1), o.FanoutFor, logf)
@@ -232,6 +273,9 @@ func Run(ctx context.Context, o Options) error {
 		fan = &r
 	}
 	report(o.Out, env, o, targets)
+	if imp != nil {
+		reportImport(o.Out, *imp)
+	}
 	if fan != nil {
 		reportFanout(o.Out, *fan)
 	}

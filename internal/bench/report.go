@@ -262,3 +262,23 @@ func reportFanout(w io.Writer, r FanoutResult) {
 	fmt.Fprintf(w, "- server RSS < %s MB under the fan-out: %s MB %s; no growth after the load (settled ≤ during): %s\n",
 		mb(targetFanoutRSS), mb(r.RSSAfter), mark(r.RSSAfter < targetFanoutRSS), mark(r.RSSSettled <= r.RSSAfter))
 }
+
+// The import aims (issue 11).
+const (
+	targetImportRate = 100_000.0
+	targetImportRSS  = 200e6
+)
+
+// reportImport prints the import run.
+func reportImport(w io.Writer, r ImportResult) {
+	fmt.Fprintf(w, "\n#### Pain import through the upload form\n\n")
+	if r.Problem != "" {
+		fmt.Fprintf(w, "Not measured: **%s**\n", r.Problem)
+		return
+	}
+	fmt.Fprintln(w, "| rows | file MB | upload s | import s | rows/s | server peak RSS MB |")
+	fmt.Fprintln(w, "|--:|--:|--:|--:|--:|--:|")
+	fmt.Fprintf(w, "| %d | %.1f | %.1f | %.1f | %.0f | %s |\n\n", r.Rows, float64(r.Bytes)/1e6, r.Upload.Seconds(), r.Import.Seconds(), r.RowsPerSecond(), mb(r.PeakRSS))
+	fmt.Fprintf(w, "- ≥ %.0f rows/s: %.0f %s\n", targetImportRate, r.RowsPerSecond(), mark(r.RowsPerSecond() >= targetImportRate))
+	fmt.Fprintf(w, "- server peak RSS < %s MB (process peak so far, pages included): %s MB %s\n", mb(targetImportRSS), mb(r.PeakRSS), mark(r.PeakRSS < targetImportRSS))
+}

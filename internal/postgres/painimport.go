@@ -138,6 +138,11 @@ func (db *DB) ImportPains(ctx context.Context, actor Actor, wsID int64, filename
 	defer translateErr(&err, "store.ImportPains")
 	var rep sightline.PainImportReport
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		// A million rows take longer than a page's statement: this
+		// transaction alone has the request's own (long) deadline.
+		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = '15min'`); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE pain_staging (
 			line bigint, external_key text, external_id text, link text, quote text, source text, customer text, segment text,
 			severity smallint, frequency text, firsthand boolean, heard_by text, heard_on date, quality_attribute text) ON COMMIT DROP`); err != nil {

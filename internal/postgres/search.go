@@ -3,12 +3,15 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/sightline/sightline/internal/sightline"
 )
 
-// Search runs a workspace search in one statement whatever the data size:
+// Search runs a workspace search in one statement whatever the data size
+// (at most sightline.SearchCandidates+1 candidates of each kind are ranked
+// and counted, so a word in 60,000 pain notes costs what 2,000 do):
 // every kind's matches (the stored tsvector columns of migration 00014
 // through their GIN indexes; names also by trigram word similarity; an
 // ADR number and a quarter by equality), ranked with ts_rank_cd (a title
@@ -107,9 +110,10 @@ var searchSQL = func() string {
 			where = "(" + match + " OR " + p.extra + ")"
 			rank += " + " + p.bonus
 		}
-		parts = append(parts, `SELECT '`+p.kind+`' AS kind, t.id, t.workspace_id, `+itemType+` AS item_type, `+itemID+` AS item_id, `+ref+` AS ref,
+		parts = append(parts, `(SELECT '`+p.kind+`' AS kind, t.id, t.workspace_id, `+itemType+` AS item_type, `+itemID+` AS item_id, `+ref+` AS ref,
 			`+p.title+` AS title, `+p.body+` AS body, `+rank+` AS rank
-			FROM `+p.table+` t, q WHERE t.workspace_id = $1 AND `+where)
+			FROM `+p.table+` t, q WHERE t.workspace_id = $1 AND `+where+`
+			LIMIT `+strconv.Itoa(sightline.SearchCandidates+1)+`)`)
 	}
 	title := strings.ReplaceAll(commentItemTitle, "c.", "p.")
 	ref := strings.ReplaceAll(commentItemRef, "c.", "p.")

@@ -58,6 +58,12 @@ var (
 		Links: 8000, Impacts: 3000, Pains: 50000, Decisions: 1000, Activity: 20000}
 )
 
+// SizeSearch is the search benchmark's workspace: a small plan and
+// architecture, a million pain notes.
+var SizeSearch = Size{Slug: "xl", Name: "Globex Feedback", Quarters: 12, Goals: 2, Shifts: 2, Initiatives: 4, RoadmapItems: 3, Epics: 40,
+	Systems: 2, Containers: 6, Externals: 2, Items: 24, Relations: 30, Concerns: 6,
+	Links: 120, Impacts: 60, Pains: 1_000_000, Decisions: 15, Activity: 300}
+
 // LargeSlug is the default address of a generated workspace.
 const LargeSlug = "large"
 

@@ -276,6 +276,9 @@ func (s *Server) runLive(ctx context.Context, ready func()) {
 			if _, err := s.db.PruneEvents(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
 				s.log.Warn("prune events", "err", err)
 			}
+			if err := s.db.PruneUploads(ctx, time.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+				s.log.Warn("prune uploads", "err", err)
+			}
 		}
 	}
 }

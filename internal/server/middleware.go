@@ -220,12 +220,24 @@ func (s *Server) crossOriginProtection() func(http.Handler) http.Handler {
 // withDeadline bounds every request: past Config.RequestTimeout the database
 // calls of the request are cancelled and it is answered 503.
 func (s *Server) withDeadline(next http.Handler) http.Handler {
+	return s.withDeadlineOf(s.cfg.RequestTimeout, next)
+}
+
+// withDeadlineOf bounds a request by d instead (a long route); past it the
+// request's reads of the body end too.
+func (s *Server) withDeadlineOf(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if s.cfg.RequestTimeout <= 0 {
+		if d <= 0 || s.cfg.RequestTimeout <= 0 {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+		if d > s.cfg.RequestTimeout {
+			// The server's read and write timeouts are for ordinary pages.
+			rc := http.NewResponseController(w)
+			_ = rc.SetReadDeadline(time.Now().Add(d))
+			_ = rc.SetWriteDeadline(time.Now().Add(d + 10*time.Second))
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -182,6 +183,13 @@ func (s *Server) routes() []route {
 // so it alone is not bounded by the request deadline.
 const streamPattern = "/w/{ws}/events"
 
+// longRoutes may take longer than a page: an upload of 50 MB over a slow
+// link, an import of a million rows.
+var longRoutes = map[string]time.Duration{
+	"POST /w/{ws}/pains/import":            5 * time.Minute,
+	"POST /w/{ws}/pains/import/{uploadID}": 15 * time.Minute,
+}
+
 // buildRouter wires the middleware chain and mounts every route behind its
 // access rule.
 func (s *Server) buildRouter() chi.Router {
@@ -197,7 +205,11 @@ func (s *Server) buildRouter() chi.Router {
 	for _, rt := range s.routes() {
 		s.rules[rt.method+" "+rt.pattern] = rt.access
 		h := s.retryReads(s.guard(rt.access, s.adapt(rt.handle)))
-		if rt.pattern != streamPattern {
+		switch d, long := longRoutes[rt.method+" "+rt.pattern]; {
+		case rt.pattern == streamPattern:
+		case long:
+			h = s.withDeadlineOf(d, h)
+		default:
 			h = s.withDeadline(h)
 		}
 		r.Method(rt.method, rt.pattern, h)

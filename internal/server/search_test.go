@@ -91,4 +91,17 @@ func TestSearchPage(t *testing.T) {
 	if d.Find("[data-testid=search-pager] a[rel=next]").Length() != 1 {
 		t.Error("no next page")
 	}
+	// Past 2,000 matches of a kind the count says so, and costs no more queries.
+	app.exec(`INSERT INTO pain_notes (workspace_id, quote, source, severity, frequency, firsthand, heard_on)
+		SELECT $1, 'zanzibar once more ' || g, 'support', 3, 'daily', true, current_date FROM generate_series(1, 1800) g`, ws)
+	d = viewer.get(search("zanzibar")).doc(t)
+	if got := strings.Join(strings.Fields(text(t, d, "[data-testid=search-kind-pain]")), " "); got != "Pain notes 2000+" {
+		t.Errorf("capped pain count %q", got)
+	}
+	if got := text(t, d, "[data-testid=search-count-all]"); got != "2301+" {
+		t.Errorf("capped total %q", got)
+	}
+	if after := app.queriesPerGET(viewer, search("zanzibar")); after != before {
+		t.Errorf("search: %d queries past the cap, %d with 2 hits", after, before)
+	}
 }
