@@ -67,7 +67,7 @@ var SizeSearch = Size{Slug: "xl", Name: "Globex Feedback", Quarters: 12, Goals: 
 // LargeSlug is the default address of a generated workspace.
 const LargeSlug = "large"
 
-// SizeByName returns SizeSmall, SizeMedium or SizeLarge by name.
+// SizeByName returns SizeSmall, SizeMedium, SizeLarge or SizeSearch by name.
 func SizeByName(name string) (Size, bool) {
 	switch name {
 	case "small":
@@ -76,6 +76,8 @@ func SizeByName(name string) (Size, bool) {
 		return SizeMedium, true
 	case "large":
 		return SizeLarge, true
+	case "search":
+		return SizeSearch, true
 	}
 	return Size{}, false
 }
