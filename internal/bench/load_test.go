@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 )
@@ -50,5 +51,52 @@ func TestPercentile(t *testing.T) {
 	}
 	if (Result{}).Percentile(0.5) != 0 {
 		t.Error("empty result")
+	}
+}
+
+func TestLoadMixed(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("page"))
+	}))
+	defer ts.Close()
+	var mu sync.Mutex
+	perWorker := map[int]int{}
+	reads, writes := LoadMixed(context.Background(), ts.URL, "", 3, 20*time.Millisecond, 200*time.Millisecond,
+		func(_ context.Context, w, n int) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if n != perWorker[w]+1 {
+				t.Errorf("worker %d: write number %d after %d", w, n, perWorker[w])
+			}
+			perWorker[w] = n
+			return nil
+		})
+	if reads.Requests == 0 || writes.Requests == 0 || reads.Errors != 0 {
+		t.Fatalf("reads %d (errors %d), writes %d", reads.Requests, reads.Errors, writes.Requests)
+	}
+	// One in ten: nine reads for each write, give or take one a worker.
+	if lo, hi := 9*writes.Requests-3*9, 9*writes.Requests+3*9; reads.Requests < lo || reads.Requests > hi {
+		t.Errorf("%d reads for %d writes, want about 9 a write", reads.Requests, writes.Requests)
+	}
+	if reads.BytesPerResponse() != 4 {
+		t.Errorf("bytes per read = %d, want 4", reads.BytesPerResponse())
+	}
+}
+
+func TestLoadWithNotModified(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") == `W/"x"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		_, _ = w.Write([]byte("page"))
+	}))
+	defer ts.Close()
+	res := LoadWith(context.Background(), ts.URL, "", http.Header{"If-None-Match": {`W/"x"`}}, 2, 10*time.Millisecond, 100*time.Millisecond)
+	if res.Requests == 0 || res.Errors != 0 || res.Bytes != 0 {
+		t.Errorf("304s: %d requests, %d errors (%s), %d bytes", res.Requests, res.Errors, res.FirstErr, res.Bytes)
+	}
+	if plain := Load(context.Background(), ts.URL, "", 1, 0, 50*time.Millisecond); plain.Errors != 0 || plain.Bytes == 0 {
+		t.Errorf("200s: %+v", plain)
 	}
 }

@@ -153,7 +153,7 @@ func runSeed(ctx context.Context, env Env, args []string) error {
 	var seedValue int64
 	c, _, err := parse(env, "seed", args, func(fs *flag.FlagSet) {
 		fs.BoolVar(&demo, "demo", false, "create the demo workspace (Taskly) and its five members")
-		fs.StringVar(&sizeName, "size", "", "generate a workspace of this size for benchmarks: small, medium, large (2,000 epics, 50,000 pains…) or search (1,000,000 pain notes)")
+		fs.StringVar(&sizeName, "size", "", "generate a workspace of this size for benchmarks: small, medium, large (2,000 epics, 50,000 pains…), xlarge (10,000 epics, 250,000 pains…) or search (1,000,000 pain notes)")
 		fs.StringVar(&slug, "workspace", seed.LargeSlug, "with --size: the generated workspace's address (members are <address>-pm@example.com…)")
 		fs.Int64Var(&seedValue, "seed", 1, "with --size: the random seed; the same seed generates the same workspace")
 	})
@@ -165,7 +165,7 @@ func runSeed(ctx context.Context, env Env, args []string) error {
 	}
 	size, ok := seed.SizeByName(sizeName)
 	if sizeName != "" && !ok {
-		return fmt.Errorf("unknown --size %q (want small, medium, large or search)", sizeName)
+		return fmt.Errorf("unknown --size %q (want small, medium, large, xlarge or search)", sizeName)
 	}
 	size.Slug = slug
 	db, err := openDB(ctx, c)

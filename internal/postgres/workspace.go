@@ -25,15 +25,20 @@ func scanWorkspace(row pgx.Row, extra ...any) (*sightline.Workspace, error) {
 func (db *DB) WorkspaceForMember(ctx context.Context, slug string, userID int64) (_ *sightline.Workspace, _ *sightline.Membership, err error) {
 	defer translateErr(&err, "store.WorkspaceForMember")
 	var m sightline.Membership
+	var rev int64
+	var settled bool
 	w, err := scanWorkspace(db.Pool.QueryRow(ctx, `
 		SELECT `+workspaceColumns+`, m.id, m.role, m.version, m.handle,
 		       (SELECT count(*) FROM inbox_entries e WHERE e.workspace_id = w.id AND e.user_id = $2 AND e.read_at IS NULL),
-		       (SELECT array_agg(h.handle) FROM memberships h WHERE h.workspace_id = w.id)
+		       (SELECT array_agg(h.handle) FROM memberships h WHERE h.workspace_id = w.id),
+		       (SELECT coalesce(max(c.id), 0) FROM page_changes c WHERE c.workspace_id = w.id),
+		       (SELECT pg_snapshot_xmin(s) = pg_snapshot_xmax(s) FROM pg_current_snapshot() AS s)
 		FROM workspaces w JOIN memberships m ON m.workspace_id = w.id AND m.user_id = $2
-		WHERE w.slug = $1`, slug, userID), &m.ID, &m.Role, &m.Version, &m.Handle, &m.Unread, &m.Handles)
+		WHERE w.slug = $1`, slug, userID), &m.ID, &m.Role, &m.Version, &m.Handle, &m.Unread, &m.Handles, &rev, &settled)
 	if err != nil {
 		return nil, nil, err
 	}
+	w.Revision, w.RevisionSettled = rev, settled
 	m.WorkspaceID, m.UserID = w.ID, userID
 	return w, &m, nil
 }

@@ -58,6 +58,13 @@ var (
 		Links: 8000, Impacts: 3000, Pains: 50000, Decisions: 1000, Activity: 20000}
 )
 
+// SizeXLarge is five times the large workspace (issue 12's scaling curve):
+// 10,000 epics, 40 initiatives, 2,000 architecture items, 40,000 links,
+// 15,000 impacts, 250,000 pain notes, 5,000 decisions, 1,000,000 activity rows.
+var SizeXLarge = Size{Slug: "xlarge", Name: "Globex Enterprise", Quarters: 12, Goals: 8, Shifts: 10, Initiatives: 40, RoadmapItems: 24, Epics: 10000,
+	Systems: 16, Containers: 150, Externals: 16, Items: 2000, Relations: 3000, Concerns: 150,
+	Links: 40000, Impacts: 15000, Pains: 250000, Decisions: 5000, Activity: 1_000_000}
+
 // SizeSearch is the search benchmark's workspace: a small plan and
 // architecture, a million pain notes.
 var SizeSearch = Size{Slug: "xl", Name: "Globex Feedback", Quarters: 12, Goals: 2, Shifts: 2, Initiatives: 4, RoadmapItems: 3, Epics: 40,
@@ -67,7 +74,7 @@ var SizeSearch = Size{Slug: "xl", Name: "Globex Feedback", Quarters: 12, Goals: 
 // LargeSlug is the default address of a generated workspace.
 const LargeSlug = "large"
 
-// SizeByName returns SizeSmall, SizeMedium, SizeLarge or SizeSearch by name.
+// SizeByName returns SizeSmall, SizeMedium, SizeLarge, SizeXLarge or SizeSearch by name.
 func SizeByName(name string) (Size, bool) {
 	switch name {
 	case "small":
@@ -76,6 +83,8 @@ func SizeByName(name string) (Size, bool) {
 		return SizeMedium, true
 	case "large":
 		return SizeLarge, true
+	case "xlarge":
+		return SizeXLarge, true
 	case "search":
 		return SizeSearch, true
 	}

@@ -67,6 +67,7 @@ type reqState struct {
 	retryable   bool             // a read that may run once more (retryReads)
 	retry       bool             // renderError asks retryReads to run it again
 	live        paths.Live       // what the page follows on the event stream
+	etag        string           // the page's tag (conditional), sent with a 200
 }
 
 type stateKey struct{}

@@ -16,6 +16,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/klauspost/compress/gzhttp"
+
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sightline/sightline/internal/logging"
@@ -279,4 +281,43 @@ func (s *Server) retryReads(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		}
 	})
+}
+
+// compressible are the types worth compressing: text, JSON, SVG, CSV.
+// Images other than SVG and archives are compressed already.
+var compressible = []string{"text/html", "text/css", "text/javascript", "application/javascript",
+	"application/json", "application/problem+json", "image/svg+xml", "text/csv", "text/markdown", "text/plain"}
+
+// compress answers with zstd or gzip when the browser asks for it
+// (klauspost/compress's gzhttp: Accept-Encoding negotiated, zstd preferred,
+// Vary: Accept-Encoding on every answer), for bodies of 1 KB or more of a
+// compressible type. The event stream is left alone: its events are a few
+// bytes each, must leave at once (no buffering up to a size), and a
+// compressor per open stream would cost some 300 KB of memory each.
+func compress() func(http.Handler) http.Handler {
+	wrap, err := gzhttp.NewWrapper(
+		gzhttp.MinSize(1024),
+		gzhttp.ContentTypeFilter(func(ct string) bool {
+			ct = strings.ToLower(strings.TrimSpace(ct))
+			for _, c := range compressible {
+				if strings.HasPrefix(ct, c) {
+					return true
+				}
+			}
+			return false
+		}),
+	)
+	if err != nil {
+		panic(err) // the options are constants
+	}
+	return func(next http.Handler) http.Handler {
+		compressed := wrap(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.Contains(r.Header.Get("Accept"), "text/event-stream") || strings.HasSuffix(r.URL.Path, "/events") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			compressed.ServeHTTP(w, r)
+		})
+	}
 }

@@ -194,7 +194,7 @@ var longRoutes = map[string]time.Duration{
 // access rule.
 func (s *Server) buildRouter() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.clientIP, s.logRequests, s.trackRequests, s.recoverPanics, securityHeaders, s.crossOriginProtection(), s.checkURL)
+	r.Use(s.requestID, s.clientIP, s.logRequests, s.trackRequests, compress(), s.recoverPanics, securityHeaders, s.crossOriginProtection(), s.checkURL)
 	notFound := s.guard(Public, s.adapt(func(w http.ResponseWriter, r *http.Request) error {
 		return sightline.Errorf(sightline.ENOTFOUND, "Page not found.")
 	}))
@@ -204,7 +204,11 @@ func (s *Server) buildRouter() chi.Router {
 	s.rules = map[string]Access{}
 	for _, rt := range s.routes() {
 		s.rules[rt.method+" "+rt.pattern] = rt.access
-		h := s.retryReads(s.guard(rt.access, s.adapt(rt.handle)))
+		var h http.Handler = s.adapt(rt.handle)
+		if tagged(rt) {
+			h = s.conditional(h)
+		}
+		h = s.retryReads(s.guard(rt.access, h))
 		switch d, long := longRoutes[rt.method+" "+rt.pattern]; {
 		case rt.pattern == streamPattern:
 		case long:

@@ -27,6 +27,12 @@ type Workspace struct {
 	Version   int
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// Revision is the newest change to anything the workspace's pages
+	// show (migration 00016), read with the membership, so a page's tag
+	// costs no query of its own; RevisionSettled says no transaction was
+	// in progress when it was read (a tag may be handed out).
+	Revision        int64
+	RevisionSettled bool
 }
 
 // Membership is a user's role in a workspace.
