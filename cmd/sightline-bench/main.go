@@ -34,6 +34,10 @@ func main() {
 	flag.IntVar(&o.Streams, "streams", 1000, "event streams of the SSE fan-out run (0: skip it)")
 	flag.IntVar(&o.WriteRate, "write-rate", 50, "writes per second during the fan-out run")
 	flag.DurationVar(&o.FanoutFor, "fanout-duration", 10*time.Second, "how long the fan-out run writes")
+	flag.BoolVar(&o.Mixed, "mixed", true, "also measure the review, roadmap, backlog, dashboard and architecture under a 1-in-10 write mix")
+	flag.BoolVar(&o.Scaling, "scaling", true, "seed small, medium and xlarge workspaces and measure the scaling curve (adds ~2 min of seeding)")
+	flag.IntVar(&o.ScaleConns, "scale-conns", 8, "connections of the scaling curve")
+	chart := flag.String("chart", "", "write the scaling curve's SVG here (default: next to -o, as NAME-scaling.svg)")
 	pages := flag.String("pages", "", "measure only these pages (comma-separated): dashboard, backlog, epic, roadmap, review, review-filtered, matrix, architecture, decisions; the ceilings are always measured")
 	flag.Parse()
 	if *pages != "" {
@@ -48,6 +52,10 @@ func main() {
 			os.Exit(2)
 		}
 		o.Conns = append(o.Conns, n)
+	}
+	o.ChartPath = *chart
+	if o.ChartPath == "" && out != "" {
+		o.ChartPath = strings.TrimSuffix(out, ".md") + "-scaling.svg"
 	}
 	var report strings.Builder
 	if out != "" {

@@ -44,6 +44,10 @@ type Options struct {
 	Streams    int           // SSE fan-out: streams open (0: no fan-out run)
 	WriteRate  int           // SSE fan-out: writes per second
 	FanoutFor  time.Duration // SSE fan-out: how long it writes
+	Mixed      bool          // measure the pages under a 1-in-10 write mix
+	Scaling    bool          // seed small, medium and xlarge and measure the scaling curve
+	ScaleConns int           // connections of the scaling curve (8)
+	ChartPath  string        // where the scaling curve's SVG goes ("": not drawn)
 	Out        io.Writer     // the report
 	Log        io.Writer     // progress
 }
@@ -64,6 +68,8 @@ type target struct {
 	queries          int64
 	problem          string // why it was not measured
 	results          []Result
+
+	wirePlain, wireGzip, wireZstd int64 // one response's bytes on the wire
 }
 
 // Run performs a whole benchmark and prints the report. It stops the server
@@ -139,6 +145,12 @@ func Run(ctx context.Context, o Options) error {
 		}
 		xl = &r
 	}
+	var scales []scaleSize
+	if o.Scaling {
+		if scales, err = seedScales(ctx, db, o.Seed, rep, logf); err != nil {
+			return err
+		}
+	}
 	env, err := describe(ctx, db)
 	if err != nil {
 		return err
@@ -162,6 +174,17 @@ func Run(ctx context.Context, o Options) error {
 	if len(o.Pages) > 0 {
 		targets = slices.DeleteFunc(targets, func(t target) bool { return !slices.Contains(o.Pages, t.key) })
 	}
+
+	// Settle what the seeds left to autovacuum (visibility maps, statistics)
+	// now, not while pages are measured.
+	logf("VACUUM (ANALYZE) and CHECKPOINT after the seeds")
+	t0 := time.Now()
+	for _, q := range []string{`VACUUM (ANALYZE)`, `CHECKPOINT`} {
+		if _, err := db.Pool.Exec(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	logf("settled in %.1f s", time.Since(t0).Seconds())
 
 	logf("starting %s serve", o.ServerBin)
 	srv, err := startServer(ctx, bin, dbURL, filepath.Join(dir, "server.log"))
@@ -256,6 +279,73 @@ func Run(ctx context.Context, o Options) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("interrupted: %w", err)
 	}
+	// Bytes on the wire, the 304 path, the write mix, the scaling curve.
+	var stack map[int]Result
+	for _, t := range targets {
+		if t.kind == kindStackCeiling {
+			stack = map[int]Result{}
+			for _, r := range t.results {
+				stack[r.Conns] = r
+			}
+		}
+		if t.kind == kindPage && t.problem == "" {
+			p, g, z, err := wireSizes(ctx, t.base, t.path, cookie)
+			if err != nil {
+				logf("%s: bytes on the wire: %v", t.name, err)
+				continue
+			}
+			for i := range targets {
+				if targets[i].key == t.key {
+					targets[i].wirePlain, targets[i].wireGzip, targets[i].wireZstd = p, g, z
+				}
+			}
+		}
+	}
+	var notModified []Result
+	if tag, err := pageETag(ctx, srv.base, paths.Review(rep.Slug), cookie); err != nil {
+		logf("304 path: %v", err)
+	} else {
+		for _, conns := range o.Conns {
+			res := LoadWith(ctx, srv.base+paths.Review(rep.Slug), cookie, http.Header{"If-None-Match": {tag}}, conns, o.Warmup, o.Duration)
+			logf("review 304       %d conn: %7.1f req/s, p50 %s, p99 %s, %d errors", conns, res.RPS(), ms(res.Percentile(0.5)), ms(res.Percentile(0.99)), res.Errors)
+			notModified = append(notModified, res)
+		}
+	}
+	var mixed []mixedRow
+	if o.Mixed {
+		for _, t := range targets {
+			if t.kind != kindPage || t.problem != "" || !slices.Contains(mixedKeys, t.key) {
+				continue
+			}
+			for _, conns := range o.Conns {
+				write, err := estimateWriter(ctx, srv.base, db, rep, conns)
+				if err != nil {
+					return fmt.Errorf("the write mix: %w", err)
+				}
+				reads, writes := LoadMixed(ctx, t.base+t.path, cookie, conns, o.Warmup, o.Duration, write)
+				logf("%-16s mix %d conn: %7.1f GET/s, p50 %s, p99 %s, %.0f writes/s, %d+%d errors", t.name, conns, reads.RPS(),
+					ms(reads.Percentile(0.5)), ms(reads.Percentile(0.99)), writes.RPS(), reads.Errors, writes.Errors)
+				mixed = append(mixed, mixedRow{key: t.key, name: t.name, path: t.path, reads: reads, writes: writes})
+			}
+		}
+	}
+	if len(scales) > 0 {
+		// The curve measures what a render costs: a second server process
+		// with the page cache off (the first one's pages are kept rendered).
+		logf("starting a second server, page cache off, for the scaling curve")
+		cold, err := startServer(ctx, bin, dbURL, filepath.Join(dir, "server-cold.log"), "SIGHTLINE_NO_PAGE_CACHE=true")
+		if err != nil {
+			return err
+		}
+		coldCookie, err := signIn(cold.base, email, seed.DemoPassword)
+		if err != nil {
+			cold.stop()
+			return err
+		}
+		measureScales(ctx, scales, cold.base, coldCookie, probe, max(o.ScaleConns, 1), o.Warmup, o.Duration, logf)
+		env.ColdPeakRSS, _, _ = memory(cold.Pid())
+		cold.stop()
+	}
 	env.PeakRSS, env.RSS, err = memory(srv.Pid())
 	if err != nil {
 		return err
@@ -273,6 +363,11 @@ func Run(ctx context.Context, o Options) error {
 		fan = &r
 	}
 	report(o.Out, env, o, targets)
+	reportWire(o.Out, targets, notModified, stack)
+	reportMixed(o.Out, mixed)
+	if len(scales) > 0 {
+		reportScales(o.Out, scales, o.ChartPath, env.ColdPeakRSS)
+	}
 	if imp != nil {
 		reportImport(o.Out, *imp)
 	}

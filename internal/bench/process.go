@@ -27,7 +27,7 @@ type serverProcess struct {
 
 // startServer runs bin serve against databaseURL on a free local port,
 // logging to logPath, and waits until /readyz answers 200.
-func startServer(ctx context.Context, bin, databaseURL, logPath string) (*serverProcess, error) {
+func startServer(ctx context.Context, bin, databaseURL, logPath string, env ...string) (*serverProcess, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -46,6 +46,7 @@ func startServer(ctx context.Context, bin, databaseURL, logPath string) (*server
 	}
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	cmd.Env = append(cmd.Env, "DATABASE_URL="+databaseURL, "SIGHTLINE_ADDR="+addr)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// Its own process group: Ctrl-C reaches the bench, which then stops the
 	// server itself (SIGTERM, graceful shutdown) before stopping PostgreSQL.

@@ -41,6 +41,9 @@ type environment struct {
 	SignedInAs string
 	PeakRSS    int64 // the server process's VmHWM after the load, bytes
 	RSS        int64 // its VmRSS then
+	// ColdPeakRSS is the peak of the scaling curve's server (page cache
+	// off), which loads the xlarge workspace's pages.
+	ColdPeakRSS int64
 }
 
 func describe(ctx context.Context, db *postgres.DB) (environment, error) {

@@ -22,6 +22,7 @@ type Config struct {
 	SecureCookies     bool
 	TrustedOrigins    string
 	TrustProxyHeaders bool
+	NoPageCache       bool
 	SessionLifetime   time.Duration
 	LogFormat         string
 	LogLevel          string
@@ -43,6 +44,7 @@ var options = []option{
 	{"secure-cookies", "SIGHTLINE_SECURE_COOKIES", "false", "mark session cookies Secure (set when served over HTTPS)"},
 	{"trusted-origins", "SIGHTLINE_TRUSTED_ORIGINS", "", "comma-separated origins allowed to POST cross-origin (e.g. behind a proxy)"},
 	{"trust-proxy-headers", "SIGHTLINE_TRUST_PROXY_HEADERS", "false", "take the client IP from X-Real-IP/X-Forwarded-For (only behind a proxy that sets them)"},
+	{"no-page-cache", "SIGHTLINE_NO_PAGE_CACHE", "false", "render every page instead of serving a kept copy while nothing it shows has changed (for measuring)"},
 	{"session-lifetime", "SIGHTLINE_SESSION_LIFETIME", "336h", "how long a sign-in lasts"},
 	{"log-format", "SIGHTLINE_LOG_FORMAT", "text", "log format: text or json"},
 	{"log-level", "SIGHTLINE_LOG_LEVEL", "info", "log level: debug, info, warn, error"},
@@ -78,6 +80,7 @@ func bindConfig(fs *flag.FlagSet, c *Config) {
 	boolean(&c.SecureCookies, "secure-cookies")
 	str(&c.TrustedOrigins, "trusted-origins")
 	boolean(&c.TrustProxyHeaders, "trust-proxy-headers")
+	boolean(&c.NoPageCache, "no-page-cache")
 	duration := func(p *time.Duration, name string) {
 		o := lookup(name)
 		d, err := time.ParseDuration(envOr(o.env, o.def))
@@ -111,6 +114,7 @@ func (c Config) serverConfig() server.Config {
 	sc.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	sc.SecureCookies = c.SecureCookies
 	sc.TrustProxyHeaders = c.TrustProxyHeaders
+	sc.NoPageCache = c.NoPageCache
 	sc.SessionLifetime = c.SessionLifetime
 	sc.RequestTimeout = c.RequestTimeout
 	sc.ShutdownGrace = c.ShutdownGrace

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -171,7 +172,8 @@ func (db *DB) ReviewContext(ctx context.Context, wsID int64, w sightline.Timelin
 }
 
 // ReviewRoadmap returns the selected epics as roadmap cards, at most
-// sightline.ReviewCardsPerCell per initiative × quarter cell, each with its
+// sightline.ReviewCardsPerCell per initiative × quarter cell (fewer, down to
+// ReviewCellMin, when the cells would hold over ReviewCardBudget), each with its
 // cell's total. In a cell, the epics that touch f.ItemID (and f.EpicID
 // itself) come first, then committed epics by date, then by confidence and
 // title. Cached under the scope and the selection (reviewcache.go).
@@ -208,12 +210,18 @@ func (db *DB) reviewRoadmap(ctx context.Context, wsID int64, f sightline.ReviewF
 			                          ORDER BY c.hl DESC, c.committed_on ASC NULLS LAST, c.conf_rank DESC, lower(c.title), c.id) AS rn,
 			       count(*) OVER (PARTITION BY c.initiative_id, c.target_quarter) AS cell_total
 			FROM cards c
+		),
+		-- The cap per cell: ReviewCardsPerCell, less when the cells are so
+		-- many that the section would pass ReviewCardBudget cards.
+		cap AS (
+			SELECT greatest(`+strconv.Itoa(sightline.ReviewCellMin)+`, least($10, `+strconv.Itoa(sightline.ReviewCardBudget)+` / greatest(count(*), 1))) AS n
+			FROM (SELECT DISTINCT initiative_id, target_quarter FROM cards) cells
 		)
 		SELECT r.id, r.title, r.kind, r.status, r.target_quarter, r.initiative_id, coalesce(i.title, ''), r.committed_on, r.estimate,
 		       r.level_rank, r.conf_rank, r.hl, r.cell_total, `+revisionColumns+`
 		FROM ranked r
 		LEFT JOIN initiatives i ON i.workspace_id = $1 AND i.id = r.initiative_id
-		WHERE r.rn <= $10
+		WHERE r.rn <= (SELECT n FROM cap)
 		ORDER BY r.initiative_id, r.target_quarter, r.rn`,
 		reviewScopeArgs(wsID, f.ReviewScope, f.EpicID, f.ItemID, sightline.ReviewCardsPerCell)...)
 	if err != nil {

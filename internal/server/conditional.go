@@ -70,6 +70,18 @@ func (s *Server) conditional(next http.Handler) http.Handler {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
+		if body, ok := s.pages.get(tag, time.Now()); ok && !s.cfg.NoPageCache {
+			h := w.Header()
+			h.Set("Content-Type", "text/html; charset=utf-8")
+			h.Set("Content-Length", strconv.Itoa(len(body)))
+			h.Set("ETag", tag)
+			h.Set("Cache-Control", "private, no-cache")
+			w.WriteHeader(http.StatusOK)
+			if r.Method != http.MethodHead {
+				_, _ = w.Write(body)
+			}
+			return
+		}
 		if st.workspace.RevisionSettled {
 			st.etag = tag
 		}

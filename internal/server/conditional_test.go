@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"compress/gzip"
 	"io"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/sightline/sightline/internal/server"
 	"github.com/sightline/sightline/internal/sightline"
 )
 
@@ -229,8 +231,68 @@ func TestConditionalGET(t *testing.T) {
 	if res.Header.Get("ETag") != "" || res.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("a page with a flash: ETag %q, Cache-Control %q, want none and no-store", res.Header.Get("ETag"), res.Header.Get("Cache-Control"))
 	}
+	// While a write is in progress (its change id taken, not committed) no
+	// tag is handed out: that older id could commit after a newer one.
+	tx, err := app.db.Pool.Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(context.Background(), `UPDATE epics SET title = title || '.' WHERE workspace_id = $1`, app.demoID()); err != nil {
+		t.Fatal(err)
+	}
+	viewer := app.signIn(demoEmail(sightline.RoleViewer))
+	viewer.get(page) // the sign-in flash, if any
+	during := viewer.get(page)
+	wantStatus(t, during, http.StatusOK)
+	if during.Header.Get("ETag") != "" {
+		t.Errorf("a page read during a write has ETag %q, want none", during.Header.Get("ETag"))
+	}
+	if err := tx.Commit(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if after := viewer.get(page); after.Header.Get("ETag") == "" {
+		t.Errorf("after the write committed the page has no ETag")
+	}
 	// Routes whose answer depends on something else carry no tag.
 	if res := pm.get("/w/demo/pains/import"); res.Header.Get("ETag") != "" {
 		t.Errorf("the import page has ETag %q, want none", res.Header.Get("ETag"))
+	}
+}
+
+// TestPageCache: a tagged page is kept rendered under its tag and served
+// again, byte for byte, with only the session and membership lookups; a
+// change, another person or another role never gets it.
+func TestPageCache(t *testing.T) {
+	app := newCountingApp(t, func(c *server.Config) { c.NoPageCache = false })
+	pm := app.signIn(demoEmail(sightline.RolePM))
+	const page = "/w/demo/review"
+	pm.get("/w/demo") // the sign-in flash, if any
+	before := app.counter.N()
+	rendered := pm.get(page)
+	renderQ := app.counter.N() - before
+	if rendered.Header.Get("ETag") == "" {
+		t.Fatal("the page has no tag")
+	}
+	before = app.counter.N()
+	cached := pm.get(page)
+	cachedQ := app.counter.N() - before
+	if cached.body != rendered.body || cached.Header.Get("ETag") != rendered.Header.Get("ETag") {
+		t.Errorf("the kept page differs from the rendered one")
+	}
+	if cachedQ > 3 || cachedQ >= renderQ {
+		t.Errorf("the kept page ran %d queries (rendering: %d), want the session and membership lookups only", cachedQ, renderQ)
+	}
+	// Another role sees its own page (the viewer has no "Mark reviewed").
+	viewer := app.signIn(demoEmail(sightline.RoleViewer))
+	viewer.get(page)
+	v := viewer.get(page)
+	if v.body == rendered.body {
+		t.Errorf("the viewer was served the PM's page")
+	}
+	// A change by plain SQL: the next page shows it.
+	app.exec(`UPDATE epics SET title = 'Retitled by SQL for the cache' WHERE id = (SELECT min(id) FROM epics WHERE workspace_id = $1 AND target_quarter IS NOT NULL)`, app.demoID())
+	after := pm.get(page)
+	if after.body == rendered.body || !strings.Contains(after.body, "Retitled by SQL for the cache") {
+		t.Errorf("after a change the kept page was served (or the change is not on the review)")
 	}
 }

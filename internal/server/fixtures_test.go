@@ -10,6 +10,7 @@ import (
 	"github.com/sightline/sightline/internal/password"
 	"github.com/sightline/sightline/internal/pgtest"
 	"github.com/sightline/sightline/internal/postgres"
+	"github.com/sightline/sightline/internal/server"
 	"github.com/sightline/sightline/internal/seed"
 	"github.com/sightline/sightline/internal/sightline"
 )
@@ -26,6 +27,9 @@ func newCountingApp(t testing.TB, opts ...appOption) *testApp {
 	if err := seed.Demo(context.Background(), db, password.Fast); err != nil {
 		t.Fatal(err)
 	}
+	// Counting a page's queries means rendering it: no page cache, unless
+	// an option turns it back on.
+	opts = append([]appOption{func(c *server.Config) { c.NoPageCache = true }}, opts...)
 	app := newTestAppOn(t, db, opts...)
 	app.counter = counter
 	return app
@@ -88,3 +92,7 @@ func (a *testApp) otherWorkspace(slug, name, ownerEmail, ownerName string) (*sig
 	}
 	return ws, owner
 }
+
+// noPageCache turns the page cache off, for tests of what a render does
+// (the review cache, query counts).
+func noPageCache(c *server.Config) { c.NoPageCache = true }

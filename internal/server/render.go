@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"golang.org/x/net/html"
@@ -49,6 +50,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		// again each time, with the tag; only this browser keeps it.
 		w.Header().Set("ETag", tag)
 		w.Header().Set("Cache-Control", "private, no-cache")
+		if r.Method == http.MethodGet && len(state(r).refused) == 0 && !s.cfg.NoPageCache {
+			s.pages.put(tag, body, time.Now()) // the buffer is this call's own
+		}
 	} else {
 		w.Header().Set("Cache-Control", "no-store")
 	}

@@ -35,14 +35,14 @@ func rcServed(t *testing.T, c *client, path string) *response {
 // a link added through another app instance (its own pool, its own cache),
 // a review marked, plain SQL.
 func TestReviewCacheSeesEveryWrite(t *testing.T) {
-	app := newTestApp(t)
+	app := newTestApp(t, noPageCache) // the review cache under the page cache
 	tlToday(app)
 	db2, err := postgres.Open(context.Background(), app.db.Pool.Config().ConnString())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(db2.Close)
-	app2 := newTestAppOn(t, db2)
+	app2 := newTestAppOn(t, db2, noPageCache)
 	tlToday(app2)
 	arch, arch2 := app.signIn("architect@example.com"), app2.signIn("architect@example.com")
 	stripe, templates := rvItem(t, app, "Stripe"), rvEpic(t, app, "Shared team templates")

@@ -57,6 +57,9 @@ type Config struct {
 	// are let finish (each is bounded by RequestTimeout) before the
 	// database is closed.
 	ShutdownGrace time.Duration
+	// NoPageCache turns the page cache off (pagecache.go): every GET
+	// renders. For counting a page's queries, which a cached page skips.
+	NoPageCache bool
 }
 
 // DefaultConfig returns production defaults.
@@ -86,6 +89,8 @@ type Server struct {
 	// rules maps "METHOD pattern" to the access rule of every route; the
 	// authorization matrix test checks that every routed pattern has one.
 	rules map[string]Access
+	// pages keeps rendered workspace pages under their tags (pagecache.go).
+	pages *pageCache
 	// Now is the clock; tests move it to expire invitations and rate-limit windows.
 	Now        func() time.Time
 	stopSweep  context.CancelFunc
@@ -108,7 +113,7 @@ type Server struct {
 
 // New builds a server on db.
 func New(db *postgres.DB, logger *slog.Logger, cfg Config) *Server {
-	s := &Server{db: db, log: logger, cfg: cfg, Now: time.Now}
+	s := &Server{db: db, log: logger, cfg: cfg, Now: time.Now, pages: newPageCache()}
 	s.dummyHash, _ = cfg.Password.Hash("sightline-no-such-account")
 	s.store = newSessionStore(db.Pool)
 	ctx, cancel := context.WithCancel(context.Background())

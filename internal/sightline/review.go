@@ -49,14 +49,16 @@ import (
 
 // Review caps and thresholds.
 const (
-	ReviewWindowQuarters = 4  // the default window: this quarter and the next three
-	MaxReviewQuarters    = 12 // the widest window
-	ReviewCardsPerCell   = 6  // roadmap cards per initiative × quarter cell
-	ReviewMatrixColumns  = 40 // items in the matrix, the most touched first
-	ReviewMatrixPerPage  = 50 // matrix rows (epics) per page
-	ReviewTreeExpanded   = 80 // above this many items in scope, components fold into their container
-	ReviewHeavyLoad      = 3  // epics in the window that make an item "heavily loaded"
-	ReviewCalloutTop     = 10 // rows listed per call-out
+	ReviewWindowQuarters = 4   // the default window: this quarter and the next three
+	MaxReviewQuarters    = 12  // the widest window
+	ReviewCardsPerCell   = 6   // roadmap cards per initiative × quarter cell, at most
+	ReviewCardBudget     = 240 // roadmap cards in all: with more cells, fewer per cell…
+	ReviewCellMin        = 2   // …but never fewer than this
+	ReviewMatrixColumns  = 40  // items in the matrix, the most touched first
+	ReviewMatrixPerPage  = 50  // matrix rows (epics) per page
+	ReviewTreeExpanded   = 80  // above this many items in scope, components fold into their container
+	ReviewHeavyLoad      = 3   // epics in the window that make an item "heavily loaded"
+	ReviewCalloutTop     = 10  // rows listed per call-out
 	MaxReviewAttendees   = 1000
 	MaxReviewNotes       = 10000
 	MaxReviewScope       = 2000

@@ -1,0 +1,93 @@
+package server
+
+import (
+	"container/list"
+	"sync"
+	"time"
+)
+
+// The page cache: the rendered body of a tagged page (conditional.go),
+// kept under its tag. A tag is made of everything the page's content
+// depends on — the workspace's revision, the user, the role, the day, the
+// address and the build — so while a request's tag is the same, the page
+// it would render is the one kept, and it is served without reading the
+// page's data or rendering: the warm path of every workspace page, for
+// every browser (a 304 needs the browser to have the page already). A
+// change anywhere in the workspace, by any writer or instance, changes
+// the revision and so every tag of it: the entries of the old revision
+// are never asked for again and age out.
+//
+// Bounded: at most pageCacheBytes of bodies in all (least recently used
+// dropped first), no body over pageCacheMaxBody, none older than
+// pageCacheTTL. Only tags handed out (read with no write in progress) are
+// stored.
+const (
+	pageCacheBytes   = 24 << 20
+	pageCacheMaxBody = 2 << 20
+	pageCacheTTL     = 10 * time.Minute
+)
+
+type pageEntry struct {
+	tag    string
+	body   []byte
+	stored time.Time
+}
+
+type pageCache struct {
+	mu      sync.Mutex
+	entries map[string]*list.Element
+	lru     *list.List // front: most recently used
+	bytes   int
+}
+
+func newPageCache() *pageCache {
+	return &pageCache{entries: map[string]*list.Element{}, lru: list.New()}
+}
+
+// get returns the body kept under tag, if it is young enough.
+func (c *pageCache) get(tag string, now time.Time) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[tag]
+	if !ok {
+		return nil, false
+	}
+	e := el.Value.(*pageEntry)
+	if now.Sub(e.stored) > pageCacheTTL || now.Before(e.stored) {
+		c.remove(el)
+		return nil, false
+	}
+	c.lru.MoveToFront(el)
+	return e.body, true
+}
+
+// put keeps body under tag (body must not change afterwards).
+func (c *pageCache) put(tag string, body []byte, now time.Time) {
+	if len(body) > pageCacheMaxBody {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.entries[tag]; ok {
+		c.remove(el)
+	}
+	c.entries[tag] = c.lru.PushFront(&pageEntry{tag: tag, body: body, stored: now})
+	c.bytes += len(body)
+	for c.bytes > pageCacheBytes {
+		c.remove(c.lru.Back())
+	}
+}
+
+func (c *pageCache) remove(el *list.Element) {
+	e := el.Value.(*pageEntry)
+	c.lru.Remove(el)
+	delete(c.entries, e.tag)
+	c.bytes -= len(e.body)
+}
+
+// size is how many bodies and bytes the cache holds.
+func (c *pageCache) size() (entries, bytes int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries), c.bytes
+}
