@@ -10,8 +10,8 @@ import (
 	"github.com/sightline/sightline/internal/password"
 	"github.com/sightline/sightline/internal/pgtest"
 	"github.com/sightline/sightline/internal/postgres"
-	"github.com/sightline/sightline/internal/server"
 	"github.com/sightline/sightline/internal/seed"
+	"github.com/sightline/sightline/internal/server"
 	"github.com/sightline/sightline/internal/sightline"
 )
 
