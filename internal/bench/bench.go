@@ -65,6 +65,8 @@ type target struct {
 	name, path, kind string
 	base             string
 	cookie           bool
+	cold             bool   // measured on the server with the page cache off (each request renders)
+	sess             string // the session cookie sent
 	queries          int64
 	problem          string // why it was not measured
 	results          []Result
@@ -162,7 +164,7 @@ func Run(ctx context.Context, o Options) error {
 	}
 	if xl != nil {
 		search := func(key, name, q string) target {
-			return target{key: key, name: name, path: paths.Search(xl.Slug, paths.Values{"q": {q}}), kind: kindPage, cookie: true}
+			return target{key: key, name: name, path: paths.Search(xl.Slug, paths.Values{"q": {q}}), kind: kindPage, cookie: true, cold: true}
 		}
 		targets = append(targets,
 			search("search-common", "search, common word (1M pains)", "latency"),
@@ -200,6 +202,19 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	// A second server process with the page cache off: what a request
+	// costs when it renders (after a change), for the search, the
+	// "rendered" rows and the scaling curve.
+	logf("starting a second server, page cache off")
+	cold, err := startServer(ctx, bin, dbURL, filepath.Join(dir, "server-cold.log"), "SIGHTLINE_NO_PAGE_CACHE=true")
+	if err != nil {
+		return err
+	}
+	defer cold.stop()
+	coldCookie, err := signIn(cold.base, email, seed.DemoPassword)
+	if err != nil {
+		return err
+	}
 	env.SignedInAs = email
 
 	probe, err := newQueryProbe(ctx, dbURL, email, seed.DemoPassword)
@@ -222,7 +237,14 @@ func Run(ctx context.Context, o Options) error {
 	defer stopCeiling()
 
 	for i := range targets {
-		targets[i].base = srv.base
+		t := &targets[i]
+		t.base, t.sess = srv.base, cookie
+		if t.cold {
+			t.base, t.sess = cold.base, coldCookie
+		}
+		if !t.cookie {
+			t.sess = ""
+		}
 	}
 	targets = append(targets,
 		target{name: "HTTP ceiling", path: "/healthz", kind: kindHTTPCeiling, base: srv.base},
@@ -232,10 +254,7 @@ func Run(ctx context.Context, o Options) error {
 	// built yet") or fails is reported, not measured.
 	for i := range targets {
 		t := &targets[i]
-		c := ""
-		if t.cookie {
-			c = cookie
-		}
+		c := t.sess
 		n, err := get(ctx, &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, t.base+t.path, c)
 		if err != nil {
 			t.problem = err.Error()
@@ -266,11 +285,7 @@ func Run(ctx context.Context, o Options) error {
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("interrupted: %w", err)
 			}
-			c := ""
-			if t.cookie {
-				c = cookie
-			}
-			res := Load(ctx, t.base+t.path, c, conns, o.Warmup, o.Duration)
+			res := Load(ctx, t.base+t.path, t.sess, conns, o.Warmup, o.Duration)
 			logf("%-16s %d conn: %7.1f req/s, p50 %s, p99 %s, %d errors", t.name, conns, res.RPS(),
 				ms(res.Percentile(0.5)), ms(res.Percentile(0.99)), res.Errors)
 			t.results = append(t.results, res)
@@ -289,7 +304,7 @@ func Run(ctx context.Context, o Options) error {
 			}
 		}
 		if t.kind == kindPage && t.problem == "" {
-			p, g, z, err := wireSizes(ctx, t.base, t.path, cookie)
+			p, g, z, err := wireSizes(ctx, t.base, t.path, t.sess)
 			if err != nil {
 				logf("%s: bytes on the wire: %v", t.name, err)
 				continue
@@ -330,26 +345,15 @@ func Run(ctx context.Context, o Options) error {
 		}
 	}
 	if len(scales) > 0 {
-		// The curve measures what a render costs: a second server process
-		// with the page cache off (the first one's pages are kept rendered).
-		logf("starting a second server, page cache off, for the scaling curve")
-		cold, err := startServer(ctx, bin, dbURL, filepath.Join(dir, "server-cold.log"), "SIGHTLINE_NO_PAGE_CACHE=true")
-		if err != nil {
-			return err
-		}
-		coldCookie, err := signIn(cold.base, email, seed.DemoPassword)
-		if err != nil {
-			cold.stop()
-			return err
-		}
+		// The curve measures what a render costs: on the server with the
+		// page cache off (the first one's pages are kept rendered).
 		measureScales(ctx, scales, cold.base, coldCookie, probe, max(o.ScaleConns, 1), o.Warmup, o.Duration, logf)
-		env.ColdPeakRSS, _, _ = memory(cold.Pid())
-		cold.stop()
 	}
 	env.PeakRSS, env.RSS, err = memory(srv.Pid())
 	if err != nil {
 		return err
 	}
+	env.ColdPeakRSS, _, _ = memory(cold.Pid())
 	var imp *ImportResult
 	if o.ImportRows > 0 {
 		r := importRun(ctx, srv.base, srv.Pid(), o.ImportRows, dir, logf)
@@ -403,6 +407,11 @@ func pageTargets(ctx context.Context, db *postgres.DB, rep seed.Report) ([]targe
 	page := func(key, name, path string) target {
 		return target{key: key, name: name, path: path, kind: kindPage, cookie: true}
 	}
+	cold := func(key, name, path string) target {
+		t := page(key, name, path)
+		t.cold = true
+		return t
+	}
 	return []target{
 		page("dashboard", "dashboard", paths.Workspace(ws)),
 		page("backlog", "backlog", paths.Epics(ws)),
@@ -413,6 +422,8 @@ func pageTargets(ctx context.Context, db *postgres.DB, rep seed.Report) ([]targe
 		page("matrix", "matrix", paths.Matrix(ws)),
 		page("architecture", "architecture", paths.Architecture(ws)),
 		page("decisions", "decision log", paths.Decisions(ws)),
+		cold("review-render", "review, rendered", paths.Review(ws)),
+		cold("architecture-render", "architecture, rendered", paths.Architecture(ws)),
 	}, nil
 }
 

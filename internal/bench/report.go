@@ -134,8 +134,9 @@ func report(w io.Writer, env environment, o Options, targets []target) {
 	fmt.Fprintf(w, "- Workspace `%s` (seed %d): %d epics, %d initiatives, %d architecture items, %d epic↔item links, %d NFR impacts, %d pain notes (%d epic links), %d decisions, %d activity rows — %d rows seeded in %.1f s\n",
 		s.Slug, s.Seed, s.Rows("epics"), s.Rows("initiatives"), s.Rows("arch_items"), s.Rows("epic_arch_links"), s.Rows("nfr_impacts"),
 		s.Rows("pain_notes"), s.Rows("epic_pains"), s.Rows("decisions"), s.Rows("activity"), s.Total(), s.Elapsed.Seconds())
-	fmt.Fprintf(w, "- Load: `bin/sightline serve` as its own process, signed in as %s; Go net/http client with keep-alive, one connection per worker, %s warm-up then %s measured per row\n\n",
+	fmt.Fprintf(w, "- Load: `bin/sightline serve` as its own process, signed in as %s; Go net/http client with keep-alive, one connection per worker, %s warm-up then %s measured per row\n",
 		env.SignedInAs, o.Warmup, o.Duration)
+	fmt.Fprintf(w, "- Two server processes on the same database: the pages run on one with the page cache on (after a row's first request the page is served as kept, as any repeated view is while nothing changes); the rows named “rendered”, the search and the scaling curve on one started with `--no-page-cache`, where every request renders\n\n")
 
 	fmt.Fprintln(w, "| page | URL | conns | p50 ms | p95 ms | p99 ms | req/s | KB/response | queries | × HTTP ceiling | × stack ceiling | errors |")
 	fmt.Fprintln(w, "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
@@ -162,7 +163,7 @@ func report(w io.Writer, env environment, o Options, targets []target) {
 				r.RPS(), float64(r.BytesPerResponse())/1e3, q, httpRatio, stackRatio, errs)
 		}
 	}
-	fmt.Fprintf(w, "\nServer peak RSS (VmHWM of the server process after the load): **%s MB** (%s MB resident at the end; 1 MB = 10⁶ bytes)\n\n", mb(env.PeakRSS), mb(env.RSS))
+	fmt.Fprintf(w, "\nServer peak RSS (VmHWM of the server process after the load): **%s MB** (%s MB resident at the end; 1 MB = 10⁶ bytes); the page-cache-off server: %s MB\n\n", mb(env.PeakRSS), mb(env.RSS), mb(env.ColdPeakRSS))
 
 	// The comparison at 8 connections (or the most measured).
 	conns := slices.Max(o.Conns)

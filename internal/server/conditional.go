@@ -70,20 +70,27 @@ func (s *Server) conditional(next http.Handler) http.Handler {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
-		if body, ok := s.pages.get(tag, time.Now()); ok && !s.cfg.NoPageCache {
-			h := w.Header()
-			h.Set("Content-Type", "text/html; charset=utf-8")
-			h.Set("Content-Length", strconv.Itoa(len(body)))
-			h.Set("ETag", tag)
-			h.Set("Cache-Control", "private, no-cache")
-			w.WriteHeader(http.StatusOK)
-			if r.Method != http.MethodHead {
-				_, _ = w.Write(body)
-			}
+		if s.servePageCopy(w, r, tag) {
 			return
 		}
 		if st.workspace.RevisionSettled {
 			st.etag = tag
+			if !s.cfg.NoPageCache {
+				wait, first := s.pages.lead(tag)
+				if !first {
+					// Someone renders this very page now: wait for it
+					// (bounded by the request's deadline), then serve it.
+					select {
+					case <-wait:
+					case <-r.Context().Done():
+					}
+					if s.servePageCopy(w, r, tag) {
+						return
+					}
+				} else {
+					defer s.pages.done(tag)
+				}
+			}
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -143,3 +150,24 @@ var buildKey = func() [32]byte {
 	}
 	return sha256.Sum256([]byte(strconv.FormatInt(time.Now().UnixNano(), 10)))
 }()
+
+// servePageCopy answers with the page kept under tag, if there is one.
+func (s *Server) servePageCopy(w http.ResponseWriter, r *http.Request, tag string) bool {
+	if s.cfg.NoPageCache {
+		return false
+	}
+	body, ok := s.pages.get(tag, time.Now())
+	if !ok {
+		return false
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h.Set("ETag", tag)
+	h.Set("Cache-Control", "private, no-cache")
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
+	return true
+}

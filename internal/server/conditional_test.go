@@ -296,3 +296,50 @@ func TestPageCache(t *testing.T) {
 		t.Errorf("after a change the kept page was served (or the change is not on the review)")
 	}
 }
+
+// TestPageCacheRendersOnceForMany: right after a change, many requests
+// for one page get it from one render (the others wait for it), all the
+// same page.
+func TestPageCacheRendersOnceForMany(t *testing.T) {
+	app := newCountingApp(t, func(c *server.Config) { c.NoPageCache = false })
+	pm := app.signIn(demoEmail(sightline.RolePM))
+	const page = "/w/demo/review"
+	pm.get("/w/demo")
+	before := app.counter.N()
+	pm.get(page)
+	render := app.counter.N() - before
+	before = app.counter.N()
+	pm.get(page)
+	copyQ := app.counter.N() - before
+
+	app.exec(`UPDATE epics SET title = title || '!' WHERE workspace_id = $1`, app.demoID())
+	const n = 8
+	bodies := make(chan string, n)
+	before = app.counter.N()
+	start := make(chan struct{})
+	for range n {
+		go func() {
+			<-start
+			req, _ := http.NewRequest("GET", app.ts.URL+page, nil)
+			res, err := pm.http.Do(req)
+			if err != nil {
+				bodies <- "error: " + err.Error()
+				return
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			bodies <- string(b)
+		}()
+	}
+	close(start)
+	first := <-bodies
+	for range n - 1 {
+		if b := <-bodies; b != first {
+			t.Errorf("the requests got different pages")
+		}
+	}
+	got := app.counter.N() - before
+	if max := int64(n)*copyQ + render + render/2; got > max {
+		t.Errorf("%d requests after a change ran %d queries, want at most %d (one render of %d, the rest %d each)", n, got, max, render, copyQ)
+	}
+}

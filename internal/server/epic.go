@@ -72,7 +72,9 @@ func (s *Server) epicData(r *http.Request, e *sightline.Epic) (web.EpicData, err
 		}
 		d.PainChoices, d.PainChoiceTotal, d.PainChoiceAtLeast = picker.Pains, picker.Total, picker.AtLeast
 	}
-	if role.Can(sightline.ActionCommitEpic) && !e.Estimated() {
+	// Read whether or not the epic is estimated (the notice needs them only
+	// without an estimate): the page's queries depend on the role alone.
+	if role.Can(sightline.ActionCommitEpic) {
 		if d.Estimators, err = s.db.EstimatorNames(ctx, st.workspace.ID); err != nil {
 			return d, err
 		}

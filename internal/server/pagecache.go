@@ -38,10 +38,37 @@ type pageCache struct {
 	entries map[string]*list.Element
 	lru     *list.List // front: most recently used
 	bytes   int
+	// rendering holds the tags being rendered now: right after a change,
+	// the requests for one page wait for the first one's render instead of
+	// each rendering it (eight readers of the review, one render).
+	rendering map[string]chan struct{}
 }
 
 func newPageCache() *pageCache {
-	return &pageCache{entries: map[string]*list.Element{}, lru: list.New()}
+	return &pageCache{entries: map[string]*list.Element{}, lru: list.New(), rendering: map[string]chan struct{}{}}
+}
+
+// lead makes the caller the one to render tag (first is true, and done
+// must be called after), or returns the channel the current renderer
+// closes when done.
+func (c *pageCache) lead(tag string) (wait <-chan struct{}, first bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ch, ok := c.rendering[tag]; ok {
+		return ch, false
+	}
+	c.rendering[tag] = make(chan struct{})
+	return nil, true
+}
+
+// done ends the render of tag, waking those who wait for it.
+func (c *pageCache) done(tag string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ch, ok := c.rendering[tag]; ok {
+		close(ch)
+		delete(c.rendering, tag)
+	}
 }
 
 // get returns the body kept under tag, if it is young enough.
