@@ -124,7 +124,7 @@ lint: ## go vet, gofmt, staticcheck and the import rules (.ci/imports)
 # bench is not part of `make test`: it builds the server and the load
 # generator, starts a private PostgreSQL cluster (fsync off) in a temporary
 # directory, seeds the demo and the large workspace, runs `bin/sightline serve`
-# as its own process and drives load at 1 and 8 connections (about 3 minutes).
+# as its own process and drives load at 1 and 8 connections (about 13 minutes with the search, import, fan-out, write-mix and scaling runs).
 # BENCH_FLAGS passes options, e.g. make bench BENCH_FLAGS="-duration 10s -o bench.md".
 BENCH_FLAGS ?=
 bench: ## load-test the server on a generated large workspace (2,000 epics, 50,000 pains…): one table of p50/p95/p99, req/s, queries, RSS

@@ -39,7 +39,11 @@ import (
 // summed up in a "+N more" chip. Past archCompactAfter components in view,
 // each container shows only its count of components ("12 components"): the
 // picture stays at one box per system, container and external, and at
-// most one arrow per pair of them, whatever the number of components.
+// most one arrow per pair of them, whatever the number of components. Past
+// archSystemsAfter containers in the whole workspace's view, only systems
+// and external systems are drawn (the C4 context level), each system with
+// its counts of containers and components, and the arrows between them;
+// a system's own view (?root=) draws its containers.
 //
 // Colour is never the only signal: each box carries a health mark whose
 // shape differs (circle healthy, triangle strained, diamond at risk), its
@@ -63,6 +67,7 @@ const (
 	archCardPad      = 8.0
 	archChipLimit    = 8   // chips drawn per container before "+N more"
 	archCompactAfter = 40  // components in view past which they are counted, not drawn
+	archSystemsAfter = 100 // containers in the whole view past which only systems are drawn
 	archTitleList    = 8   // relations or names listed in one tooltip
 	archCardChars    = 30  // characters of a name that fit a container box
 	archChipChars    = 30  // characters that fit a chip
@@ -82,6 +87,7 @@ type ArchDiagramInput struct {
 type ArchDiagram struct {
 	SVG      string
 	Compact  bool // components counted per container instead of drawn
+	Systems  bool // only systems and external systems drawn (many containers)
 	Boxes    int  // items drawn as a box or chip of their own
 	Arrows   int  // arrows drawn, after merging parallel relations
 	Drawn    int  // relations drawn as (part of) an arrow
@@ -117,6 +123,8 @@ type archBox struct {
 	below    float64             // and below, where arrows run
 	linkTo   *sightline.ArchItem // "more" chips: the container that lists them all
 	hidden   []string            // names summed up in this box ("+N more", counts)
+	noun     string              // what hidden names ("component" when empty)
+	sub      int                 // systems-only cards: the components inside too
 	internal []string            // relations drawn inside this box
 }
 
@@ -126,6 +134,7 @@ type archLayout struct {
 	boxes    []*archBox
 	boxOf    map[int64]int // item → the box drawn for it or its nearest drawn ancestor
 	compact  bool
+	systems  bool
 	marks    []archMark
 	contexts map[int64]bool // items drawn only as context of the root
 	focus    map[int64]bool // the root's subtree (everything without a root)
@@ -248,6 +257,13 @@ func (l *archLayout) landscape(items []sightline.ArchItem, view map[int64]bool, 
 		}
 	}
 	l.compact = components > archCompactAfter
+	containers := len(strayContainers)
+	for _, cs := range containersOf {
+		containers += len(cs)
+	}
+	if l.in.RootID == 0 && containers > archSystemsAfter {
+		return l.systemsOnly(systems, externals, strayContainers, strayComponents, containersOf, componentsOf, y)
+	}
 	for _, s := range systems {
 		y = l.frame(s, "", containersOf[s.ID], nil, componentsOf, y) + archFrameGap
 	}
@@ -399,4 +415,56 @@ func (l *archLayout) contains(a, b int) bool {
 		b = l.boxes[b].parent
 	}
 	return false
+}
+
+// systemsOnly places the context level: a band of system cards, each
+// standing for its containers and their components (counted on it), a
+// card for what is not placed in a system, then the external systems.
+func (l *archLayout) systemsOnly(systems, externals, strayContainers, strayComponents []*sightline.ArchItem,
+	containersOf, componentsOf map[int64][]*sightline.ArchItem, y float64) float64 {
+	l.compact, l.systems = true, true
+	b := l.add(&archBox{kind: "band", title: "Systems (open one to see its containers)", parent: -1, x: archMargin, y: y, w: archDiagramWidth - 2*archMargin})
+	var cards []*archBox
+	card := func(item *sightline.ArchItem, title string, containers, loose []*sightline.ArchItem) {
+		c := l.add(&archBox{item: item, kind: "card", title: title, parent: b.id, noun: "container", h: archCardHead + archChipH + archCardPad})
+		for _, ct := range containers {
+			l.boxOf[ct.ID] = c.id
+			c.hidden = append(c.hidden, ct.Name)
+			for _, cp := range componentsOf[ct.ID] {
+				l.boxOf[cp.ID] = c.id
+				c.sub++
+			}
+		}
+		for _, cp := range loose {
+			l.boxOf[cp.ID] = c.id
+			c.sub++
+		}
+		cards = append(cards, c)
+	}
+	for _, s := range systems {
+		card(s, "", containersOf[s.ID], nil)
+	}
+	if len(strayContainers) > 0 || len(strayComponents) > 0 {
+		card(nil, "Not placed in a system yet", strayContainers, strayComponents)
+	}
+	b.h = l.grid(cards, y+archBandHead) - y
+	b.above, b.below = y-archFrameGap/2, y+b.h+archFrameGap/2
+	y += b.h + archFrameGap
+	if len(externals) > 0 {
+		y = l.band("External systems", externals, y) + archFrameGap
+	}
+	return y
+}
+
+// hiddenText is a box's count line: "12 components", or for a system card
+// "6 containers · 40 components".
+func (b *archBox) hiddenText() string {
+	if b.noun == "" {
+		return svgPlural(len(b.hidden), "component", "components")
+	}
+	t := svgPlural(len(b.hidden), b.noun, b.noun+"s")
+	if b.sub > 0 {
+		t += " · " + svgPlural(b.sub, "component", "components")
+	}
+	return t
 }

@@ -12,7 +12,7 @@ import (
 // draw writes the SVG.
 func (l *archLayout) draw(height float64) ArchDiagram {
 	edges, drawn, internal := l.edges()
-	d := ArchDiagram{Compact: l.compact, Drawn: drawn, Internal: internal, Height: height}
+	d := ArchDiagram{Compact: l.compact, Systems: l.systems, Drawn: drawn, Internal: internal, Height: height}
 	for _, b := range l.boxes {
 		if b.item != nil {
 			d.Boxes++
@@ -168,7 +168,7 @@ func (l *archLayout) drawBox(w *svgWriter, b *archBox) {
 			w.printf(`<text class="ad-meta" x="%s" y="%s">%s</text>`, svgNum(b.x+10), svgNum(b.y+38), svgEsc(svgCut(meta, archCardChars+6)))
 		}
 		if l.compact && len(b.hidden) > 0 {
-			w.printf(`<text class="ad-count" x="%s" y="%s">%s</text>`, svgNum(b.x+10), svgNum(b.y+archCardHead+15), svgEsc(svgPlural(len(b.hidden), "component", "components")))
+			w.printf(`<text class="ad-count" x="%s" y="%s">%s</text>`, svgNum(b.x+10), svgNum(b.y+archCardHead+15), svgEsc(b.hiddenText()))
 		}
 	case "chip", "more":
 		w.printf(`<rect class="%s" x="%s" y="%s" width="%s" height="%s" rx="11"/>`, l.boxClass(b), svgNum(b.x), svgNum(b.y), svgNum(b.w), svgNum(b.h))
@@ -202,7 +202,7 @@ func (l *archLayout) boxTitle(b *archBox) string {
 		if sb.Len() > 0 {
 			sb.WriteString("\n")
 		}
-		sb.WriteString(svgPlural(len(b.hidden), "component", "components") + ": " + archList(b.hidden))
+		sb.WriteString(b.hiddenText() + ": " + archList(b.hidden))
 	}
 	if len(b.internal) > 0 {
 		sb.WriteString("\n" + svgPlural(len(b.internal), "relation", "relations") + " inside: " + archList(b.internal))

@@ -249,3 +249,51 @@ func BenchmarkArchDiagram200(b *testing.B) {
 		BuildArchDiagram(ArchDiagramInput{Items: items, Relations: rels})
 	}
 }
+
+// TestArchDiagramSystemsOnlyAt2000Items: past archSystemsAfter containers,
+// the whole workspace's picture is the context level — one card per
+// system and external, each counting what it holds, every relation drawn
+// between systems or counted inside one — and a system's own view still
+// draws its containers.
+func TestArchDiagramSystemsOnlyAt2000Items(t *testing.T) {
+	// 16 systems × 10 containers × 11 components + 16 externals = 2,032 items.
+	items, rels := archFixture(16, 10, 11, 16, 3000)
+	d := BuildArchDiagram(ArchDiagramInput{Items: items, Relations: rels})
+	text, _ := archParse(t, d.SVG)
+	if !d.Systems {
+		t.Fatal("160 containers are all drawn")
+	}
+	if d.Boxes != 16+16 {
+		t.Errorf("%d boxes, want one per system and external (32)", d.Boxes)
+	}
+	if d.Drawn+d.Internal != 3000 {
+		t.Errorf("%d relations drawn + %d internal, want all 3000", d.Drawn, d.Internal)
+	}
+	if d.Arrows > 32*31 {
+		t.Errorf("%d arrows, want at most one per pair of boxes", d.Arrows)
+	}
+	if !strings.Contains(text, "10 containers · 110 components") {
+		t.Error("a system card does not count its containers and components")
+	}
+	for _, it := range items {
+		if (it.Kind == sightline.ItemSystem || it.Kind == sightline.ItemExternal) && !strings.Contains(text, it.Name) {
+			t.Errorf("%s is not in the diagram", it.Name)
+		}
+	}
+	if len(d.SVG) > 400_000 {
+		t.Errorf("the SVG is %d bytes", len(d.SVG))
+	}
+	// Zoomed into one system: its containers are boxes again.
+	var sys int64
+	for _, it := range items {
+		if it.Kind == sightline.ItemSystem {
+			sys = it.ID
+			break
+		}
+	}
+	z := BuildArchDiagram(ArchDiagramInput{Items: items, Relations: rels, RootID: sys})
+	if z.Systems || z.Boxes < 1+10 {
+		t.Errorf("a system's view: systems-only %v, %d boxes, want its 10 containers drawn", z.Systems, z.Boxes)
+	}
+	t.Logf("2,032 items, 3,000 relations: %d bytes, %d arrows", len(d.SVG), d.Arrows)
+}
