@@ -121,8 +121,9 @@ func archInputDigest(in ArchDiagramInput, urlKey string) [sha256.Size]byte {
 
 // archHasher writes values unambiguously: strings with their length.
 type archHasher struct {
-	h   hash.Hash
-	buf [binary.MaxVarintLen64]byte
+	h       hash.Hash
+	buf     [binary.MaxVarintLen64]byte
+	scratch []byte // reused: a string written costs no allocation
 }
 
 func (a *archHasher) int(v int64) {
@@ -132,7 +133,8 @@ func (a *archHasher) int(v int64) {
 
 func (a *archHasher) str(s string) {
 	a.int(int64(len(s)))
-	a.h.Write([]byte(s))
+	a.scratch = append(a.scratch[:0], s...)
+	a.h.Write(a.scratch)
 }
 
 func (a *archHasher) time(t time.Time) {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"container/list"
 	"sync"
 	"time"
@@ -17,20 +18,22 @@ import (
 // the revision and so every tag of it: the entries of the old revision
 // are never asked for again and age out.
 //
-// Bounded: at most pageCacheBytes of bodies in all (least recently used
+// Bounded: at most pageCacheBytes of bodies in all (a workspace's pages of
+// older revisions dropped as soon as one of a newer revision is kept) (least recently used
 // dropped first), no body over pageCacheMaxBody, none older than
 // pageCacheTTL. Only tags handed out (read with no write in progress) are
 // stored.
 const (
-	pageCacheBytes   = 24 << 20
+	pageCacheBytes   = 16 << 20
 	pageCacheMaxBody = 2 << 20
 	pageCacheTTL     = 10 * time.Minute
 )
 
 type pageEntry struct {
-	tag    string
-	body   []byte
-	stored time.Time
+	tag     string
+	ws, rev int64
+	body    []byte
+	stored  time.Time
 }
 
 type pageCache struct {
@@ -38,6 +41,11 @@ type pageCache struct {
 	entries map[string]*list.Element
 	lru     *list.List // front: most recently used
 	bytes   int
+	// byWS holds each workspace's entries: a page kept under a newer
+	// revision drops the workspace's older ones, which no tag can match
+	// again (the revision a request reads only grows), so a team editing
+	// does not fill the cache with pages nobody can be served.
+	byWS map[int64]map[string]*list.Element
 	// rendering holds the tags being rendered now: right after a change,
 	// the requests for one page wait for the first one's render instead of
 	// each rendering it (eight readers of the review, one render).
@@ -45,7 +53,8 @@ type pageCache struct {
 }
 
 func newPageCache() *pageCache {
-	return &pageCache{entries: map[string]*list.Element{}, lru: list.New(), rendering: map[string]chan struct{}{}}
+	return &pageCache{entries: map[string]*list.Element{}, lru: list.New(), rendering: map[string]chan struct{}{},
+		byWS: map[int64]map[string]*list.Element{}}
 }
 
 // lead makes the caller the one to render tag (first is true, and done
@@ -88,17 +97,29 @@ func (c *pageCache) get(tag string, now time.Time) ([]byte, bool) {
 	return e.body, true
 }
 
-// put keeps body under tag (body must not change afterwards).
-func (c *pageCache) put(tag string, body []byte, now time.Time) {
+// put keeps a copy of body under tag, the page of workspace ws at
+// revision rev.
+func (c *pageCache) put(tag string, ws, rev int64, body []byte, now time.Time) {
 	if len(body) > pageCacheMaxBody {
 		return
 	}
+	body = bytes.Clone(body) // exactly its size: the buffer may hold twice as much
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if el, ok := c.entries[tag]; ok {
 		c.remove(el)
 	}
-	c.entries[tag] = c.lru.PushFront(&pageEntry{tag: tag, body: body, stored: now})
+	for _, el := range c.byWS[ws] {
+		if el.Value.(*pageEntry).rev < rev {
+			c.remove(el)
+		}
+	}
+	el := c.lru.PushFront(&pageEntry{tag: tag, ws: ws, rev: rev, body: body, stored: now})
+	c.entries[tag] = el
+	if c.byWS[ws] == nil {
+		c.byWS[ws] = map[string]*list.Element{}
+	}
+	c.byWS[ws][tag] = el
 	c.bytes += len(body)
 	for c.bytes > pageCacheBytes {
 		c.remove(c.lru.Back())
@@ -109,6 +130,12 @@ func (c *pageCache) remove(el *list.Element) {
 	e := el.Value.(*pageEntry)
 	c.lru.Remove(el)
 	delete(c.entries, e.tag)
+	if m := c.byWS[e.ws]; m != nil {
+		delete(m, e.tag)
+		if len(m) == 0 {
+			delete(c.byWS, e.ws)
+		}
+	}
 	c.bytes -= len(e.body)
 }
 

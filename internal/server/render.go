@@ -51,7 +51,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		w.Header().Set("ETag", tag)
 		w.Header().Set("Cache-Control", "private, no-cache")
 		if r.Method == http.MethodGet && len(state(r).refused) == 0 && !s.cfg.NoPageCache {
-			s.pages.put(tag, body, time.Now()) // the buffer is this call's own
+			st := state(r)
+			s.pages.put(tag, st.workspace.ID, st.workspace.Revision, body, time.Now())
 		}
 	} else {
 		w.Header().Set("Cache-Control", "no-store")

@@ -228,10 +228,15 @@ type ArchNode struct {
 
 // archLess orders siblings: C4 order of kinds, then name, then id.
 func archLess(a, b *ArchItem) int {
+	return archCompare(a, b, strings.ToLower(a.Name), strings.ToLower(b.Name))
+}
+
+// archCompare is archLess with the names already in lower case.
+func archCompare(a, b *ArchItem, aLower, bLower string) int {
 	if d := a.Kind.Rank() - b.Kind.Rank(); d != 0 {
 		return d
 	}
-	if c := strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)); c != 0 {
+	if c := strings.Compare(aLower, bLower); c != 0 {
 		return c
 	}
 	switch {
@@ -250,13 +255,20 @@ func archLess(a, b *ArchItem) int {
 // written around the store), becomes a root so nothing is lost.
 func ArchTree(items []ArchItem) []*ArchNode {
 	nodes := make(map[int64]*ArchNode, len(items))
-	sorted := slices.Clone(items)
-	slices.SortFunc(sorted, func(a, b ArchItem) int { return archLess(&a, &b) })
-	for _, it := range sorted {
-		nodes[it.ID] = &ArchNode{Item: it}
+	// Sort indices, each name lowered once (2,000 items: a comparison
+	// neither copies an item nor lowers a name).
+	order := make([]int, len(items))
+	lower := make([]string, len(items))
+	for i := range items {
+		order[i], lower[i] = i, strings.ToLower(items[i].Name)
+	}
+	slices.SortFunc(order, func(a, b int) int { return archCompare(&items[a], &items[b], lower[a], lower[b]) })
+	for _, i := range order {
+		nodes[items[i].ID] = &ArchNode{Item: items[i]}
 	}
 	var roots []*ArchNode
-	for _, it := range sorted {
+	for _, i := range order {
+		it := &items[i]
 		n := nodes[it.ID]
 		if it.ParentID != nil {
 			if pn, ok := nodes[*it.ParentID]; ok && !archLoops(nodes, it.ID) {

@@ -447,20 +447,22 @@ func reviewKeeps(ns []*ArchNode, keep map[int64]bool) bool {
 // ReviewMatrixColumns; items named in keep (the selection) always make it.
 // The columns come back in hierarchy order, as the tree lists them.
 func MatrixColumns(ordered []ReviewItem, keep map[int64]bool) (cols []ReviewItem, touched int) {
-	var cand []ReviewItem
-	for _, it := range ordered {
+	// Sort positions in ordered, names lowered once: 2,000 items in scope
+	// cost neither a copy of an item nor a lowered name per comparison.
+	var cand []int
+	lower := make(map[int]string)
+	for i := range ordered {
+		it := &ordered[i]
 		if it.Epics > 0 || keep[it.ID] {
-			cand = append(cand, it)
+			cand = append(cand, i)
+			lower[i] = strings.ToLower(it.Name)
 		}
 		if it.Epics > 0 {
 			touched++
 		}
 	}
-	pos := make(map[int64]int, len(ordered))
-	for i, it := range ordered {
-		pos[it.ID] = i
-	}
-	slices.SortStableFunc(cand, func(a, b ReviewItem) int {
+	slices.SortStableFunc(cand, func(ia, ib int) int {
+		a, b := &ordered[ia], &ordered[ib]
 		if ka, kb := keep[a.ID], keep[b.ID]; ka != kb {
 			if ka {
 				return -1
@@ -470,13 +472,17 @@ func MatrixColumns(ordered []ReviewItem, keep map[int64]bool) (cols []ReviewItem
 		if a.Epics != b.Epics {
 			return b.Epics - a.Epics
 		}
-		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+		return strings.Compare(lower[ia], lower[ib])
 	})
 	if len(cand) > ReviewMatrixColumns {
 		cand = cand[:ReviewMatrixColumns]
 	}
-	slices.SortFunc(cand, func(a, b ReviewItem) int { return pos[a.ID] - pos[b.ID] })
-	return cand, touched
+	slices.Sort(cand) // back in the order of ordered
+	cols = make([]ReviewItem, len(cand))
+	for i, at := range cand {
+		cols[i] = ordered[at]
+	}
+	return cols, touched
 }
 
 // ReviewMatrixRow is an epic of the matrix with how it affects each item
