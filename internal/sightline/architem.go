@@ -226,12 +226,8 @@ type ArchNode struct {
 	Children []*ArchNode
 }
 
-// archLess orders siblings: C4 order of kinds, then name, then id.
-func archLess(a, b *ArchItem) int {
-	return archCompare(a, b, strings.ToLower(a.Name), strings.ToLower(b.Name))
-}
-
-// archCompare is archLess with the names already in lower case.
+// archCompare orders siblings: C4 order of kinds, then name (lower case,
+// given), then id.
 func archCompare(a, b *ArchItem, aLower, bLower string) int {
 	if d := a.Kind.Rank() - b.Kind.Rank(); d != 0 {
 		return d
