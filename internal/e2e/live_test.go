@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -118,4 +119,43 @@ func userID(t *testing.T, db *postgres.DB, email string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// TestPagesInARow walks through more workspace pages than a browser opens
+// connections to a host (six). Each page opens an event stream; pages
+// carry tags, so the browser may keep the ones it leaves in its
+// back/forward cache, and a kept page's stream held a connection until
+// the next page waited forever (the accessibility test hung on its 17th
+// page). live.js closes the stream when a page is left, and a page brought
+// back from that cache reloads: it shows what changed meanwhile.
+func TestPagesInARow(t *testing.T) {
+	chromium := findChromium(t)
+	base, db := startAppDB(t)
+	wsID := epicIDWorkspace(t, db)
+	epic, err := strconv.ParseInt(demoIDs(t, db)["epic"], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := base + paths.Workspace(seed.DemoSlug)
+	b := newBrowser(t, chromium)
+	signIn(b, base, demoPMEmail, demoPMName)
+	pages := []string{ws, ws + "/strategy", ws + "/goals", ws + "/initiatives", ws + "/epics", ws + "/pains",
+		ws + "/roadmap", ws + "/matrix", ws + "/architecture", ws + "/concerns", ws + "/decisions", ws + "/review",
+		ws + "/inbox", base + paths.Epic(seed.DemoSlug, epic)}
+	for _, p := range pages {
+		b.do("open "+p, chromedp.Navigate(p), chromedp.WaitVisible(chromedp.CSS("main")))
+	}
+	// Mark the page, leave it, come back: the mark is gone (the page was
+	// loaded again, not thawed with its old content and a closed stream).
+	run(b, "mark the epic page", chromedp.Evaluate[bool](`window.sightlineKept = true`))
+	b.do("leave it", chromedp.Navigate(ws+"/epics"), chromedp.WaitVisible(chromedp.CSS("main")))
+	b.do("come back", chromedp.NavigateBack(), chromedp.WaitVisible(testID("comments")))
+	run(b, "wait for the page to load again", chromedp.Poll[bool](`document.readyState === "complete" && typeof window.sightlineKept === "undefined"`))
+	nav := run(b, "how the page came", chromedp.Evaluate[string](`performance.getEntriesByType("navigation")[0].type`))
+	t.Logf("the epic page came back by %q", nav)
+	// And its stream is open again: another member's comment shows.
+	if _, err := db.AddComment(context.Background(), postgres.Actor{UserID: userID(t, db, demoArchitectEmail)}, wsID, "epic", epic, nil, "Seen after coming back."); err != nil {
+		t.Fatal(err)
+	}
+	run(b, "the new comment shows", chromedp.Poll[bool](`document.body.innerText.includes("Seen after coming back.")`))
 }

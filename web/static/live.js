@@ -11,6 +11,13 @@
  *    handle or name match (from the body's data-mentions address); arrows
  *    move, Enter or Tab or a click puts "@handle " in, Escape closes.
  *    Without it, a person types the handle; it works the same.
+ * 5. Leaving a page closes its event stream. Pages carry a tag and may be
+ *    revalidated rather than refetched (issue 12), so the browser may keep
+ *    a page it leaves in its back/forward cache; a kept page's open stream
+ *    would hold one of the six connections a browser opens to a host, and
+ *    after a few pages the next one would wait forever. A page brought back
+ *    from that cache reloads (a revalidation: a 304 when nothing changed),
+ *    so it shows what changed meanwhile and opens a new stream.
  */
 (function () {
   "use strict";
@@ -151,5 +158,22 @@
     if (!box) return;
     evt.preventDefault();
     box.focus();
+  });
+
+  var streams = [];
+  if (window.htmx && typeof htmx.createEventSource === "function") {
+    var open = htmx.createEventSource;
+    htmx.createEventSource = function (url) {
+      var source = open(url);
+      streams.push(source);
+      return source;
+    };
+  }
+  window.addEventListener("pagehide", function () {
+    for (var i = 0; i < streams.length; i++) streams[i].close();
+    streams = [];
+  });
+  window.addEventListener("pageshow", function (evt) {
+    if (evt.persisted && document.body.hasAttribute("sse-connect")) location.reload();
   });
 })();
