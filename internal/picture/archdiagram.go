@@ -81,6 +81,10 @@ type ArchDiagramInput struct {
 	Relations []sightline.ArchRelation
 	RootID    int64                 // 0: the whole workspace; else the subtree of this item
 	ItemURL   func(id int64) string // the page of an item
+	// Version, when set, names Items and Relations as a whole (e.g. the
+	// workspace and its revision): two inputs with the same Version hold
+	// the same rows, so the cache keys by it instead of digesting them.
+	Version string
 }
 
 // ArchDiagram is a drawn diagram and what it holds.

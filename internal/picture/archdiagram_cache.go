@@ -74,10 +74,20 @@ func (c *ArchDiagramCache) Len() int {
 	return len(c.items)
 }
 
-// archInputDigest digests everything a diagram is drawn from.
+// archInputDigest digests everything a diagram is drawn from: with a
+// Version, that and the view (2,000 items and their relations need not be
+// read again); else every row.
 func archInputDigest(in ArchDiagramInput, urlKey string) [sha256.Size]byte {
 	h := archHasher{h: sha256.New()}
 	h.str(urlKey)
+	if in.Version != "" {
+		h.str("version")
+		h.str(in.Version)
+		h.int(in.RootID)
+		var sum [sha256.Size]byte
+		h.h.Sum(sum[:0])
+		return sum
+	}
 	h.int(in.RootID)
 	h.int(int64(len(in.Items)))
 	for _, it := range in.Items {

@@ -64,8 +64,14 @@ func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, stat
 	}
 	d.Collapse = d.Root == nil && len(items) > web.ArchCollapseAfter
 	slug := st.workspace.Slug
-	d.Diagram = archDiagrams.Build(picture.ArchDiagramInput{Items: items, Relations: rels, RootID: rootID,
-		ItemURL: func(id int64) string { return paths.ArchItem(slug, id) }}, slug)
+	in := picture.ArchDiagramInput{Items: items, Relations: rels, RootID: rootID,
+		ItemURL: func(id int64) string { return paths.ArchItem(slug, id) }}
+	if st.workspace.RevisionSettled {
+		// The revision names every item and relation read (migration
+		// 00016): the diagram is found without digesting them.
+		in.Version = strconv.FormatInt(st.workspace.ID, 10) + ":" + strconv.FormatInt(st.workspace.Revision, 10)
+	}
+	d.Diagram = archDiagrams.Build(in, slug)
 	title := "Architecture"
 	if d.Root != nil {
 		title = d.Root.Name + " · Architecture"

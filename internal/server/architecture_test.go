@@ -586,3 +586,34 @@ func TestArchItemStaleUntilRevisited(t *testing.T) {
 		t.Errorf("history: %s", d.Find("[data-testid=history-entry]").First().Text())
 	}
 }
+
+// TestArchDiagramFollowsTheRevision: the diagram is found by the
+// workspace's revision, so a rename by plain SQL (another writer, no
+// server involved) draws it anew, and so does one through the form.
+func TestArchDiagramFollowsTheRevision(t *testing.T) {
+	app := newTestApp(t, noPageCache)
+	arch := app.signIn("architect@example.com")
+	path := archPropose(t, arch, url.Values{"kind": {"system"}, "name": {"Ledger before"}})
+	text := func() string {
+		res := arch.get("/w/demo/architecture")
+		wantStatus(t, res, http.StatusOK)
+		_, txt := archSVG(t, res.body)
+		return txt
+	}
+	if txt := text(); !strings.Contains(txt, "Ledger before") {
+		t.Fatalf("the new system is not drawn: %s", txt)
+	}
+	if _, err := app.db.Pool.Exec(context.Background(), `UPDATE arch_items SET name = 'Ledger renamed in SQL' WHERE id = $1`, archPathID(path)); err != nil {
+		t.Fatal(err)
+	}
+	txt := text()
+	if strings.Contains(txt, "Ledger before") || !strings.Contains(txt, "Ledger renamed in SQL") {
+		t.Fatalf("the diagram did not follow a rename in SQL: %s", txt)
+	}
+	vals := archEditValues(t, arch, path)
+	vals.Set("name", "Ledger renamed in the form")
+	wantRedirect(t, arch.post(path, vals), path)
+	if txt := text(); !strings.Contains(txt, "Ledger renamed in the form") {
+		t.Fatalf("the diagram did not follow a rename through the form: %s", txt)
+	}
+}

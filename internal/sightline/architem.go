@@ -1,10 +1,12 @@
 package sightline
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // This file holds every rule about architecture items and their relations.
@@ -226,22 +228,45 @@ type ArchNode struct {
 	Children []*ArchNode
 }
 
-// archCompare orders siblings: C4 order of kinds, then name (lower case,
-// given), then id.
-func archCompare(a, b *ArchItem, aLower, bLower string) int {
-	if d := a.Kind.Rank() - b.Kind.Rank(); d != 0 {
+// archKey is what siblings are ordered by: C4 order of kinds, then name
+// without regard to case, then id.
+type archKey struct {
+	rank int
+	name string
+	id   int64
+}
+
+func archCompare(a, b *archKey) int {
+	if d := a.rank - b.rank; d != 0 {
 		return d
 	}
-	if c := strings.Compare(aLower, bLower); c != 0 {
+	if c := compareFold(a.name, b.name); c != 0 {
 		return c
 	}
-	switch {
-	case a.ID < b.ID:
-		return -1
-	case a.ID > b.ID:
-		return 1
+	return cmp.Compare(a.id, b.id)
+}
+
+// compareFold compares two strings as strings.ToLower would have them,
+// without making the lowered copies: ASCII letters fold in place; past the
+// first byte that is not ASCII, the rest of each is lowered and compared.
+func compareFold(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		ca, cb := a[i], b[i]
+		if ca >= utf8.RuneSelf || cb >= utf8.RuneSelf {
+			return strings.Compare(strings.ToLower(a[i:]), strings.ToLower(b[i:]))
+		}
+		if 'A' <= ca && ca <= 'Z' {
+			ca += 'a' - 'A'
+		}
+		if 'A' <= cb && cb <= 'Z' {
+			cb += 'a' - 'A'
+		}
+		if ca != cb {
+			return cmp.Compare(ca, cb)
+		}
 	}
-	return 0
+	return cmp.Compare(len(a), len(b))
 }
 
 // ArchTree arranges items into their hierarchy: the roots are the items
@@ -250,24 +275,26 @@ func archCompare(a, b *ArchItem, aLower, bLower string) int {
 // is missing from items, or that sits in a loop (only possible in rows
 // written around the store), becomes a root so nothing is lost.
 func ArchTree(items []ArchItem) []*ArchNode {
-	nodes := make(map[int64]*ArchNode, len(items))
-	// Sort indices, each name lowered once (2,000 items: a comparison
-	// neither copies an item nor lowers a name).
+	// Sort keys, not items (2,000 items: a comparison copies nothing and
+	// lowers nothing), and the nodes in one allocation.
+	keys := make([]archKey, len(items))
 	order := make([]int, len(items))
-	lower := make([]string, len(items))
 	for i := range items {
-		order[i], lower[i] = i, strings.ToLower(items[i].Name)
+		keys[i] = archKey{rank: items[i].Kind.Rank(), name: items[i].Name, id: items[i].ID}
+		order[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int { return archCompare(&items[a], &items[b], lower[a], lower[b]) })
-	for _, i := range order {
-		nodes[items[i].ID] = &ArchNode{Item: items[i]}
+	slices.SortFunc(order, func(a, b int) int { return archCompare(&keys[a], &keys[b]) })
+	all := make([]ArchNode, len(items))
+	nodes := make(map[int64]*ArchNode, len(items))
+	for k, i := range order {
+		all[k].Item = items[i]
+		nodes[items[i].ID] = &all[k]
 	}
 	var roots []*ArchNode
-	for _, i := range order {
-		it := &items[i]
-		n := nodes[it.ID]
-		if it.ParentID != nil {
-			if pn, ok := nodes[*it.ParentID]; ok && !archLoops(nodes, it.ID) {
+	for k := range all {
+		n := &all[k]
+		if n.Item.ParentID != nil {
+			if pn, ok := nodes[*n.Item.ParentID]; ok && !archLoops(nodes, n.Item.ID) {
 				pn.Children = append(pn.Children, n)
 				continue
 			}
@@ -286,10 +313,11 @@ func ArchTree(items []ArchItem) []*ArchNode {
 }
 
 // archLoops reports whether following parents from id comes back to it.
+// A walk longer than the number of nodes is in a loop above id, not
+// through it (no set of seen ids: this runs once per item).
 func archLoops(nodes map[int64]*ArchNode, id int64) bool {
-	seen := map[int64]bool{}
 	cur := id
-	for {
+	for range len(nodes) + 1 {
 		n, ok := nodes[cur]
 		if !ok || n.Item.ParentID == nil {
 			return false
@@ -298,11 +326,8 @@ func archLoops(nodes map[int64]*ArchNode, id int64) bool {
 		if cur == id {
 			return true
 		}
-		if seen[cur] {
-			return false // a loop above, not through id
-		}
-		seen[cur] = true
 	}
+	return false
 }
 
 // ArchTreeOrder lists items depth-first in hierarchy order (the order of
