@@ -15,10 +15,8 @@ import (
 // archHistoryLimit is how many history entries the item page shows.
 const archHistoryLimit = 50
 
-// archDiagrams remembers the diagrams drawn lately, by what they are drawn
-// from (every item and relation, the root, the workspace's address): a
-// large architecture is laid out once per change, not once per view.
-var archDiagrams = picture.NewArchDiagramCache(32)
+// archDiagramsKept is how many diagrams a server remembers.
+const archDiagramsKept = 32
 
 // archItemFields are the propose and edit forms' fields.
 var archItemFields = []string{"kind", "name", "parent_id", "technology", "owner_team", "health", "description", "tech_debt"}
@@ -71,7 +69,7 @@ func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, stat
 		// 00016): the diagram is found without digesting them.
 		in.Version = strconv.FormatInt(st.workspace.ID, 10) + ":" + strconv.FormatInt(st.workspace.Revision, 10)
 	}
-	d.Diagram = archDiagrams.Build(in, slug)
+	d.Diagram = s.diagrams.Build(in, slug)
 	title := "Architecture"
 	if d.Root != nil {
 		title = d.Root.Name + " · Architecture"

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sightline/sightline/internal/live"
 	"github.com/sightline/sightline/internal/password"
+	"github.com/sightline/sightline/internal/picture"
 	"github.com/sightline/sightline/internal/postgres"
 )
 
@@ -91,6 +92,12 @@ type Server struct {
 	rules map[string]Access
 	// pages keeps rendered workspace pages under their tags (pagecache.go).
 	pages *pageCache
+	// diagrams remembers the architecture diagrams drawn lately, by what
+	// they are drawn from (the workspace's revision, or every item and
+	// relation; the root; the workspace's address): a large architecture
+	// is laid out once per change, not once per view. Per server, as the
+	// revision it is keyed by is per database.
+	diagrams *picture.ArchDiagramCache
 	// Now is the clock; tests move it to expire invitations and rate-limit windows.
 	Now        func() time.Time
 	stopSweep  context.CancelFunc
@@ -113,7 +120,8 @@ type Server struct {
 
 // New builds a server on db.
 func New(db *postgres.DB, logger *slog.Logger, cfg Config) *Server {
-	s := &Server{db: db, log: logger, cfg: cfg, Now: time.Now, pages: newPageCache()}
+	s := &Server{db: db, log: logger, cfg: cfg, Now: time.Now, pages: newPageCache(),
+		diagrams: picture.NewArchDiagramCache(archDiagramsKept)}
 	s.dummyHash, _ = cfg.Password.Hash("sightline-no-such-account")
 	s.store = newSessionStore(db.Pool)
 	ctx, cancel := context.WithCancel(context.Background())
