@@ -49,6 +49,11 @@ func Logout() string                   { return "/logout" }
 func Setup() string                    { return "/setup" }
 func Account() string                  { return "/account" }
 func AccountPassword() string          { return "/account/password" }
+func AccountTokens() string            { return "/account/tokens" }
+func AccountTokenRevoke(id int64) string {
+	return "/account/tokens/" + strconv.FormatInt(id, 10) + "/revoke"
+}
+func APIDocs() string { return "/api/docs" }
 func Invite(token string) string       { return "/invite/" + url.PathEscape(token) }
 func Workspace(ws string) string       { return "/w/" + url.PathEscape(ws) }
 func workspace(ws, rest string) string { return Workspace(ws) + rest }
@@ -57,6 +62,9 @@ func workspace(ws, rest string) string { return Workspace(ws) + rest }
 
 func Settings(ws string) string          { return workspace(ws, "/settings") }
 func SettingsWorkspace(ws string) string { return workspace(ws, "/settings/workspace") }
+func SettingsTokenRevoke(ws string, id int64) string {
+	return workspace(ws, "/settings/tokens/"+strconv.FormatInt(id, 10)+"/revoke")
+}
 func MemberRole(ws string, memberID int64) string {
 	return workspace(ws, "/settings/members/"+id(memberID)+"/role")
 }

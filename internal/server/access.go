@@ -20,6 +20,7 @@ const (
 	accessPublic                      // anyone; the session is loaded if there is one
 	accessSignedIn                    // any signed-in user
 	accessWorkspace                   // a member of the workspace in the URL whose role allows Action
+	accessAPI                         // a token of the workspace in the URL whose owner's role allows Action (api.go)
 )
 
 // Access is a route's rule.
@@ -68,6 +69,8 @@ type reqState struct {
 	retry       bool             // renderError asks retryReads to run it again
 	live        paths.Live       // what the page follows on the event stream
 	etag        string           // the page's tag (conditional), sent with a 200
+	api         bool             // an API call: errors are problem documents
+	token       *sightline.Token // the API call's token
 }
 
 type stateKey struct{}

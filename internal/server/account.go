@@ -14,18 +14,98 @@ import (
 func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) error {
 	f := ui.NewForm()
 	f.Values["version"] = strconv.Itoa(state(r).user.Version)
-	return s.renderAccount(w, r, http.StatusOK, f, nil)
+	return s.renderAccount(w, r, http.StatusOK, web.AccountData{Password: f})
 }
 
-// renderAccount shows the account page with the password form f and any
-// refused handle form (by workspace slug).
-func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, f ui.Form, handles map[string]ui.Form) error {
-	list, err := s.db.ListMyWorkspaces(r.Context(), state(r).user.ID)
+// renderAccount shows the account page: d's password form, any refused
+// handle form (by workspace slug), the token form and a token just made.
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, d web.AccountData) error {
+	u := state(r).user
+	list, err := s.db.ListMyWorkspaces(r.Context(), u.ID)
 	if err != nil {
 		return err
 	}
-	s.render(w, r, status, web.AccountPage(s.page(r, "Your account", ""), web.AccountData{Password: f, Workspaces: list, Handles: handles}))
+	tokens, err := s.db.TokensOfUser(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	d.Workspaces, d.Tokens, d.Now = list, tokens, s.Now()
+	if d.Password.Values == nil {
+		d.Password = ui.NewForm()
+		d.Password.Values["version"] = strconv.Itoa(u.Version)
+	}
+	if d.TokenForm.Values == nil {
+		d.TokenForm = ui.NewForm()
+		d.TokenForm.Values["scope"] = string(sightline.ScopeRead)
+		d.TokenForm.Values["days"] = strconv.Itoa(sightline.DefaultTokenDays)
+	}
+	s.render(w, r, status, web.AccountPage(s.page(r, "Your account", ""), d))
 	return nil
+}
+
+// handleTokenCreate makes a personal access token and shows it once, on
+// the page this request answers (never kept, not even in the session).
+func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error {
+	f, err := readForm(w, r, "name", "workspace", "scope", "days")
+	if err != nil {
+		return err
+	}
+	n := sightline.NewToken{Name: f.Get("name"), Scope: f.Get("scope"), Days: f.Get("days")}
+	_, _, _, p := n.Check()
+	var wsID int64
+	if f.Get("workspace") == "" {
+		p.Add("workspace", "Choose the workspace the token is for.")
+	} else if ws, _, werr := s.db.WorkspaceForMember(r.Context(), f.Get("workspace"), state(r).user.ID); werr == nil {
+		wsID = ws.ID
+	} else if sightline.ErrorCode(werr) == sightline.ENOTFOUND {
+		p.Add("workspace", "You are not a member of that workspace.")
+	} else {
+		return werr
+	}
+	err = checked(f, p).Err()
+	if err == nil {
+		created, secret, cerr := s.db.CreateToken(r.Context(), actor(r), wsID, n)
+		if cerr == nil {
+			return s.renderAccount(w, r, http.StatusCreated, web.AccountData{NewToken: secret, Created: created})
+		}
+		if sightline.ErrorCode(cerr) != sightline.EINVALID {
+			return cerr
+		}
+		err = cerr
+	}
+	return s.renderAccount(w, r, http.StatusUnprocessableEntity, web.AccountData{TokenForm: s.withErrors(r, f, err)})
+}
+
+// handleTokenRevoke revokes one of the user's own tokens.
+func (s *Server) handleTokenRevoke(w http.ResponseWriter, r *http.Request) error {
+	if _, err := readForm(w, r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "tokenID")
+	if err != nil {
+		return err
+	}
+	if _, err := pageNotFound(struct{}{}, s.db.RevokeToken(r.Context(), actor(r), 0, id)); err != nil {
+		return err
+	}
+	s.flash(r, "success", "Token revoked: it no longer works.")
+	return redirect(w, r, paths.Account()+"#tokens")
+}
+
+// handleSettingsTokenRevoke revokes any member's token of the workspace (owners).
+func (s *Server) handleSettingsTokenRevoke(w http.ResponseWriter, r *http.Request) error {
+	if _, err := readForm(w, r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "tokenID")
+	if err != nil {
+		return err
+	}
+	if _, err := pageNotFound(struct{}{}, s.db.RevokeToken(r.Context(), actor(r), state(r).workspace.ID, id)); err != nil {
+		return err
+	}
+	s.flash(r, "success", "Token revoked: it no longer works.")
+	return redirect(w, r, paths.Settings(wsSlug(r))+"#tokens")
 }
 
 // handleHandleChange sets the signed-in member's handle in the workspace;
@@ -50,9 +130,7 @@ func (s *Server) handleHandleChange(w http.ResponseWriter, r *http.Request) erro
 	default:
 		return err
 	}
-	pw := ui.NewForm()
-	pw.Values["version"] = strconv.Itoa(st.user.Version)
-	return s.renderAccount(w, r, http.StatusUnprocessableEntity, pw, map[string]ui.Form{st.workspace.Slug: s.withErrors(r, f, err)})
+	return s.renderAccount(w, r, http.StatusUnprocessableEntity, web.AccountData{Handles: map[string]ui.Form{st.workspace.Slug: s.withErrors(r, f, err)}})
 }
 
 // handlePasswordChange sets a new password. It bumps the user's session
@@ -71,7 +149,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	sightline.CheckNewPassword(p, "password", f.Get("password"), "confirm", f.Get("confirm"))
 	if err := checked(f, p).Err(); err != nil {
 		f = s.withErrors(r, f, err) // before the page: it notes the summary
-		return s.renderAccount(w, r, http.StatusUnprocessableEntity, f, nil)
+		return s.renderAccount(w, r, http.StatusUnprocessableEntity, web.AccountData{Password: f})
 	}
 	version, err := formVersion(f)
 	if err != nil {
@@ -85,7 +163,7 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 	if sightline.ErrorCode(err) == sightline.ECONFLICT {
 		f.Values["version"] = strconv.Itoa(u.Version)
 		f.Errors["form"] = "Your account was changed in another window (perhaps the password was already changed). Enter your current password again."
-		return s.renderAccount(w, r, http.StatusConflict, f, nil)
+		return s.renderAccount(w, r, http.StatusConflict, web.AccountData{Password: f})
 	}
 	if err != nil {
 		return err

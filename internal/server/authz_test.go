@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/seed"
+	"github.com/sightline/sightline/internal/server"
 	"github.com/sightline/sightline/internal/sightline"
 )
 
@@ -130,6 +132,14 @@ func newMatrixFixture(t *testing.T, app *testApp) matrixFixture {
 			INSERT INTO pain_upload_chunks (upload_id, seq, data) SELECT id, 0, convert_to('quote,heard_on'||chr(10)||'x,2026-01-02'||chr(10), 'UTF8') FROM u RETURNING upload_id`, ws.ID, inviter)
 		var commentID, entryID int64
 		q(&commentID, `INSERT INTO comments (workspace_id, item_type, item_id, body) VALUES ($1, 'epic', $2, 'A comment') RETURNING id`, ws.ID, epicID)
+		// A token of a member who is none of the principals.
+		bystander, err := db.CreateUser(ctx, postgres.Actor{UserID: inviter}, "bystander-"+ws.Slug+"@example.com", "Bea Bystander", pmHash, ws.Slug, sightline.RoleViewer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tokenID int64
+		q(&tokenID, `INSERT INTO api_tokens (workspace_id, user_id, name, scope, lookup, secret_hash, expires_at)
+			VALUES ($1::bigint, $2, 'CI', 'read', substr(md5($1::bigint::text), 1, 12), sha256('x'), now() + interval '1 day') RETURNING id`, ws.ID, bystander.ID)
 		q(&entryID, `INSERT INTO inbox_entries (workspace_id, user_id, kind, item_type, item_id, comment_id) VALUES ($1, $2, 'mention', 'epic', $3, $4) RETURNING id`, ws.ID, inviter, epicID, commentID)
 		return map[string]string{
 			"entryID":       fmt.Sprint(entryID),
@@ -154,6 +164,7 @@ func newMatrixFixture(t *testing.T, app *testApp) matrixFixture {
 			"initiativeID":  fmt.Sprint(initiativeID),
 			"epicID":        fmt.Sprint(epicID),
 			"painID":        fmt.Sprint(painID),
+			"tokenID":       fmt.Sprint(tokenID),
 			"*":             "app.css",
 		}
 	}
@@ -176,13 +187,25 @@ func fill(pattern string, params map[string]string) string {
 // hasIDParam reports whether the pattern takes an id of a workspace's row
 // (besides the workspace itself).
 func hasIDParam(pattern string) bool {
-	return strings.Contains(strings.TrimPrefix(pattern, "/w/{ws}"), "{")
+	_, rest, found := strings.Cut(pattern, "{ws}")
+	if !found {
+		rest = pattern
+	}
+	return strings.Contains(rest, "{")
 }
 
 type principal struct {
 	name string
 	role sightline.Role // "" for anonymous and outsider
 	c    *client
+	own  map[string]string // path parameters of the principal's own rows (their tokens)
+}
+
+// ownToken gives a member a token of their own, for the routes that act on
+// the signed-in person's own rows.
+func ownToken(app *testApp, email, slug string) map[string]string {
+	lookup, _ := sightline.ParseToken(app.newToken(email, slug, sightline.ScopeRead))
+	return map[string]string{"tokenID": fmt.Sprint(app.id(`SELECT id FROM api_tokens WHERE lookup = $1`, lookup))}
 }
 
 // TestAuthorizationMatrix walks the real route table and checks every route
@@ -190,8 +213,9 @@ type principal struct {
 // owner of another workspace; routes that take ids are also called with the
 // ids of another workspace. A route without an access rule fails the test.
 func TestAuthorizationMatrix(t *testing.T) {
-	app := newTestApp(t)
+	app := newTestApp(t, func(c *server.Config) { c.APIRatePerMinute = 1 << 30 })
 	fx := newMatrixFixture(t, app)
+	apiCheck := newAPIMatrix(t, app)
 	rules := app.srv.Rules()
 
 	type routeInfo struct{ method, pattern string }
@@ -212,9 +236,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	principals := func() []principal {
 		ps := []principal{{name: "anonymous", c: app.client()}}
 		for _, r := range sightline.Roles {
-			ps = append(ps, principal{name: string(r), role: r, c: signIn(demoEmail(r))})
+			ps = append(ps, principal{name: string(r), role: r, c: signIn(demoEmail(r)), own: ownToken(app, demoEmail(r), seed.DemoSlug)})
 		}
-		return append(ps, principal{name: "outsider", c: signIn("outsider@example.com")})
+		return append(ps, principal{name: "outsider", c: signIn("outsider@example.com"), own: ownToken(app, "outsider@example.com", "globex")})
 	}()
 
 	checked := 0
@@ -223,6 +247,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		rule, ok := rules[key]
 		if !ok {
 			t.Errorf("route %s has no access rule: add it to the route table with one", key)
+			continue
+		}
+		if rule.IsAPI() {
+			checked += apiCheck(rt.method, rt.pattern, rule, fx)
 			continue
 		}
 		for _, p := range principals {
@@ -275,7 +303,23 @@ func TestAuthorizationMatrix(t *testing.T) {
 					t.Errorf("%s: rule of unknown kind", key)
 				}
 			}
-			check(fx.home, false)
+			home := maps.Clone(fx.home)
+			maps.Copy(home, p.own)
+			check(home, false)
+			if rule.IsSignedIn() && p.own != nil && hasIDParam(rt.pattern) {
+				// Someone else's row, of this workspace or another: 404.
+				for _, other := range []map[string]string{fx.home, fx.foreign} {
+					path := fill(rt.pattern, other)
+					res := p.c.post(path, nil)
+					if rt.method == "GET" {
+						res = p.c.get(path)
+					}
+					checked++
+					if res.StatusCode != http.StatusNotFound {
+						t.Errorf("%s %s as %s, someone else's: %d, want 404", rt.method, path, p.name, res.StatusCode)
+					}
+				}
+			}
 			if _, isWS := rule.WorkspaceAction(); isWS && hasIDParam(rt.pattern) {
 				mixed := map[string]string{}
 				for k, v := range fx.foreign {
@@ -324,5 +368,101 @@ func TestEveryWorkspaceActionHasARule(t *testing.T) {
 				t.Errorf("%s: the owner cannot %s", key, a)
 			}
 		}
+	}
+}
+
+// newAPIMatrix returns the check of an API route: a token of each role of
+// the home workspace in each scope, called with the home workspace's ids
+// (allowed when the role may and the scope lets it write; else 403), with
+// another workspace's ids (404) and on the other workspace (404); no, a
+// malformed, an unknown, a revoked and an expired token (401); a signed-in
+// browser's cookie without a token (401); the token of another
+// workspace's owner (404). Writes carry an empty JSON body and a version
+// no row has, so an allowed call changes nothing (422, 412 or 428).
+func newAPIMatrix(t *testing.T, app *testApp) func(method, pattern string, rule server.Access, fx matrixFixture) int {
+	type tokenPrincipal struct {
+		name  string
+		role  sightline.Role
+		scope sightline.TokenScope
+		c     *apiClient
+	}
+	var members []tokenPrincipal
+	for _, r := range sightline.Roles {
+		for _, sc := range []sightline.TokenScope{sightline.ScopeRead, sightline.ScopeWrite} {
+			members = append(members, tokenPrincipal{string(r) + "/" + string(sc), r, sc, app.api(app.newToken(demoEmail(r), seed.DemoSlug, sc))})
+		}
+	}
+	revoked := app.newToken(demoEmail(sightline.RoleOwner), seed.DemoSlug, sightline.ScopeWrite)
+	expired := app.newToken(demoEmail(sightline.RoleOwner), seed.DemoSlug, sightline.ScopeWrite)
+	for tok, set := range map[string]string{revoked: "revoked_at = now()", expired: "created_at = now() - interval '3 days', expires_at = now() - interval '1 day'"} {
+		lookup, _ := sightline.ParseToken(tok)
+		app.exec(`UPDATE api_tokens SET `+set+` WHERE lookup = $1`, lookup)
+	}
+	unauthorized := map[string]*apiClient{
+		"no token": app.api(""), "a malformed token": app.api("Basic dXNlcjpwYXNz"),
+		"an unknown token": app.api("slt_abcdefghijkm_" + strings.Repeat("A", 43)),
+		"a revoked token":  app.api(revoked), "an expired token": app.api(expired),
+	}
+	outsider := app.api(app.newToken("outsider@example.com", "globex", sightline.ScopeWrite))
+	browser := app.signIn(demoEmail(sightline.RoleOwner))
+
+	return func(method, pattern string, rule server.Access, fx matrixFixture) int {
+		t.Helper()
+		checked := 0
+		call := func(c *apiClient, params map[string]string) *response {
+			checked++
+			var body any
+			var hdr []string
+			if method != http.MethodGet {
+				body, hdr = map[string]any{}, []string{"If-Match", `"0"`}
+			}
+			return c.call(method, fill(pattern, params), body, hdr...)
+		}
+		key := method + " " + pattern
+		denied := func(code int) bool {
+			return code == http.StatusUnauthorized || code == http.StatusForbidden || code == http.StatusNotFound
+		}
+		isProblem := func(res *response) bool {
+			return strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json")
+		}
+		for _, p := range members {
+			res := call(p.c, fx.home)
+			mayWrite := method == http.MethodGet || p.scope == sightline.ScopeWrite
+			switch {
+			case res.StatusCode >= 500:
+				t.Errorf("%s with a %s token: %d", key, p.name, res.StatusCode)
+			case !p.role.Can(rule.Action) || !mayWrite:
+				if res.StatusCode != http.StatusForbidden || !isProblem(res) {
+					t.Errorf("%s with a %s token: %d, want a 403 problem", key, p.name, res.StatusCode)
+				}
+			case denied(res.StatusCode):
+				t.Errorf("%s with a %s token: %d, want allowed\n%.500s", key, p.name, res.StatusCode, res.body)
+			}
+			if hasIDParam(pattern) && p.role.Can(rule.Action) && mayWrite {
+				mixed := maps.Clone(fx.foreign)
+				mixed["ws"] = fx.home["ws"]
+				if res := call(p.c, mixed); res.StatusCode != http.StatusNotFound || !isProblem(res) {
+					t.Errorf("%s with a %s token and another workspace's ids: %d, want a 404 problem", key, p.name, res.StatusCode)
+				}
+			}
+			if res := call(p.c, fx.foreign); res.StatusCode != http.StatusNotFound {
+				t.Errorf("%s on another workspace with a %s token: %d, want 404", key, p.name, res.StatusCode)
+			}
+		}
+		for name, c := range unauthorized {
+			if res := call(c, fx.home); res.StatusCode != http.StatusUnauthorized || !isProblem(res) {
+				t.Errorf("%s with %s: %d, want a 401 problem", key, name, res.StatusCode)
+			}
+		}
+		if res := call(outsider, fx.home); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s with another workspace's token: %d, want 404", key, res.StatusCode)
+		}
+		checked++
+		req, _ := http.NewRequest(method, app.ts.URL+fill(pattern, fx.home), strings.NewReader("{}"))
+		req.Header.Set("Content-Type", "application/json")
+		if res := browser.do(req); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s with a browser's session cookie and no token: %d, want 401", key, res.StatusCode)
+		}
+		return checked
 	}
 }

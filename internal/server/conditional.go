@@ -42,6 +42,9 @@ var untagged = map[string]bool{
 	"/w/{ws}/items/{targetType}/{targetID}/changed":  true,
 	"/w/{ws}/pains/import":                           true,
 	"/w/{ws}/pains/import/{uploadID}":                true,
+	// The tokens' last use is written without a revision (a busy script
+	// would otherwise change every page's tag once a minute).
+	"/w/{ws}/settings": true,
 }
 
 // tagged reports whether a route's pages get a tag.

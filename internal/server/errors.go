@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/sightline"
@@ -68,6 +69,10 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		err = unavailable(r, err)
 	}
 	status := errStatus(err)
+	var withStatus *apiStatusError
+	if errors.As(err, &withStatus) {
+		status = withStatus.status
+	}
 	msg := sightline.ErrorMessage(err)
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "5")
@@ -79,6 +84,17 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 			s.log.LogAttrs(r.Context(), slog.LevelError, "internal error", slog.String("err", err.Error()))
 		}
 		msg = "Something went wrong on our side. If it keeps happening, tell your administrator the request id below."
+	}
+	if st.api || strings.HasPrefix(r.URL.Path, apiPrefix+"/") {
+		code := sightline.ErrorCode(err)
+		if status == http.StatusNotFound {
+			msg = strings.TrimSuffix(msg, "Page not found.")
+			if msg == "" {
+				msg = "No such resource."
+			}
+		}
+		s.writeProblem(w, r, status, code, msg, sightline.FieldErrors(err))
+		return
 	}
 	if st.session && status == http.StatusServiceUnavailable {
 		// The layout would read the flash from the session store: the

@@ -42,6 +42,9 @@ func (s *Server) routes() []route {
 		{"GET", "/", SignedIn, s.handleHome},
 		{"GET", "/account", SignedIn, s.handleAccount},
 		{"POST", "/account/password", SignedIn, s.handlePasswordChange},
+		{"POST", "/account/tokens", SignedIn, s.handleTokenCreate},
+		{"POST", "/account/tokens/{tokenID}/revoke", SignedIn, s.handleTokenRevoke},
+		{"GET", "/api/docs", Public, s.handleAPIDocs},
 
 		// A workspace.
 		{"GET", "/w/{ws}", Can(sightline.ActionViewWorkspace), s.handleDashboard},
@@ -51,6 +54,7 @@ func (s *Server) routes() []route {
 		{"POST", "/w/{ws}/settings/members/{memberID}/remove", Can(sightline.ActionManageMembers), s.handleMemberRemove},
 		{"POST", "/w/{ws}/settings/invitations", Can(sightline.ActionManageInvites), s.handleInvitationCreate},
 		{"POST", "/w/{ws}/settings/invitations/{invitationID}/revoke", Can(sightline.ActionManageInvites), s.handleInvitationRevoke},
+		{"POST", "/w/{ws}/settings/tokens/{tokenID}/revoke", Can(sightline.ActionManageMembers), s.handleSettingsTokenRevoke},
 
 		// Strategy: vision, phase and its NFR pressure, the shift log.
 		{"GET", "/w/{ws}/strategy", Can(sightline.ActionViewWorkspace), s.handleStrategy},
@@ -169,6 +173,21 @@ func (s *Server) routes() []route {
 		{"POST", "/w/{ws}/comments/{commentID}/delete", Can(sightline.ActionComment), s.handleCommentDelete},
 		{"POST", "/w/{ws}/comments/{commentID}/resolve", Can(sightline.ActionComment), s.handleCommentResolve},
 
+		// The REST API (api.go): a token, never a cookie; the same actions.
+		{"GET", "/api/v1/openapi.json", Static, s.handleOpenAPI},
+		{"GET", "/api/v1/w/{ws}/epics", API(sightline.ActionViewWorkspace), s.apiEpics},
+		{"POST", "/api/v1/w/{ws}/epics", API(sightline.ActionCreateEpic), s.apiEpicCreate},
+		{"GET", "/api/v1/w/{ws}/epics/{epicID}", API(sightline.ActionViewWorkspace), s.apiEpic},
+		{"PATCH", "/api/v1/w/{ws}/epics/{epicID}", API(sightline.ActionEditEpicProduct), s.apiEpicUpdate},
+		{"PATCH", "/api/v1/w/{ws}/epics/{epicID}/technical", API(sightline.ActionEditEpicTech), s.apiEpicTechnical},
+		{"POST", "/api/v1/w/{ws}/epics/{epicID}/status", API(sightline.ActionSetEpicStatus), s.apiEpicStatus},
+		{"POST", "/api/v1/w/{ws}/epics/{epicID}/estimate", API(sightline.ActionEstimateEpic), s.apiEpicEstimate},
+		{"POST", "/api/v1/w/{ws}/epics/{epicID}/commit", API(sightline.ActionCommitEpic), s.apiEpicCommit},
+		{"GET", "/api/v1/w/{ws}/pains", API(sightline.ActionViewWorkspace), s.apiPains},
+		{"POST", "/api/v1/w/{ws}/pains", API(sightline.ActionEditPains), s.apiPainCreate},
+		{"GET", "/api/v1/w/{ws}/pains/{painID}", API(sightline.ActionViewWorkspace), s.apiPain},
+		{"PATCH", "/api/v1/w/{ws}/pains/{painID}", API(sightline.ActionEditPains), s.apiPainUpdate},
+
 		// Live updates: the event stream, and the fragments it refreshes.
 		{"GET", streamPattern, Can(sightline.ActionViewWorkspace), s.handleEvents},
 		{"GET", "/w/{ws}/items/{targetType}/{targetID}/comments", Can(sightline.ActionViewWorkspace), s.handleItemComments},
@@ -208,7 +227,11 @@ func (s *Server) buildRouter() chi.Router {
 		if tagged(rt) {
 			h = s.conditional(h)
 		}
-		h = s.retryReads(s.guard(rt.access, h))
+		if rt.access.Kind == accessAPI {
+			h = s.retryReads(s.guardAPI(rt.access, h))
+		} else {
+			h = s.retryReads(s.guard(rt.access, h))
+		}
 		switch d, long := longRoutes[rt.method+" "+rt.pattern]; {
 		case rt.pattern == streamPattern:
 		case long:

@@ -61,6 +61,9 @@ type Config struct {
 	// NoPageCache turns the page cache off (pagecache.go): every GET
 	// renders. For counting a page's queries, which a cached page skips.
 	NoPageCache bool
+	// APIRatePerMinute is how many API calls a token may make a minute on
+	// one instance (bursts of a tenth of it); 0: no limit.
+	APIRatePerMinute int
 }
 
 // DefaultConfig returns production defaults.
@@ -75,6 +78,7 @@ func DefaultConfig() Config {
 		SignInMaxDelay:      3 * time.Second,
 		Password:            password.Default,
 		RequestTimeout:      10 * time.Second,
+		APIRatePerMinute:    600,
 		ShutdownGrace:       20 * time.Second,
 	}
 }
@@ -98,6 +102,8 @@ type Server struct {
 	// is laid out once per change, not once per view. Per server, as the
 	// revision it is keyed by is per database.
 	diagrams *picture.ArchDiagramCache
+	// apiLimit counts each token's API calls (api.go).
+	apiLimit *apiRateLimit
 	// Now is the clock; tests move it to expire invitations and rate-limit windows.
 	Now        func() time.Time
 	stopSweep  context.CancelFunc
@@ -121,7 +127,7 @@ type Server struct {
 // New builds a server on db.
 func New(db *postgres.DB, logger *slog.Logger, cfg Config) *Server {
 	s := &Server{db: db, log: logger, cfg: cfg, Now: time.Now, pages: newPageCache(),
-		diagrams: picture.NewArchDiagramCache(archDiagramsKept)}
+		diagrams: picture.NewArchDiagramCache(archDiagramsKept), apiLimit: newAPIRateLimit(cfg.APIRatePerMinute)}
 	s.dummyHash, _ = cfg.Password.Hash("sightline-no-such-account")
 	s.store = newSessionStore(db.Pool)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -28,7 +28,11 @@ func (s *Server) settingsData(r *http.Request) (web.SettingsData, error) {
 	if err != nil {
 		return web.SettingsData{}, err
 	}
-	d := web.SettingsData{Members: members, Invitations: invs, Now: s.Now(), NameForm: ui.NewForm(), InviteForm: ui.NewForm()}
+	tokens, err := s.db.TokensOfWorkspace(r.Context(), ws.ID)
+	if err != nil {
+		return web.SettingsData{}, err
+	}
+	d := web.SettingsData{Members: members, Invitations: invs, Tokens: tokens, Now: s.Now(), NameForm: ui.NewForm(), InviteForm: ui.NewForm()}
 	d.NameForm.Values["name"] = ws.Name
 	d.NameForm.Values["version"] = strconv.Itoa(ws.Version)
 	d.InviteForm.Values["role"] = string(sightline.RoleEngineer)
