@@ -43,17 +43,17 @@ func with(p string, qs []Query) string {
 
 // The signed-in user's pages and the access pages.
 
-func Home() string                     { return "/" }
-func Login(q ...Query) string          { return with("/login", q) }
-func Logout() string                   { return "/logout" }
-func Setup() string                    { return "/setup" }
-func Account() string                  { return "/account" }
-func AccountPassword() string          { return "/account/password" }
-func AccountTokens() string            { return "/account/tokens" }
+func Home() string            { return "/" }
+func Login(q ...Query) string { return with("/login", q) }
+func Logout() string          { return "/logout" }
+func Setup() string           { return "/setup" }
+func Account() string         { return "/account" }
+func AccountPassword() string { return "/account/password" }
+func AccountTokens() string   { return "/account/tokens" }
 func AccountTokenRevoke(id int64) string {
 	return "/account/tokens/" + strconv.FormatInt(id, 10) + "/revoke"
 }
-func APIDocs() string { return "/api/docs" }
+func APIDocs() string                  { return "/api/docs" }
 func Invite(token string) string       { return "/invite/" + url.PathEscape(token) }
 func Workspace(ws string) string       { return "/w/" + url.PathEscape(ws) }
 func workspace(ws, rest string) string { return Workspace(ws) + rest }
