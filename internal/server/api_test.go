@@ -73,7 +73,9 @@ func (c *apiClient) call(method, path string, body any, header ...string) *respo
 	defer res.Body.Close()
 	var buf bytes.Buffer
 	_, _ = buf.ReadFrom(res.Body)
-	return &response{Response: res, body: buf.String()}
+	out := &response{Response: res, body: buf.String()}
+	c.app.checkContract(req, out)
+	return out
 }
 
 // apiProblem is a problem document as a client reads it.
