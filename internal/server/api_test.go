@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/seed"
 	"github.com/sightline/sightline/internal/server"
@@ -356,4 +358,90 @@ func TestAPIRateLimit(t *testing.T) {
 		t.Fatal("30 calls in a burst at 60 a minute were never limited")
 	}
 	wantStatus(t, two.call("GET", base+"/pains?limit=1", nil), http.StatusOK)
+}
+
+// fieldMessageOf is the error shown next to a form's field ("" if none).
+func fieldMessageOf(d *goquery.Document, name string) string {
+	return strings.TrimSpace(d.Find(".field-error").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return s.Find("[name="+name+"]").Length() > 0
+	}).Text())
+}
+
+// TestAccountTokens: the account page makes a token through its form (bad
+// input answered next to each field, the input kept), shows it once and
+// never again, lists it with its last use, and revokes it; an owner sees
+// and revokes a member's token in settings.
+func TestAccountTokens(t *testing.T) {
+	app := newTestApp(t)
+	pm := app.signIn("pm@example.com")
+	d := pm.get("/account").doc(t)
+	for _, name := range []string{"name", "workspace", "scope", "days"} {
+		id, _ := d.Find("[data-testid=token-form] [name=" + name + "]").Attr("id")
+		if id == "" || d.Find("label[for="+id+"]").Length() != 1 {
+			t.Errorf("the token form's %s has no visible label", name)
+		}
+	}
+
+	res := pm.post("/account/tokens", url.Values{"name": {"CI sync"}, "workspace": {"globex"}, "scope": {"admin"}, "days": {"400"}})
+	wantStatus(t, res, http.StatusUnprocessableEntity)
+	d = res.doc(t)
+	for field, want := range map[string]string{"workspace": "not a member", "scope": "", "days": "365"} {
+		if msg := fieldMessageOf(d, field); msg == "" || !strings.Contains(msg, want) {
+			t.Errorf("%s: message %q, want one with %q", field, msg, want)
+		}
+	}
+	if v := d.Find("[data-testid=token-form] [name=name]").AttrOr("value", ""); v != "CI sync" {
+		t.Errorf("the name typed is gone: %q", v)
+	}
+
+	res = pm.post("/account/tokens", url.Values{"name": {"CI sync"}, "workspace": {seed.DemoSlug}, "scope": {"write"}, "days": {"30"}})
+	wantStatus(t, res, http.StatusCreated)
+	if cc := res.Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("the page with the secret: Cache-Control %q, want no-store", cc)
+	}
+	secret := res.doc(t).Find("[data-testid=new-token-value]").AttrOr("value", "")
+	if _, ok := sightline.ParseToken(secret); !ok {
+		t.Fatalf("no token shown: %q", secret)
+	}
+	c := app.api(secret)
+	wantStatus(t, c.call("POST", "/api/v1/w/demo/pains", map[string]any{"quote": "Made with the new token", "source": "interview", "severity": 3, "frequency": "weekly"}), http.StatusCreated)
+
+	page := pm.get("/account")
+	if strings.Contains(page.body, secret) || strings.Contains(page.body, secret[len(secret)-20:]) {
+		t.Fatal("the token is shown again")
+	}
+	row := page.doc(t).Find("[data-testid=token-row]:contains('CI sync')")
+	if row.Length() != 1 || !strings.Contains(row.Text(), "Read and write") || !strings.Contains(row.Text(), "Last used") {
+		t.Errorf("the token's row: %q", row.Text())
+	}
+	if !strings.Contains(row.Text(), secret[:16]) {
+		t.Errorf("the row does not show the token's prefix %s: %q", secret[:16], row.Text())
+	}
+
+	// Revoked from the account page: the API refuses it at once.
+	action := row.Find("form").AttrOr("action", "")
+	wantRedirect(t, pm.post(action, nil), "/account")
+	wantProblem(t, c.call("GET", "/api/v1/w/demo/epics", nil), http.StatusUnauthorized, sightline.EUNAUTHORIZED)
+	if row := pm.get("/account").doc(t).Find("[data-testid=token-row]:contains('CI sync')"); !strings.Contains(row.Text(), "Revoked") || row.Find("form").Length() != 0 {
+		t.Errorf("a revoked token's row: %q", row.Text())
+	}
+
+	// The owner sees the member's other token in settings and revokes it.
+	other := app.newToken("pm@example.com", seed.DemoSlug, sightline.ScopeRead)
+	owner := app.signIn("owner@example.com")
+	srow := owner.get("/w/demo/settings").doc(t).Find("[data-testid=workspace-token-row]:contains('test read')")
+	if srow.Length() != 1 || !strings.Contains(srow.Text(), "Priya") {
+		t.Fatalf("settings token row: %q", srow.Text())
+	}
+	wantRedirect(t, owner.post(srow.Find("form").AttrOr("action", ""), nil), "/w/demo/settings")
+	wantProblem(t, app.api(other).call("GET", "/api/v1/w/demo/epics", nil), http.StatusUnauthorized, sightline.EUNAUTHORIZED)
+
+	// Both are in the activity log, with no secret.
+	var n int
+	if err := app.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM activity WHERE verb IN ('token.created', 'token.revoked') AND summary NOT LIKE '%slt_%'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n < 4 {
+		t.Errorf("%d token entries in the activity log, want 4", n)
+	}
 }
