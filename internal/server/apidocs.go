@@ -23,8 +23,9 @@ func (s *Server) handleAPIDocs(w http.ResponseWriter, r *http.Request) error {
 		groups[tag["name"].(string)] = len(d.Groups)
 		d.Groups = append(d.Groups, web.APIDocGroup{Tag: tag["name"].(string), Description: tag["description"].(string)})
 	}
+	ops := s.apiOperations()
 	for _, rt := range s.routes() {
-		op, ok := apiOps[rt.method+" "+rt.pattern]
+		op, ok := ops[rt.method+" "+rt.pattern]
 		if !ok {
 			continue
 		}

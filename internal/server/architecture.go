@@ -254,14 +254,8 @@ func (s *Server) handleArchItemUpdate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	it, p := archItemDraft(f).Parse(items, cur.ID)
-	children := 0
-	for _, x := range items {
-		if x.ParentID != nil && *x.ParentID == cur.ID {
-			children++
-		}
-	}
 	if it.Kind.Valid() {
-		for k, v := range sightline.CheckArchKindChange(cur.Kind, it.Kind, children) {
+		for k, v := range sightline.CheckArchKindChange(cur.Kind, it.Kind, archChildren(items, cur.ID)) {
 			p.Add(k, v)
 		}
 	}

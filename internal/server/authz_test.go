@@ -165,6 +165,7 @@ func newMatrixFixture(t *testing.T, app *testApp) matrixFixture {
 			"epicID":        fmt.Sprint(epicID),
 			"painID":        fmt.Sprint(painID),
 			"tokenID":       fmt.Sprint(tokenID),
+			"decisionID":    fmt.Sprint(decisionID),
 			"*":             "app.css",
 		}
 	}

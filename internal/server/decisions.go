@@ -84,12 +84,7 @@ func (s *Server) handleDecisionCreate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	p := sightline.Problems{}
-	d := decisionDraft(f).Parse()
-	d.Status = sightline.DecisionProposed
-	d.RevisitOn = sightline.ParseStrategyDate(p, "revisit_on", f.Get("revisit_on"), false)
-	for k, v := range sightline.CheckDecision(&d) {
-		p.Add(k, v)
-	}
+	d := decisionProposal(f, p)
 	err = checked(f, p).Err()
 	if err == nil {
 		created, cerr := s.db.CreateDecision(r.Context(), actor(r), state(r).workspace.ID, d)
@@ -300,12 +295,45 @@ func (s *Server) handleDecisionUpdate(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	p := sightline.Problems{}
+	version := versioned(f, p)
+	u, today := s.decisionChange(r, d, f, p)
+	err = checked(f, p).Err()
+	if err == nil {
+		var saved *sightline.Decision
+		if saved, err = s.db.UpdateDecision(r.Context(), actor(r), state(r).workspace.ID, d.ID, version, u, today); err == nil {
+			msg := saved.Ref() + " saved."
+			if saved.Status != d.Status {
+				msg = saved.Ref() + " is now " + strings.ToLower(sightline.DecisionStatusLabel(saved.Status)) + "."
+			}
+			s.flash(r, "success", msg)
+			return redirect(w, r, paths.Decision(wsSlug(r), saved.Number))
+		}
+	}
+	return s.renderDecisionRejected(w, r, d, "edit", f, err)
+}
+
+// decisionProposal reads a new decision from f (the log's form, or the
+// API's), proposed; problems added to p.
+func decisionProposal(f ui.Form, p sightline.Problems) sightline.Decision {
+	d := decisionDraft(f).Parse()
+	d.Status = sightline.DecisionProposed
+	d.RevisitOn = sightline.ParseStrategyDate(p, "revisit_on", f.Get("revisit_on"), false)
+	for k, v := range sightline.CheckDecision(&d) {
+		p.Add(k, v)
+	}
+	return d
+}
+
+// decisionChange reads an edit of d from f (the edit form's fields, or the
+// API's): the update to save, checked with d's rules (the status moves
+// only as CanSetDecisionStatus allows; accepting or rejecting records
+// today and the actor as decider unless named), problems added to p.
+func (s *Server) decisionChange(r *http.Request, d *sightline.Decision, f ui.Form, p sightline.Problems) (sightline.Decision, time.Time) {
 	u := decisionDraft(f).Parse()
 	u.Status = f.Get("status")
 	u.DecidedByID = sightline.ParseChoice(p, "decided_by", f.Get("decided_by"))
 	u.DecidedOn = sightline.ParseStrategyDate(p, "decided_on", f.Get("decided_on"), false)
 	u.RevisitOn = sightline.ParseStrategyDate(p, "revisit_on", f.Get("revisit_on"), false)
-	version := versioned(f, p)
 	if serr := sightline.CanSetDecisionStatus(d, u.Status); serr != nil {
 		p.Add("status", sightline.FieldErrors(serr)["status"])
 	}
@@ -321,19 +349,7 @@ func (s *Server) handleDecisionUpdate(w http.ResponseWriter, r *http.Request) er
 	for k, v := range sightline.CheckDecision(&next) {
 		p.Add(k, v)
 	}
-	err = checked(f, p).Err()
-	if err == nil {
-		var saved *sightline.Decision
-		if saved, err = s.db.UpdateDecision(r.Context(), actor(r), state(r).workspace.ID, d.ID, version, u, today); err == nil {
-			msg := saved.Ref() + " saved."
-			if saved.Status != d.Status {
-				msg = saved.Ref() + " is now " + strings.ToLower(sightline.DecisionStatusLabel(saved.Status)) + "."
-			}
-			s.flash(r, "success", msg)
-			return redirect(w, r, paths.Decision(wsSlug(r), saved.Number))
-		}
-	}
-	return s.renderDecisionRejected(w, r, d, "edit", f, err)
+	return u, today
 }
 
 // handleDecisionSupersede replaces the decision with a new, proposed one

@@ -28,7 +28,17 @@ type apiOp struct {
 	pathID           string   // the row's path parameter ("" for none)
 }
 
-// apiOps are the operations by "METHOD pattern".
+// apiOperations are every operation by "METHOD pattern": apiOps and the
+// kinds'.
+func (s *Server) apiOperations() map[string]apiOp {
+	ops := maps.Clone(apiOps)
+	for _, k := range s.apiResources() {
+		maps.Copy(ops, k.apiOps())
+	}
+	return ops
+}
+
+// apiOps are the operations of the hand-written handlers, by "METHOD pattern".
 var apiOps = map[string]apiOp{
 	"GET /api/v1/w/{ws}/epics": {id: "listEpics", tag: "Epics", summary: "List epics (the backlog's filters), by id",
 		query: []string{"status", "kind", "initiative_id", "owner_id", "quarter", "limit", "cursor"}, resp: "EpicList", status: 200},
@@ -206,8 +216,13 @@ func problemResponse(desc string) M {
 // openAPIDocument builds the document from the route table.
 func (s *Server) openAPIDocument() M {
 	paths := M{}
+	ops := s.apiOperations()
+	schemas := apiSchemas()
+	for _, k := range s.apiResources() {
+		maps.Copy(schemas, k.apiSchemas())
+	}
 	for _, rt := range s.routes() {
-		op, ok := apiOps[rt.method+" "+rt.pattern]
+		op, ok := ops[rt.method+" "+rt.pattern]
 		if !ok {
 			continue
 		}
@@ -271,10 +286,14 @@ func (s *Server) openAPIDocument() M {
 		"tags": []any{
 			M{"name": "Epics", "description": "Product and enabler epics: the unified backlog"},
 			M{"name": "Customer pain", "description": "Customer-pain notes behind the epics"},
+			M{"name": "Strategy", "description": "Goals, strategy shifts and the initiatives they prompt"},
+			M{"name": "Architecture", "description": "The C4 model: systems, containers, components, external systems; and the quality concerns they must meet"},
+			M{"name": "Roadmap", "description": "Releases, milestones and themes on the timeline"},
+			M{"name": "Decisions", "description": "Architecture decision records and where each person stands"},
 		},
 		"paths": paths,
 		"components": M{
-			"schemas":         apiSchemas(),
+			"schemas":         schemas,
 			"securitySchemes": M{"bearer": M{"type": "http", "scheme": "bearer", "description": "A personal access token, slt_…"}},
 		},
 	}

@@ -23,7 +23,7 @@ type route struct {
 // routes is the whole route table, top to bottom. Every route names its
 // access rule; workspace routes name the action from the permission table.
 func (s *Server) routes() []route {
-	return []route{
+	rs := []route{
 		// Probes and assets: no session.
 		{"GET", "/healthz", Static, s.handleHealthz},
 		{"GET", "/readyz", Static, s.handleReadyz},
@@ -196,6 +196,10 @@ func (s *Server) routes() []route {
 		{"POST", "/w/{ws}/items/{targetType}/{targetID}/presence", Can(sightline.ActionViewWorkspace), s.handleItemEditing},
 		{"GET", "/w/{ws}/items/{targetType}/{targetID}/changed", Can(sightline.ActionViewWorkspace), s.handleItemChanged},
 	}
+	for _, k := range s.apiResources() {
+		rs = append(rs, k.apiRoutes()...)
+	}
+	return rs
 }
 
 // streamPattern is the event stream's route: it lives as long as its page,
