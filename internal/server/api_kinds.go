@@ -3,8 +3,8 @@ package server
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"slices"
@@ -32,12 +32,12 @@ type apiKind[T any] struct {
 	// they differ.
 	fields, createOnly, required []string
 	form                         map[string]string
-	view, add, edit  sightline.Action
-	list             func(r *http.Request) ([]T, error)
-	byID             func(ctx context.Context, wsID, id int64) (*T, error)
-	create           func(r *http.Request, f ui.Form, p sightline.Problems) (*T, error)
-	update           func(r *http.Request, cur *T, version int, f ui.Form, p sightline.Problems) (*T, error)
-	page             func(slug string, row *T) string
+	view, add, edit              sightline.Action
+	list                         func(r *http.Request) ([]T, error)
+	byID                         func(ctx context.Context, wsID, id int64) (*T, error)
+	create                       func(r *http.Request, f ui.Form, p sightline.Problems) (*T, error)
+	update                       func(r *http.Request, cur *T, version int, f ui.Form, p sightline.Problems) (*T, error)
+	page                         func(slug string, row *T) string
 }
 
 // apiResource is what the route table and the OpenAPI document read of a

@@ -17,7 +17,9 @@ func (s *Server) apiResources() []apiResource {
 			path: "goals", name: "Goal", names: "Goals", tag: "Strategy", param: "goalID", summary: "business goal",
 			fields: goalFormFields, required: []string{"title", "metric", "baseline", "target", "current"},
 			view: sightline.ActionViewWorkspace, add: sightline.ActionEditGoals, edit: sightline.ActionEditGoals,
-			list: func(r *http.Request) ([]sightline.Goal, error) { return s.db.ListGoals(r.Context(), state(r).workspace.ID) },
+			list: func(r *http.Request) ([]sightline.Goal, error) {
+				return s.db.ListGoals(r.Context(), state(r).workspace.ID)
+			},
 			byID: s.db.GoalByID,
 			create: func(r *http.Request, f ui.Form, p sightline.Problems) (*sightline.Goal, error) {
 				g, gp := goalDraft(f).Parse()
@@ -102,7 +104,7 @@ func (s *Server) apiResources() []apiResource {
 			path: "architecture-items", name: "ArchitectureItem", names: "ArchitectureItems", tag: "Architecture", param: "itemID",
 			summary: "architecture item (system, container, component or external system)",
 			fields:  archItemFields, required: []string{"kind", "name", "health"},
-			view:    sightline.ActionViewWorkspace, add: sightline.ActionProposeArchItem, edit: sightline.ActionEditArchitecture,
+			view: sightline.ActionViewWorkspace, add: sightline.ActionProposeArchItem, edit: sightline.ActionEditArchitecture,
 			list: func(r *http.Request) ([]sightline.ArchItem, error) {
 				return s.db.ListArchItems(r.Context(), state(r).workspace.ID)
 			},
@@ -142,7 +144,7 @@ func (s *Server) apiResources() []apiResource {
 			path: "concerns", name: "Concern", names: "Concerns", tag: "Architecture", param: "concernID",
 			summary: "quality concern (an NFR scenario)",
 			fields:  concernFields, required: []string{"category", "title", "stimulus", "response", "measure", "target", "status"},
-			view:    sightline.ActionViewWorkspace, add: sightline.ActionEditConcerns, edit: sightline.ActionEditConcerns,
+			view: sightline.ActionViewWorkspace, add: sightline.ActionEditConcerns, edit: sightline.ActionEditConcerns,
 			list: func(r *http.Request) ([]sightline.Concern, error) {
 				list, err := s.db.ListConcerns(r.Context(), state(r).workspace.ID, sightline.ConcernFilter{})
 				out := make([]sightline.Concern, len(list))
@@ -177,7 +179,7 @@ func (s *Server) apiResources() []apiResource {
 			path: "roadmap-items", name: "RoadmapItem", names: "RoadmapItems", tag: "Roadmap", param: "roadmapItemID",
 			summary: "roadmap item (release, milestone or theme)",
 			fields:  roadmapFormFields, required: []string{"kind", "title", "starts_on", "ends_on", "confidence"},
-			view:    sightline.ActionViewWorkspace, add: sightline.ActionEditRoadmap, edit: sightline.ActionEditRoadmap,
+			view: sightline.ActionViewWorkspace, add: sightline.ActionEditRoadmap, edit: sightline.ActionEditRoadmap,
 			list: func(r *http.Request) ([]sightline.RoadmapItem, error) {
 				return s.db.ListRoadmapItems(r.Context(), state(r).workspace.ID)
 			},
@@ -206,8 +208,8 @@ func (s *Server) apiResources() []apiResource {
 		apiKind[sightline.Decision]{
 			path: "decisions", name: "Decision", names: "Decisions", tag: "Decisions", param: "decisionID",
 			summary: "architecture decision (ADR)",
-			fields: append(append([]string{}, decisionTextNames...), "revisit_on", "status", "decided_by_id", "decided_on"),
-			form:   map[string]string{"decided_by_id": "decided_by"}, required: []string{"title", "context"},
+			fields:  append(append([]string{}, decisionTextNames...), "revisit_on", "status", "decided_by_id", "decided_on"),
+			form:    map[string]string{"decided_by_id": "decided_by"}, required: []string{"title", "context"},
 			view: sightline.ActionViewWorkspace, add: sightline.ActionProposeDecision, edit: sightline.ActionEditDecisions,
 			list: func(r *http.Request) ([]sightline.Decision, error) {
 				list, _, err := s.db.ListDecisions(r.Context(), state(r).workspace.ID, sightline.DecisionFilter{}, s.decisionToday(), apiBoundedList, 0)
