@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web/ui"
 )
@@ -33,11 +35,16 @@ type apiKind[T any] struct {
 	fields, createOnly, required []string
 	form                         map[string]string
 	view, add, edit              sightline.Action
+	drop                         sightline.Action // for remove; edit if unset
 	list                         func(r *http.Request) ([]T, error)
-	byID                         func(ctx context.Context, wsID, id int64) (*T, error)
-	create                       func(r *http.Request, f ui.Form, p sightline.Problems) (*T, error)
-	update                       func(r *http.Request, cur *T, version int, f ui.Form, p sightline.Problems) (*T, error)
-	page                         func(slug string, row *T) string
+	// byID reads a row of the workspace; get, where set, reads it from the
+	// request instead (a row under another, e.g. an epic's impact).
+	byID   func(ctx context.Context, wsID, id int64) (*T, error)
+	get    func(r *http.Request, id int64) (*T, error)
+	remove func(r *http.Request, cur *T, version int) error
+	create func(r *http.Request, f ui.Form, p sightline.Problems) (*T, error)
+	update func(r *http.Request, cur *T, version int, f ui.Form, p sightline.Problems) (*T, error)
+	page   func(slug string, row *T) string
 }
 
 // apiResource is what the route table and the OpenAPI document read of a
@@ -61,6 +68,9 @@ func (k apiKind[T]) apiRoutes() []route {
 	if k.update != nil {
 		rs = append(rs, route{"PATCH", k.base() + "/{" + k.param + "}", API(k.edit), k.handleUpdate})
 	}
+	if k.remove != nil {
+		rs = append(rs, route{"DELETE", k.base() + "/{" + k.param + "}", API(cmp.Or(k.drop, k.edit)), k.handleDelete})
+	}
 	return rs
 }
 
@@ -70,7 +80,7 @@ func (k apiKind[T]) apiOps() map[string]apiOp {
 		"GET " + k.base(): {id: "list" + k.names, tag: k.tag, summary: "List " + k.summary + "s, by id",
 			query: []string{"limit", "cursor"}, resp: name + "List", status: 200},
 		"GET " + k.base() + "/{" + k.param + "}": {id: "get" + name, tag: k.tag, summary: "Read " + article(k.summary),
-			resp: name, status: 200, pathID: k.param},
+			resp: name, status: 200},
 	}
 	if k.create != nil {
 		ops["POST "+k.base()] = apiOp{id: "create" + name, tag: k.tag, summary: "Create " + article(k.summary) + " (the page's rules)",
@@ -78,7 +88,11 @@ func (k apiKind[T]) apiOps() map[string]apiOp {
 	}
 	if k.update != nil {
 		ops["PATCH "+k.base()+"/{"+k.param+"}"] = apiOp{id: "update" + name, tag: k.tag, summary: "Change " + article(k.summary) + "'s fields (those named)",
-			body: name + "Patch", resp: name, status: 200, ifMatch: true, pathID: k.param}
+			body: name + "Patch", resp: name, status: 200, ifMatch: true}
+	}
+	if k.remove != nil {
+		ops["DELETE "+k.base()+"/{"+k.param+"}"] = apiOp{id: "delete" + name, tag: k.tag, summary: "Remove " + article(k.summary),
+			status: 204, ifMatch: true}
 	}
 	return ops
 }
@@ -156,7 +170,7 @@ func (k apiKind[T]) write(w http.ResponseWriter, r *http.Request, status int, ro
 		w.Header().Set("ETag", versionTag(int(v)))
 	}
 	if status == http.StatusCreated {
-		w.Header().Set("Location", apiPrefix+"/w/"+wsSlug(r)+"/"+k.path+"/"+strconv.FormatInt(m["id"].(int64), 10))
+		w.Header().Set("Location", k.filled(r)+"/"+strconv.FormatInt(m["id"].(int64), 10))
 	}
 	return writeJSON(w, status, m)
 }
@@ -184,8 +198,51 @@ func (k apiKind[T]) handleList(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, pageOf(w, r, rows, limit, rowID[T], func(row *T) M { return k.show(slug, row) }))
 }
 
+// filled is the kind's address with the request's path parameters.
+func (k apiKind[T]) filled(r *http.Request) string {
+	out := k.base()
+	for {
+		i := strings.IndexByte(out, '{')
+		if i < 0 {
+			return out
+		}
+		j := strings.IndexByte(out[i:], '}') + i
+		name := out[i+1 : j]
+		v := chi.URLParam(r, name)
+		out = out[:i] + v + out[j+1:]
+	}
+}
+
+// load reads the row of the URL; another workspace's, or none, is not found.
+func (k apiKind[T]) load(r *http.Request) (*T, error) {
+	id, err := pathID(r, k.param)
+	if err != nil {
+		return nil, err
+	}
+	if k.get != nil {
+		return pageNotFound(k.get(r, id))
+	}
+	return pageNotFound(k.byID(r.Context(), state(r).workspace.ID, id))
+}
+
+func (k apiKind[T]) handleDelete(w http.ResponseWriter, r *http.Request) error {
+	cur, err := k.load(r)
+	if err != nil {
+		return err
+	}
+	version, err := ifMatchVersion(r)
+	if err != nil {
+		return err
+	}
+	if err := k.remove(r, cur, version); err != nil {
+		return stale(err)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (k apiKind[T]) handleGet(w http.ResponseWriter, r *http.Request) error {
-	row, err := byPath(r, k.param, k.byID)
+	row, err := k.load(r)
 	if err != nil {
 		return err
 	}
@@ -207,7 +264,7 @@ func (k apiKind[T]) handleCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (k apiKind[T]) handleUpdate(w http.ResponseWriter, r *http.Request) error {
-	cur, err := byPath(r, k.param, k.byID)
+	cur, err := k.load(r)
 	if err != nil {
 		return err
 	}

@@ -22,27 +22,54 @@ func TestAPIKinds(t *testing.T) {
 	owner := app.api(app.newToken("owner@example.com", seed.DemoSlug, sightline.ScopeWrite))
 	system := app.id(`SELECT min(id) FROM arch_items WHERE workspace_id = $1 AND kind = 'system'`, app.demoID())
 	base := "/api/v1/w/" + seed.DemoSlug + "/"
+	epic := app.id(`SELECT min(id) FROM epics WHERE workspace_id = $1`, app.demoID())
+	unlinked := app.id(`SELECT min(id) FROM arch_items i WHERE workspace_id = $1 AND kind = 'container'
+		AND NOT EXISTS (SELECT 1 FROM epic_arch_links l WHERE l.item_id = i.id AND l.epic_id = $2)`, app.demoID(), epic)
+	other := app.id(`SELECT max(id) FROM arch_items WHERE workspace_id = $1 AND kind = 'external'`, app.demoID())
+	deleteAndCheck := func(t *testing.T, loc string, version, del int) {
+		t.Helper()
+		if del == 0 {
+			return
+		}
+		wantProblem(t, owner.call("DELETE", loc, nil, "If-Match", versionETag(version-1)), http.StatusPreconditionFailed, sightline.ECONFLICT)
+		wantStatus(t, owner.call("DELETE", loc, nil, "If-Match", versionETag(version)), http.StatusNoContent)
+		res := owner.call("GET", loc, nil)
+		if del == 1 {
+			wantProblem(t, res, http.StatusNotFound, sightline.ENOTFOUND)
+		} else if c := decodeJSON[map[string]any](t, res); c["deleted_at"] == nil || c["body"] != "" {
+			t.Errorf("a deleted comment: %v", c)
+		}
+	}
 	for _, k := range []struct {
 		path            string
 		create, change  map[string]any
 		changed         string // a field of change, read back
 		bad             map[string]any
 		badField, words string // the field refused and words of the page's message
+		del             int    // deleted: 0 not by the API, 1 gone after (404), 2 a tombstone stays
 	}{
+		{fmt.Sprintf("epics/%d/impacts", epic), map[string]any{"category": "performance", "level": "high", "note": "Twice the load"},
+			map[string]any{"level": "blocking"}, "level", map[string]any{"level": "huge"}, "level", "", 1},
+		{fmt.Sprintf("epics/%d/links", epic), map[string]any{"item_id": unlinked, "change_kind": "change", "note": "New endpoint"},
+			map[string]any{"note": "Two new endpoints"}, "note", map[string]any{"change_kind": "explode"}, "change_kind", "", 1},
+		{fmt.Sprintf("items/epic/%d/comments", epic), map[string]any{"body": "Does this need the new index?"},
+			map[string]any{"body": "Does this need the new GIN index?"}, "body", map[string]any{"body": ""}, "body", "", 2},
+		{fmt.Sprintf("architecture-items/%d/relations", system), map[string]any{"target_id": other, "label": "reads from", "technology": "SQL"},
+			nil, "", nil, "", "", 1},
 		{"goals", map[string]any{"title": "Grow team accounts", "metric": "Team accounts", "unit": "", "baseline": 10, "target": 50, "current": 12, "due_on": "2027-06-30"},
-			map[string]any{"current": 20.5}, "current", map[string]any{"target": "lots"}, "target", ""},
+			map[string]any{"current": 20.5}, "current", map[string]any{"target": "lots"}, "target", "", 0},
 		{"initiatives", map[string]any{"title": "Team onboarding", "description": "Invite flows", "driver": "growth", "horizon": "now"},
-			map[string]any{"horizon": "next"}, "horizon", map[string]any{"driver": "fame"}, "driver", ""},
+			map[string]any{"horizon": "next"}, "horizon", map[string]any{"driver": "fame"}, "driver", "", 0},
 		{"shifts", map[string]any{"title": "Retention first", "narrative": "Churn rose in Q3.", "from_phase": "growth", "to_phase": "retention", "shifted_on": "2026-11-01"},
-			map[string]any{"title": "Retention, first of all"}, "title", map[string]any{"shifted_on": "yesterday"}, "shifted_on", ""},
+			map[string]any{"title": "Retention, first of all"}, "title", map[string]any{"shifted_on": "yesterday"}, "shifted_on", "", 0},
 		{"architecture-items", map[string]any{"kind": "container", "name": "Search service", "health": "healthy", "technology": "Go", "parent_id": system},
-			map[string]any{"health": "strained"}, "health", map[string]any{"kind": "planet"}, "kind", ""},
+			map[string]any{"health": "strained"}, "health", map[string]any{"kind": "planet"}, "kind", "", 0},
 		{"concerns", map[string]any{"category": "performance", "title": "Search p99", "stimulus": "A user searches", "response": "Results shown", "measure": "p99 latency", "target": "300 ms", "status": "open"},
-			map[string]any{"current": "250 ms"}, "current", map[string]any{"status": "whatever"}, "status", ""},
+			map[string]any{"current": "250 ms"}, "current", map[string]any{"status": "whatever"}, "status", "", 0},
 		{"roadmap-items", map[string]any{"kind": "release", "title": "R1", "starts_on": "2027-01-01", "ends_on": "2027-03-31", "confidence": "planned"},
-			map[string]any{"confidence": "committed"}, "confidence", map[string]any{"ends_on": "2026-01-01"}, "ends_on", ""},
+			map[string]any{"confidence": "committed"}, "confidence", map[string]any{"ends_on": "2026-01-01"}, "ends_on", "", 0},
 		{"decisions", map[string]any{"title": "Search in PostgreSQL", "context": "We need search without a new service."},
-			map[string]any{"status": "accepted"}, "status", map[string]any{"decided_by_id": 999999}, "decided_by_id", ""},
+			map[string]any{"status": "accepted"}, "status", map[string]any{"decided_by_id": 999999}, "decided_by_id", "", 0},
 	} {
 		t.Run(k.path, func(t *testing.T) {
 			res := owner.call("POST", base+k.path, k.create)
@@ -89,6 +116,11 @@ func TestAPIKinds(t *testing.T) {
 				t.Errorf("not listed in %d pages", pages)
 			}
 
+			if k.change == nil {
+				// No change here: the page has none either.
+				deleteAndCheck(t, loc, 1, k.del)
+				return
+			}
 			res = owner.call("PATCH", loc, k.change, "If-Match", `"1"`)
 			wantStatus(t, res, http.StatusOK)
 			changed := decodeJSON[map[string]any](t, res)
@@ -114,6 +146,7 @@ func TestAPIKinds(t *testing.T) {
 			if after := decodeJSON[map[string]any](t, owner.call("GET", loc, nil)); after["version"] != float64(2) {
 				t.Errorf("a refused change was saved: version %v", after["version"])
 			}
+			deleteAndCheck(t, loc, 2, k.del)
 		})
 	}
 

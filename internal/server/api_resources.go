@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+	"slices"
+	"strconv"
 
 	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
@@ -234,6 +236,200 @@ func (s *Server) apiResources() []apiResource {
 				return s.db.UpdateDecision(r.Context(), actor(r), state(r).workspace.ID, cur.ID, version, u, today)
 			},
 			page: func(slug string, d *sightline.Decision) string { return paths.Decision(slug, d.Number) },
+		},
+
+		apiKind[sightline.NFRImpact]{
+			path: "epics/{epicID}/impacts", name: "Impact", names: "Impacts", tag: "Architecture", param: "impactID",
+			summary: "epic's non-functional impact",
+			fields:  impactFields, required: []string{"category", "level"},
+			view: sightline.ActionViewWorkspace, add: sightline.ActionEditImpacts, edit: sightline.ActionEditImpacts,
+			list: func(r *http.Request) ([]sightline.NFRImpact, error) {
+				e, err := byPath(r, "epicID", s.db.EpicByID)
+				if err != nil {
+					return nil, err
+				}
+				return s.db.ImpactsForEpic(r.Context(), state(r).workspace.ID, e.ID)
+			},
+			get: func(r *http.Request, id int64) (*sightline.NFRImpact, error) {
+				epicID, err := pathID(r, "epicID")
+				if err != nil {
+					return nil, err
+				}
+				return s.db.ImpactByID(r.Context(), state(r).workspace.ID, epicID, id)
+			},
+			create: func(r *http.Request, f ui.Form, p sightline.Problems) (*sightline.NFRImpact, error) {
+				e, err := byPath(r, "epicID", s.db.EpicByID)
+				if err != nil {
+					return nil, err
+				}
+				i, err := impactDraft(f).Parse()
+				if err := withDomain(p, err); err != nil {
+					return nil, err
+				}
+				return s.db.CreateImpact(r.Context(), actor(r), state(r).workspace.ID, e.ID, i)
+			},
+			update: func(r *http.Request, cur *sightline.NFRImpact, version int, f ui.Form, p sightline.Problems) (*sightline.NFRImpact, error) {
+				i, err := impactDraft(f).Parse()
+				if err := withDomain(p, err); err != nil {
+					return nil, err
+				}
+				return s.db.UpdateImpact(r.Context(), actor(r), state(r).workspace.ID, cur.EpicID, cur.ID, version, i)
+			},
+			remove: func(r *http.Request, cur *sightline.NFRImpact, version int) error {
+				return s.db.DeleteImpact(r.Context(), actor(r), state(r).workspace.ID, cur.EpicID, cur.ID, version)
+			},
+			page: func(slug string, i *sightline.NFRImpact) string { return paths.Epic(slug, i.EpicID) + "#impacts" },
+		},
+
+		apiKind[sightline.ArchLink]{
+			path: "epics/{epicID}/links", name: "ArchitectureLink", names: "ArchitectureLinks", tag: "Architecture", param: "linkID",
+			summary: "link between an epic and an architecture item it changes",
+			fields:  []string{"change_kind", "note"}, createOnly: []string{"item_id"}, required: []string{"item_id", "change_kind"},
+			view: sightline.ActionViewWorkspace, add: sightline.ActionEditArchLinks, edit: sightline.ActionEditArchLinks,
+			list: func(r *http.Request) ([]sightline.ArchLink, error) {
+				e, err := byPath(r, "epicID", s.db.EpicByID)
+				if err != nil {
+					return nil, err
+				}
+				return s.db.LinksForEpic(r.Context(), state(r).workspace.ID, e.ID)
+			},
+			get: func(r *http.Request, id int64) (*sightline.ArchLink, error) {
+				epicID, err := pathID(r, "epicID")
+				if err != nil {
+					return nil, err
+				}
+				l, err := s.db.ArchLinkByID(r.Context(), state(r).workspace.ID, id)
+				if err == nil && l.EpicID != epicID {
+					return nil, sightline.Errorf(sightline.ENOTFOUND, "")
+				}
+				return l, err
+			},
+			create: func(r *http.Request, f ui.Form, p sightline.Problems) (*sightline.ArchLink, error) {
+				e, err := byPath(r, "epicID", s.db.EpicByID)
+				if err != nil {
+					return nil, err
+				}
+				l, err := sightline.ArchLinkDraft{EpicID: strconv.FormatInt(e.ID, 10), ItemID: f.Get("item_id"),
+					ChangeKind: f.Get("change_kind"), Note: f.Get("note")}.Parse()
+				if err := withDomain(p, err); err != nil {
+					return nil, err
+				}
+				return s.db.CreateArchLink(r.Context(), actor(r), state(r).workspace.ID, l)
+			},
+			update: func(r *http.Request, cur *sightline.ArchLink, version int, f ui.Form, p sightline.Problems) (*sightline.ArchLink, error) {
+				l := sightline.ArchLink{ChangeKind: f.Get("change_kind"), Note: f.Get("note")}
+				if err := addAll(p, sightline.CheckArchLink(&l)).Err(); err != nil {
+					return nil, err
+				}
+				return s.db.UpdateArchLink(r.Context(), actor(r), state(r).workspace.ID, cur.ID, version, l)
+			},
+			remove: func(r *http.Request, cur *sightline.ArchLink, version int) error {
+				return s.db.DeleteArchLink(r.Context(), actor(r), state(r).workspace.ID, cur.ID, version)
+			},
+			page: func(slug string, l *sightline.ArchLink) string { return paths.Epic(slug, l.EpicID) + "#links" },
+		},
+
+		apiKind[sightline.ArchRelation]{
+			path: "architecture-items/{itemID}/relations", name: "Relation", names: "Relations", tag: "Architecture", param: "relationID",
+			summary: "relation from one architecture item to another (both directions listed)",
+			fields:  nil, createOnly: []string{"target_id", "label", "technology"}, required: []string{"target_id", "label"},
+			view: sightline.ActionViewWorkspace, add: sightline.ActionEditArchitecture, edit: sightline.ActionEditArchitecture,
+			list: func(r *http.Request) ([]sightline.ArchRelation, error) {
+				it, err := byPath(r, "itemID", s.db.ArchItemByID)
+				if err != nil {
+					return nil, err
+				}
+				all, err := s.db.ListRelations(r.Context(), state(r).workspace.ID)
+				return slices.DeleteFunc(all, func(rel sightline.ArchRelation) bool { return rel.SourceID != it.ID && rel.TargetID != it.ID }), err
+			},
+			get: func(r *http.Request, id int64) (*sightline.ArchRelation, error) {
+				itemID, err := pathID(r, "itemID")
+				if err != nil {
+					return nil, err
+				}
+				all, err := s.db.ListRelations(r.Context(), state(r).workspace.ID)
+				if err != nil {
+					return nil, err
+				}
+				for _, rel := range all {
+					if rel.ID == id && (rel.SourceID == itemID || rel.TargetID == itemID) {
+						return &rel, nil
+					}
+				}
+				return nil, sightline.Errorf(sightline.ENOTFOUND, "")
+			},
+			create: func(r *http.Request, f ui.Form, p sightline.Problems) (*sightline.ArchRelation, error) {
+				it, err := byPath(r, "itemID", s.db.ArchItemByID)
+				if err != nil {
+					return nil, err
+				}
+				rel := sightline.ArchRelation{Label: f.Get("label"), Technology: f.Get("technology")}
+				rel.TargetID, _ = sightline.ParseRowID(f.Get("target_id"))
+				if f.Get("target_id") != "" && rel.TargetID < 1 {
+					p.Add("target_id", "Choose one of the options.")
+				}
+				if err := addAll(p, sightline.CheckRelation(it.ID, &rel)).Err(); err != nil {
+					return nil, err
+				}
+				return s.db.CreateRelation(r.Context(), actor(r), state(r).workspace.ID, it.ID, rel)
+			},
+			remove: func(r *http.Request, cur *sightline.ArchRelation, version int) error {
+				return s.db.DeleteRelation(r.Context(), actor(r), state(r).workspace.ID, cur.SourceID, cur.ID, version)
+			},
+			page: func(slug string, rel *sightline.ArchRelation) string { return paths.ArchItem(slug, rel.SourceID) },
+		},
+
+		apiKind[sightline.Comment]{
+			path: "items/{targetType}/{targetID}/comments", name: "Comment", names: "Comments", tag: "Comments", param: "commentID",
+			summary: "comment on an item (threads first, each followed by its replies)",
+			fields:  []string{"body"}, createOnly: []string{"parent_id"}, required: []string{"body"},
+			view: sightline.ActionViewWorkspace, add: sightline.ActionComment, edit: sightline.ActionComment,
+			list: func(r *http.Request) ([]sightline.Comment, error) {
+				t, err := s.commentTargetFromPath(r)
+				if err != nil {
+					return nil, err
+				}
+				threads, _, err := s.db.Threads(r.Context(), state(r).workspace.ID, t.Type, t.ID)
+				var out []sightline.Comment
+				for _, th := range threads {
+					out = append(append(out, th.Comment), th.Replies...)
+				}
+				return out, err
+			},
+			get: func(r *http.Request, id int64) (*sightline.Comment, error) {
+				t, err := s.commentTargetFromPath(r)
+				if err != nil {
+					return nil, err
+				}
+				c, err := s.db.CommentByID(r.Context(), state(r).workspace.ID, id)
+				if err == nil && (c.ItemType != t.Type || c.ItemID != t.ID) {
+					return nil, sightline.Errorf(sightline.ENOTFOUND, "")
+				}
+				return c, err
+			},
+			create: func(r *http.Request, f ui.Form, p sightline.Problems) (*sightline.Comment, error) {
+				t, err := s.commentTargetFromPath(r)
+				if err != nil {
+					return nil, err
+				}
+				addAll(p, sightline.CheckCommentBody(f.Get("body")))
+				parentID := sightline.ParseChoice(p, "parent_id", f.Get("parent_id"))
+				if err := p.Err(); err != nil {
+					return nil, err
+				}
+				return s.db.AddComment(r.Context(), actor(r), state(r).workspace.ID, t.Type, t.ID, parentID, f.Get("body"))
+			},
+			update: func(r *http.Request, cur *sightline.Comment, version int, f ui.Form, p sightline.Problems) (*sightline.Comment, error) {
+				if err := addAll(p, sightline.CheckCommentBody(f.Get("body"))).Err(); err != nil {
+					return nil, err
+				}
+				return s.db.EditComment(r.Context(), actor(r), state(r).workspace.ID, cur.ID, version, f.Get("body"))
+			},
+			remove: func(r *http.Request, cur *sightline.Comment, version int) error {
+				_, err := s.db.DeleteComment(r.Context(), actor(r), state(r).member.Role, state(r).workspace.ID, cur.ID, version)
+				return err
+			},
+			page: func(slug string, c *sightline.Comment) string { return paths.Comment(slug, c.ID) },
 		},
 	}
 }

@@ -30,7 +30,10 @@ func (s *Server) handleAPIDocs(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		o := web.APIDocOp{ID: op.id, Method: rt.method, Path: rt.pattern, Summary: op.summary, Write: apiWrite(rt.method), IfMatch: op.ifMatch,
-			Returns: fmt.Sprintf("%d %s (%s)", op.status, http.StatusText(op.status), op.resp)}
+			Returns: fmt.Sprintf("%d %s", op.status, http.StatusText(op.status))}
+		if op.resp != "" {
+			o.Returns += " (" + op.resp + ")"
+		}
 		var who []string
 		for _, role := range sightline.RolesAllowed(rt.access.Action) {
 			who = append(who, role.Label())

@@ -25,7 +25,6 @@ type apiOp struct {
 	resp             string   // response schema
 	status           int      // success status
 	ifMatch          bool     // needs If-Match (a change to a versioned row)
-	pathID           string   // the row's path parameter ("" for none)
 }
 
 // apiOperations are every operation by "METHOD pattern": apiOps and the
@@ -44,24 +43,24 @@ var apiOps = map[string]apiOp{
 		query: []string{"status", "kind", "initiative_id", "owner_id", "quarter", "limit", "cursor"}, resp: "EpicList", status: 200},
 	"POST /api/v1/w/{ws}/epics": {id: "createEpic", tag: "Epics", summary: "Create an epic (engineers and architects: enablers only)",
 		body: "EpicCreate", resp: "Epic", status: 201},
-	"GET /api/v1/w/{ws}/epics/{epicID}": {id: "getEpic", tag: "Epics", summary: "Read an epic", resp: "Epic", status: 200, pathID: "epicID"},
+	"GET /api/v1/w/{ws}/epics/{epicID}": {id: "getEpic", tag: "Epics", summary: "Read an epic", resp: "Epic", status: 200},
 	"PATCH /api/v1/w/{ws}/epics/{epicID}": {id: "updateEpic", tag: "Epics", summary: "Change an epic's product fields (those named)",
-		body: "EpicProductPatch", resp: "Epic", status: 200, ifMatch: true, pathID: "epicID"},
+		body: "EpicProductPatch", resp: "Epic", status: 200, ifMatch: true},
 	"PATCH /api/v1/w/{ws}/epics/{epicID}/technical": {id: "updateEpicTechnical", tag: "Epics", summary: "Change an epic's technical owner, effort, or what it enables",
-		body: "EpicTechnicalPatch", resp: "Epic", status: 200, ifMatch: true, pathID: "epicID"},
+		body: "EpicTechnicalPatch", resp: "Epic", status: 200, ifMatch: true},
 	"POST /api/v1/w/{ws}/epics/{epicID}/status": {id: "setEpicStatus", tag: "Epics", summary: "Move an epic to a status (ready and beyond need the feasibility check-in done or waived)",
-		body: "EpicStatusChange", resp: "Epic", status: 200, ifMatch: true, pathID: "epicID"},
+		body: "EpicStatusChange", resp: "Epic", status: 200, ifMatch: true},
 	"POST /api/v1/w/{ws}/epics/{epicID}/estimate": {id: "estimateEpic", tag: "Epics", summary: "Record your estimate (engineers and architects)",
-		body: "EpicEstimateChange", resp: "Epic", status: 200, ifMatch: true, pathID: "epicID"},
+		body: "EpicEstimateChange", resp: "Epic", status: 200, ifMatch: true},
 	"POST /api/v1/w/{ws}/epics/{epicID}/commit": {id: "commitEpic", tag: "Epics", summary: "Commit an epic to a date, or remove the date (no date without an estimate)",
-		body: "EpicCommitChange", resp: "Epic", status: 200, ifMatch: true, pathID: "epicID"},
+		body: "EpicCommitChange", resp: "Epic", status: 200, ifMatch: true},
 
 	"GET /api/v1/w/{ws}/pains": {id: "listPains", tag: "Customer pain", summary: "List customer-pain notes (the pain list's filters), by id",
 		query: []string{"source", "segment", "min_severity", "firsthand", "unlinked", "limit", "cursor"}, resp: "PainList", status: 200},
 	"POST /api/v1/w/{ws}/pains":         {id: "createPain", tag: "Customer pain", summary: "Capture a customer-pain note", body: "PainCreate", resp: "Pain", status: 201},
-	"GET /api/v1/w/{ws}/pains/{painID}": {id: "getPain", tag: "Customer pain", summary: "Read a customer-pain note", resp: "Pain", status: 200, pathID: "painID"},
+	"GET /api/v1/w/{ws}/pains/{painID}": {id: "getPain", tag: "Customer pain", summary: "Read a customer-pain note", resp: "Pain", status: 200},
 	"PATCH /api/v1/w/{ws}/pains/{painID}": {id: "updatePain", tag: "Customer pain", summary: "Change a customer-pain note's fields (those named)",
-		body: "PainPatch", resp: "Pain", status: 200, ifMatch: true, pathID: "painID"},
+		body: "PainPatch", resp: "Pain", status: 200, ifMatch: true},
 }
 
 // M is a JSON object being built.
@@ -227,8 +226,17 @@ func (s *Server) openAPIDocument() M {
 			continue
 		}
 		params := []any{M{"name": "ws", "in": "path", "required": true, "description": "The workspace's address", "schema": M{"type": "string"}}}
-		if op.pathID != "" {
-			params = append(params, M{"name": op.pathID, "in": "path", "required": true, "schema": M{"type": "integer", "minimum": 1}})
+		for _, seg := range strings.Split(rt.pattern, "/") {
+			name, ok := strings.CutPrefix(seg, "{")
+			if !ok || name == "ws}" {
+				continue
+			}
+			name = strings.TrimSuffix(name, "}")
+			schema := M{"type": "integer", "minimum": 1}
+			if name == "targetType" {
+				schema = M{"type": "string", "enum": sightline.CommentTargets}
+			}
+			params = append(params, M{"name": name, "in": "path", "required": true, "schema": schema})
 		}
 		for _, q := range op.query {
 			params = append(params, apiQueryParams[q])
@@ -237,7 +245,10 @@ func (s *Server) openAPIDocument() M {
 			params = append(params, M{"name": "If-Match", "in": "header", "required": true,
 				"description": "The ETag of the version read; a newer version answers 412", "schema": M{"type": "string"}})
 		}
-		ok200 := M{"description": http.StatusText(op.status), "content": M{"application/json": M{"schema": ref(op.resp)}}}
+		ok200 := M{"description": http.StatusText(op.status)}
+		if op.resp != "" {
+			ok200["content"] = M{"application/json": M{"schema": ref(op.resp)}}
+		}
 		if strings.HasPrefix(op.resp, "Epic") && op.resp != "EpicList" || op.resp == "Pain" {
 			ok200["headers"] = M{"ETag": M{"description": "The version, for If-Match", "schema": M{"type": "string"}}}
 		}
@@ -290,6 +301,7 @@ func (s *Server) openAPIDocument() M {
 			M{"name": "Architecture", "description": "The C4 model: systems, containers, components, external systems; and the quality concerns they must meet"},
 			M{"name": "Roadmap", "description": "Releases, milestones and themes on the timeline"},
 			M{"name": "Decisions", "description": "Architecture decision records and where each person stands"},
+			M{"name": "Comments", "description": "Threads of comments on any item, with one level of replies"},
 		},
 		"paths": paths,
 		"components": M{
