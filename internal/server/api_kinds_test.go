@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -182,4 +183,90 @@ func TestAPIKinds(t *testing.T) {
 	if decided.Status != "accepted" || decided.DecidedByID == nil || *decided.DecidedByID != mustUser(t, app, "owner@example.com").ID {
 		t.Errorf("accepted through the API: %+v", decided)
 	}
+}
+
+// TestAPILinks: links are idempotent and checked against the workspace;
+// a stance is version-locked from its first ("0"); an acknowledgement is
+// recorded once.
+func TestAPILinks(t *testing.T) {
+	app := newTestApp(t)
+	ws := app.demoID()
+	pm := app.api(app.newToken("pm@example.com", seed.DemoSlug, sightline.ScopeWrite))
+	arch := app.api(app.newToken("architect@example.com", seed.DemoSlug, sightline.ScopeWrite))
+	base := "/api/v1/w/demo/"
+	epic := app.id(`SELECT min(id) FROM epics WHERE workspace_id = $1`, ws)
+	pain := app.id(`SELECT min(p.id) FROM pain_notes p WHERE workspace_id = $1 AND NOT EXISTS (SELECT 1 FROM epic_pains l WHERE l.pain_id = p.id AND l.epic_id = $2)`, ws, epic)
+	count := func(q string, args ...any) int64 { return app.id(q, args...) }
+	painsOf := func() int64 { return count(`SELECT count(*) FROM epic_pains WHERE epic_id = $1`, epic) }
+
+	before := painsOf()
+	for range 2 {
+		wantStatus(t, pm.call("POST", fmt.Sprintf("%sepics/%d/pains", base, epic), map[string]any{"pain_id": pain}), http.StatusNoContent)
+	}
+	if painsOf() != before+1 {
+		t.Errorf("linked twice: %d links, want %d", painsOf(), before+1)
+	}
+	other, _ := app.otherWorkspace("globex", "Globex", "ceo@globex.example", "Gail")
+	foreignPain := app.id(`INSERT INTO pain_notes (workspace_id, quote, source, severity, frequency, firsthand, heard_on) VALUES ($1, 'x', 'interview', 3, 'daily', true, current_date) RETURNING id`, other.ID)
+	p := wantProblem(t, pm.call("POST", fmt.Sprintf("%sepics/%d/pains", base, epic), map[string]any{"pain_id": foreignPain}), http.StatusUnprocessableEntity, sightline.EINVALID)
+	if p.fieldMessage("pain_id") == "" {
+		t.Errorf("another workspace's pain: %+v", p)
+	}
+	wantStatus(t, pm.call("DELETE", fmt.Sprintf("%sepics/%d/pains/%d", base, epic, pain), nil), http.StatusNoContent)
+	if painsOf() != before {
+		t.Errorf("unlinked: %d links, want %d", painsOf(), before)
+	}
+
+	item := app.id(`SELECT min(id) FROM roadmap_items WHERE workspace_id = $1`, ws)
+	wantStatus(t, pm.call("POST", fmt.Sprintf("%sroadmap-items/%d/epics", base, item), map[string]any{"epic_id": epic}), http.StatusNoContent)
+	if n := count(`SELECT count(*) FROM epic_roadmap_items WHERE epic_id = $1 AND roadmap_item_id = $2`, epic, item); n != 1 {
+		t.Errorf("roadmap link: %d", n)
+	}
+	wantStatus(t, pm.call("DELETE", fmt.Sprintf("%sroadmap-items/%d/epics/%d", base, item, epic), nil), http.StatusNoContent)
+
+	decision := app.id(`SELECT min(id) FROM decisions WHERE workspace_id = $1 AND status = 'proposed'`, ws)
+	wantStatus(t, arch.call("POST", fmt.Sprintf("%sdecisions/%d/links", base, decision), map[string]any{"target_type": "epic", "target_id": epic}), http.StatusNoContent)
+	if n := count(`SELECT count(*) FROM decision_epics WHERE decision_id = $1 AND epic_id = $2`, decision, epic); n != 1 {
+		t.Errorf("decision link: %d", n)
+	}
+	wantProblem(t, arch.call("POST", fmt.Sprintf("%sdecisions/%d/links", base, decision), map[string]any{"target_type": "planet", "target_id": 1}), http.StatusUnprocessableEntity, sightline.EINVALID)
+	wantStatus(t, arch.call("DELETE", fmt.Sprintf("%sdecisions/%d/links/epic/%d", base, decision, epic), nil), http.StatusNoContent)
+
+	// A stance: first with "0", then with its version; an objection needs a reason.
+	stance := fmt.Sprintf("%sdecisions/%d/stance", base, decision)
+	app.exec(`DELETE FROM decision_stances WHERE decision_id = $1`, decision)
+	p = wantProblem(t, pm.call("PUT", stance, map[string]any{"stance": "object"}, "If-Match", `"0"`), http.StatusUnprocessableEntity, sightline.EINVALID)
+	if p.fieldMessage("reason") == "" {
+		t.Errorf("an objection without a reason: %+v", p)
+	}
+	res := pm.call("PUT", stance, map[string]any{"stance": "object", "reason": "p99 over 300 ms under the new load"}, "If-Match", `"0"`)
+	wantStatus(t, res, http.StatusOK)
+	if res.Header.Get("ETag") != `"1"` {
+		t.Errorf("stance ETag %q", res.Header.Get("ETag"))
+	}
+	wantProblem(t, pm.call("PUT", stance, map[string]any{"stance": "agree"}, "If-Match", `"0"`), http.StatusPreconditionFailed, sightline.ECONFLICT)
+	wantStatus(t, pm.call("PUT", stance, map[string]any{"stance": "disagree_and_commit", "reason": "Measured: fine"}, "If-Match", `"1"`), http.StatusOK)
+	list := decodeJSON[struct {
+		Items []struct {
+			Stance, Reason string
+			UserID         int64 `json:"user_id"`
+		} `json:"items"`
+	}](t, pm.call("GET", fmt.Sprintf("%sdecisions/%d/stances", base, decision), nil))
+	if len(list.Items) != 1 || list.Items[0].Stance != "disagree_and_commit" || list.Items[0].UserID != mustUser(t, app, "pm@example.com").ID {
+		t.Errorf("stances: %+v", list.Items)
+	}
+
+	// An architect acknowledges a shift once.
+	shift := app.id(`SELECT max(s.id) FROM strategy_shifts s WHERE workspace_id = $1 AND NOT EXISTS (
+		SELECT 1 FROM shift_acknowledgements a JOIN users u ON u.id = a.user_id WHERE a.shift_id = s.id AND u.email = 'architect@example.com')`, ws)
+	ack := fmt.Sprintf("%sshifts/%d/acknowledgements", base, shift)
+	res = arch.call("POST", ack, map[string]any{"assessment": "Billing must scale to team seats."})
+	wantStatus(t, res, http.StatusCreated)
+	sh := decodeJSON[struct {
+		Acks []struct{ Assessment string } `json:"acks"`
+	}](t, res)
+	if !slices.ContainsFunc(sh.Acks, func(a struct{ Assessment string }) bool { return a.Assessment == "Billing must scale to team seats." }) {
+		t.Errorf("acks: %+v", sh.Acks)
+	}
+	wantProblem(t, arch.call("POST", ack, map[string]any{"assessment": "Again"}), http.StatusConflict, sightline.ECONFLICT)
 }

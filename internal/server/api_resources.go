@@ -74,33 +74,7 @@ func (s *Server) apiResources() []apiResource {
 			page: func(slug string, in *sightline.InitiativeOverview) string { return paths.Initiative(slug, in.ID) },
 		},
 
-		apiKind[sightline.StrategyShift]{
-			path: "shifts", name: "Shift", names: "Shifts", tag: "Strategy", param: "shiftID", summary: "strategy shift",
-			fields: shiftFormFields, createOnly: []string{"apply"}, required: []string{"title", "narrative", "from_phase", "to_phase", "shifted_on"},
-			view: sightline.ActionViewWorkspace, add: sightline.ActionLogShift, edit: sightline.ActionLogShift,
-			list: func(r *http.Request) ([]sightline.StrategyShift, error) {
-				return s.db.ListShifts(r.Context(), state(r).workspace.ID)
-			},
-			byID: s.db.ShiftByID,
-			create: func(r *http.Request, f ui.Form, p sightline.Problems) (*sightline.StrategyShift, error) {
-				sh, sp := shiftDraft(f).Parse()
-				if f.Get("apply") != "" && f.Get("apply") != "true" && f.Get("apply") != "false" {
-					p.Add("apply", "Send true to move the workspace to the shift's phase, or false.")
-				}
-				if err := addAll(p, sp).Err(); err != nil {
-					return nil, err
-				}
-				return s.db.CreateShift(r.Context(), actor(r), state(r).workspace.ID, sh, f.Get("apply") == "true")
-			},
-			update: func(r *http.Request, cur *sightline.StrategyShift, version int, f ui.Form, p sightline.Problems) (*sightline.StrategyShift, error) {
-				sh, sp := shiftDraft(f).Parse()
-				if err := addAll(p, sp).Err(); err != nil {
-					return nil, err
-				}
-				return s.db.UpdateShift(r.Context(), actor(r), state(r).workspace.ID, cur.ID, version, sh)
-			},
-			page: func(slug string, sh *sightline.StrategyShift) string { return paths.Shift(slug, sh.ID) },
-		},
+		s.shiftKind(),
 
 		apiKind[sightline.ArchItem]{
 			path: "architecture-items", name: "ArchitectureItem", names: "ArchitectureItems", tag: "Architecture", param: "itemID",
@@ -471,4 +445,35 @@ func archChildren(items []sightline.ArchItem, id int64) int {
 		}
 	}
 	return n
+}
+
+// shiftKind serves strategy shifts (the acknowledgement answers with one).
+func (s *Server) shiftKind() apiKind[sightline.StrategyShift] {
+	return apiKind[sightline.StrategyShift]{
+		path: "shifts", name: "Shift", names: "Shifts", tag: "Strategy", param: "shiftID", summary: "strategy shift",
+		fields: shiftFormFields, createOnly: []string{"apply"}, required: []string{"title", "narrative", "from_phase", "to_phase", "shifted_on"},
+		view: sightline.ActionViewWorkspace, add: sightline.ActionLogShift, edit: sightline.ActionLogShift,
+		list: func(r *http.Request) ([]sightline.StrategyShift, error) {
+			return s.db.ListShifts(r.Context(), state(r).workspace.ID)
+		},
+		byID: s.db.ShiftByID,
+		create: func(r *http.Request, f ui.Form, p sightline.Problems) (*sightline.StrategyShift, error) {
+			sh, sp := shiftDraft(f).Parse()
+			if f.Get("apply") != "" && f.Get("apply") != "true" && f.Get("apply") != "false" {
+				p.Add("apply", "Send true to move the workspace to the shift's phase, or false.")
+			}
+			if err := addAll(p, sp).Err(); err != nil {
+				return nil, err
+			}
+			return s.db.CreateShift(r.Context(), actor(r), state(r).workspace.ID, sh, f.Get("apply") == "true")
+		},
+		update: func(r *http.Request, cur *sightline.StrategyShift, version int, f ui.Form, p sightline.Problems) (*sightline.StrategyShift, error) {
+			sh, sp := shiftDraft(f).Parse()
+			if err := addAll(p, sp).Err(); err != nil {
+				return nil, err
+			}
+			return s.db.UpdateShift(r.Context(), actor(r), state(r).workspace.ID, cur.ID, version, sh)
+		},
+		page: func(slug string, sh *sightline.StrategyShift) string { return paths.Shift(slug, sh.ID) },
+	}
 }

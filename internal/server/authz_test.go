@@ -166,6 +166,7 @@ func newMatrixFixture(t *testing.T, app *testApp) matrixFixture {
 			"painID":        fmt.Sprint(painID),
 			"tokenID":       fmt.Sprint(tokenID),
 			"decisionID":    fmt.Sprint(decisionID),
+			"linkType":      "epic",
 			"*":             "app.css",
 		}
 	}

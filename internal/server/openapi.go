@@ -31,6 +31,7 @@ type apiOp struct {
 // kinds'.
 func (s *Server) apiOperations() map[string]apiOp {
 	ops := maps.Clone(apiOps)
+	maps.Copy(ops, apiLinkOps)
 	for _, k := range s.apiResources() {
 		maps.Copy(ops, k.apiOps())
 	}
@@ -217,6 +218,7 @@ func (s *Server) openAPIDocument() M {
 	paths := M{}
 	ops := s.apiOperations()
 	schemas := apiSchemas()
+	maps.Copy(schemas, apiLinkSchemas())
 	for _, k := range s.apiResources() {
 		maps.Copy(schemas, k.apiSchemas())
 	}
@@ -233,8 +235,11 @@ func (s *Server) openAPIDocument() M {
 			}
 			name = strings.TrimSuffix(name, "}")
 			schema := M{"type": "integer", "minimum": 1}
-			if name == "targetType" {
+			switch name {
+			case "targetType":
 				schema = M{"type": "string", "enum": sightline.CommentTargets}
+			case "linkType":
+				schema = M{"type": "string", "enum": sightline.DecisionTargetTypes}
 			}
 			params = append(params, M{"name": name, "in": "path", "required": true, "schema": schema})
 		}

@@ -199,7 +199,7 @@ func (s *Server) routes() []route {
 	for _, k := range s.apiResources() {
 		rs = append(rs, k.apiRoutes()...)
 	}
-	return rs
+	return append(rs, s.apiLinkRoutes()...)
 }
 
 // streamPattern is the event stream's route: it lives as long as its page,
