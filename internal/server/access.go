@@ -26,7 +26,10 @@ const (
 // Access is a route's rule.
 type Access struct {
 	Kind   accessKind
-	Action sightline.Action // for accessWorkspace
+	Action sightline.Action // for accessWorkspace and accessAPI
+	// perCall: the route checks each call's action and the token's scope
+	// itself (the MCP endpoint, where every call is a POST).
+	perCall bool
 }
 
 // Access rules for the route table.

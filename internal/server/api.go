@@ -39,8 +39,14 @@ const apiPrefix = "/api/v1"
 // workspace of the URL allows a, and whose scope allows the method.
 func API(a sightline.Action) Access { return Access{Kind: accessAPI, Action: a} }
 
-// IsAPI lets tests read a rule.
-func (a Access) IsAPI() bool { return a.Kind == accessAPI }
+// MCP is the rule of the MCP endpoint: a valid token whose owner's role
+// allows a, in the token's workspace; each tool checks its own action and
+// the token's scope (a read token may call the read tools by POST).
+func MCP(a sightline.Action) Access { return Access{Kind: accessAPI, Action: a, perCall: true} }
+
+// IsAPI and PerCall let tests read a rule.
+func (a Access) IsAPI() bool   { return a.Kind == accessAPI }
+func (a Access) PerCall() bool { return a.perCall }
 
 // apiWrite reports whether a method changes something (a read token may
 // not call it).
@@ -86,7 +92,11 @@ func (s *Server) guardAPI(a Access, next http.Handler) http.Handler {
 			s.renderError(w, r, sightline.Errorf(sightline.ETOOMANY, "Too many requests with this token: at most %d a minute. Try again in %d s.", s.cfg.APIRatePerMinute, secs))
 			return
 		}
-		ws, m, err := s.db.WorkspaceForMember(r.Context(), chi.URLParam(r, "ws"), auth.User.ID)
+		slug := chi.URLParam(r, "ws")
+		if slug == "" {
+			slug = auth.Token.Slug // /mcp: the token's workspace
+		}
+		ws, m, err := s.db.WorkspaceForMember(r.Context(), slug, auth.User.ID)
 		if err == nil && ws.ID != auth.Token.WorkspaceID {
 			err = sightline.Errorf(sightline.ENOTFOUND, "")
 		}
@@ -102,7 +112,7 @@ func (s *Server) guardAPI(a Access, next http.Handler) http.Handler {
 			s.renderError(w, r, sightline.Errorf(sightline.EFORBIDDEN, "Your role (%s) does not allow this. %s", m.Role.Label(), whoCan(a.Action)))
 			return
 		}
-		if apiWrite(r.Method) && auth.Token.Scope != sightline.ScopeWrite {
+		if apiWrite(r.Method) && !a.perCall && auth.Token.Scope != sightline.ScopeWrite {
 			s.renderError(w, r, sightline.Errorf(sightline.EFORBIDDEN, "This token may only read; create a read-and-write token to change things."))
 			return
 		}

@@ -25,6 +25,7 @@ type apiOp struct {
 	resp             string   // response schema
 	status           int      // success status
 	ifMatch          bool     // needs If-Match (a change to a versioned row)
+	media            string   // the response's media type when not JSON (resp is then "")
 }
 
 // apiOperations are every operation by "METHOD pattern": apiOps and the
@@ -40,6 +41,8 @@ func (s *Server) apiOperations() map[string]apiOp {
 
 // apiOps are the operations of the hand-written handlers, by "METHOD pattern".
 var apiOps = map[string]apiOp{
+	"GET /api/v1/w/{ws}/llms.txt": {id: "getLLMsText", tag: "Workspace", summary: "The workspace in brief for agents (llmstxt.org markdown): strategy, roadmap, epics, architecture, decisions",
+		status: 200, media: "text/markdown"},
 	"GET /api/v1/w/{ws}/epics": {id: "listEpics", tag: "Epics", summary: "List epics (the backlog's filters), by id",
 		query: []string{"status", "kind", "initiative_id", "owner_id", "quarter", "limit", "cursor"}, resp: "EpicList", status: 200},
 	"POST /api/v1/w/{ws}/epics": {id: "createEpic", tag: "Epics", summary: "Create an epic (engineers and architects: enablers only)",
@@ -253,6 +256,8 @@ func (s *Server) openAPIDocument() M {
 		ok200 := M{"description": http.StatusText(op.status)}
 		if op.resp != "" {
 			ok200["content"] = M{"application/json": M{"schema": ref(op.resp)}}
+		} else if op.media != "" {
+			ok200["content"] = M{op.media: M{"schema": M{"type": "string"}}}
 		}
 		if strings.HasPrefix(op.resp, "Epic") && op.resp != "EpicList" || op.resp == "Pain" {
 			ok200["headers"] = M{"ETag": M{"description": "The version, for If-Match", "schema": M{"type": "string"}}}
@@ -300,6 +305,7 @@ func (s *Server) openAPIDocument() M {
 		"servers":  []any{M{"url": "/", "description": "This Sightline"}},
 		"security": []any{M{"bearer": []string{}}},
 		"tags": []any{
+			M{"name": "Workspace", "description": "The workspace as a whole"},
 			M{"name": "Epics", "description": "Product and enabler epics: the unified backlog"},
 			M{"name": "Customer pain", "description": "Customer-pain notes behind the epics"},
 			M{"name": "Strategy", "description": "Goals, strategy shifts and the initiatives they prompt"},

@@ -175,6 +175,11 @@ func (s *Server) routes() []route {
 
 		// The REST API (api.go): a token, never a cookie; the same actions.
 		{"GET", "/api/v1/openapi.json", Static, s.handleOpenAPI},
+		{"POST", "/mcp", MCP(sightline.ActionViewWorkspace), s.handleMCP},
+		{"GET", "/mcp", MCP(sightline.ActionViewWorkspace), s.handleMCP},    // 405: no stream (stateless)
+		{"DELETE", "/mcp", MCP(sightline.ActionViewWorkspace), s.handleMCP}, // 405: no session (stateless)
+		{"GET", "/w/{ws}/llms.txt", Can(sightline.ActionViewWorkspace), s.handleLLMsText},
+		{"GET", "/api/v1/w/{ws}/llms.txt", API(sightline.ActionViewWorkspace), s.handleLLMsText},
 		{"GET", "/api/v1/w/{ws}/epics", API(sightline.ActionViewWorkspace), s.apiEpics},
 		{"POST", "/api/v1/w/{ws}/epics", API(sightline.ActionCreateEpic), s.apiEpicCreate},
 		{"GET", "/api/v1/w/{ws}/epics/{epicID}", API(sightline.ActionViewWorkspace), s.apiEpic},

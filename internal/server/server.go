@@ -104,6 +104,8 @@ type Server struct {
 	diagrams *picture.ArchDiagramCache
 	// apiLimit counts each token's API calls (api.go).
 	apiLimit *apiRateLimit
+	// mcp serves /mcp (mcp.go).
+	mcp http.Handler
 	// Now is the clock; tests move it to expire invitations and rate-limit windows.
 	Now        func() time.Time
 	stopSweep  context.CancelFunc
@@ -161,6 +163,7 @@ func New(db *postgres.DB, logger *slog.Logger, cfg Config) *Server {
 		}
 		s.renderError(w, r, err)
 	}
+	s.mcp = s.mcpHandler()
 	s.router = s.buildRouter()
 	return s
 }
