@@ -121,7 +121,7 @@ func TestAccessibility(t *testing.T) {
 	}
 	pages := []string{
 		ws + "/inbox", ws + "/members/arjun", fmt.Sprintf("%s/comments/%d", ws, commentID),
-		base + "/", base + "/account", ws, ws + "/strategy", ws + "/shifts/" + ids["shift"], ws + "/goals", ws + "/goals/" + ids["goal"],
+		base + "/", base + "/account", base + "/api/docs", ws, ws + "/strategy", ws + "/shifts/" + ids["shift"], ws + "/goals", ws + "/goals/" + ids["goal"],
 		ws + "/initiatives", ws + "/initiatives/" + ids["initiative"], ws + "/epics", ws + "/epics/" + ids["epic"],
 		ws + "/pains", ws + "/pains/" + ids["pain"], ws + "/roadmap", ws + "/roadmap/" + ids["roadmap"], ws + "/matrix",
 		ws + "/architecture", ws + "/architecture/" + ids["item"], ws + "/concerns", ws + "/concerns/" + ids["concern"],

@@ -53,6 +53,16 @@ func AccountTokens() string   { return "/account/tokens" }
 func AccountTokenRevoke(id int64) string {
 	return "/account/tokens/" + strconv.FormatInt(id, 10) + "/revoke"
 }
+
+// OpenAPI is the API's OpenAPI document.
+func OpenAPI() string { return "/api/v1/openapi.json" }
+
+// MCP is the MCP endpoint (a token's workspace).
+func MCP() string { return "/mcp" }
+
+// LLMsText is the workspace summarised for agents (llmstxt.org).
+func LLMsText(ws string) string { return workspace(ws, "/llms.txt") }
+
 func APIDocs() string                  { return "/api/docs" }
 func Invite(token string) string       { return "/invite/" + url.PathEscape(token) }
 func Workspace(ws string) string       { return "/w/" + url.PathEscape(ws) }

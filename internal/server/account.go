@@ -53,14 +53,21 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error
 	n := sightline.NewToken{Name: f.Get("name"), Scope: f.Get("scope"), Days: f.Get("days")}
 	_, _, _, p := n.Check()
 	var wsID int64
-	if f.Get("workspace") == "" {
+	switch {
+	case f.Get("workspace") == "":
 		p.Add("workspace", "Choose the workspace the token is for.")
-	} else if ws, _, werr := s.db.WorkspaceForMember(r.Context(), f.Get("workspace"), state(r).user.ID); werr == nil {
-		wsID = ws.ID
-	} else if sightline.ErrorCode(werr) == sightline.ENOTFOUND {
-		p.Add("workspace", "You are not a member of that workspace.")
-	} else {
-		return werr
+	case f.Err("workspace") != "":
+		// Text no workspace's address can hold: readForm said why.
+	default:
+		ws, _, werr := s.db.WorkspaceForMember(r.Context(), f.Get("workspace"), state(r).user.ID)
+		switch {
+		case werr == nil:
+			wsID = ws.ID
+		case sightline.ErrorCode(werr) == sightline.ENOTFOUND:
+			p.Add("workspace", "You are not a member of that workspace.")
+		default:
+			return werr
+		}
 	}
 	err = checked(f, p).Err()
 	if err == nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
 	"github.com/sightline/sightline/web"
 )
@@ -16,7 +17,10 @@ import (
 func (s *Server) handleAPIDocs(w http.ResponseWriter, r *http.Request) error {
 	doc := s.openAPIDocument()
 	schemas := doc["components"].(M)["schemas"].(M)
-	var d web.APIDocsData
+	d := web.APIDocsData{RatePerMinute: s.cfg.APIRatePerMinute, MCPURL: s.absolute(paths.MCP())}
+	if s.cfg.BaseURL == "" {
+		d.MCPURL = "https://YOUR-SIGHTLINE" + paths.MCP()
+	}
 	groups := map[string]int{}
 	for _, t := range doc["tags"].([]any) {
 		tag := t.(M)

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"sort"
@@ -10,6 +11,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/go-chi/chi/v5"
 
+	"github.com/sightline/sightline/internal/seed"
+	"github.com/sightline/sightline/internal/server"
 	"github.com/sightline/sightline/internal/sightline"
 )
 
@@ -113,10 +116,25 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 	if testing.Short() {
 		t.Skip("walks every route with every class of bad input")
 	}
-	app := newTestApp(t)
+	app := newTestApp(t, func(c *server.Config) { c.APIRatePerMinute = 1 << 30 })
 	fx := newMatrixFixture(t, app)
 	owner := app.signIn("owner@example.com")
 	rules := app.srv.Rules()
+	// API routes are called with the owner's token, a change with an
+	// empty body and a version.
+	token := app.api(app.newToken("owner@example.com", seed.DemoSlug, sightline.ScopeWrite))
+	send := func(method, pattern, path string) *response {
+		if rules[method+" "+pattern].IsAPI() {
+			if method == http.MethodGet {
+				return token.call(method, path, nil)
+			}
+			return token.call(method, path, map[string]any{}, "If-Match", `"1"`)
+		}
+		if method == http.MethodGet {
+			return owner.get(path)
+		}
+		return owner.post(path, url.Values{"version": {"1"}})
+	}
 
 	type routeInfo struct{ method, pattern string }
 	var routes []routeInfo
@@ -141,7 +159,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		if rt.method != "GET" || strings.Contains(rt.pattern, "*") {
 			continue
 		}
-		res := owner.get(fill(rt.pattern, fx.home))
+		res := send("GET", rt.pattern, fill(rt.pattern, fx.home))
 		fail("GET "+rt.pattern, res)
 		if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 			pageForms(res.doc(t), posts, queryKeys)
@@ -170,12 +188,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 				}
 				p[name] = bad
 				path := fill(rt.pattern, p)
-				var res *response
-				if rt.method == "GET" {
-					res = owner.get(path)
-				} else {
-					res = owner.post(path, url.Values{"version": {"1"}})
-				}
+				res := send(rt.method, rt.pattern, path)
 				requests++
 				fail(rt.method+" "+path, res)
 				action, _ := rules[rt.method+" "+rt.pattern].WorkspaceAction()
@@ -195,7 +208,7 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 		for k := range queryKeys {
 			for _, bad := range badTextValues {
 				path := fill(rt.pattern, fx.home) + "?" + url.Values{k: {bad.value}}.Encode()
-				res := owner.get(path)
+				res := send("GET", rt.pattern, path)
 				requests++
 				fail("GET "+rt.pattern+"?"+k+"="+bad.name, res)
 			}
@@ -226,7 +239,61 @@ func TestBadInputNeverAnswers5xx(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("sent %d bad requests to %d routes, %d forms and %d query parameters", requests, len(routes), len(posts), len(queryKeys))
+	// API bodies: each field of each operation's body (as the OpenAPI
+	// document names them), as a string holding each bad value, raw bytes
+	// and all, and as a number where it reads as one.
+	app.contract()
+	var doc struct {
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(contract.doc, &doc); err != nil {
+		t.Fatal(err)
+	}
+	bodies := 0
+	for pattern, item := range doc.Paths {
+		for method, raw := range item {
+			var op struct {
+				RequestBody struct {
+					Content map[string]struct {
+						Schema struct {
+							Ref string `json:"$ref"`
+						} `json:"schema"`
+					} `json:"content"`
+				} `json:"requestBody"`
+			}
+			_ = json.Unmarshal(raw, &op)
+			ref := op.RequestBody.Content["application/json"].Schema.Ref
+			if ref == "" {
+				continue
+			}
+			bodies++
+			schema := doc.Components.Schemas[strings.TrimPrefix(ref, "#/components/schemas/")]
+			for field := range schema.Properties {
+				for _, bad := range badTextValues {
+					quoted, _ := json.Marshal(field)
+					for _, v := range []string{`"` + strings.ReplaceAll(bad.value, `"`, `\"`) + `"`, bad.value} {
+						body := `{` + string(quoted) + `:` + v + `}`
+						req, _ := http.NewRequest(strings.ToUpper(method), app.ts.URL+fill(pattern, fx.home), strings.NewReader(body))
+						req.Header.Set("Content-Type", "application/json")
+						req.Header.Set("Authorization", "Bearer "+token.token)
+						req.Header.Set("If-Match", `"1"`)
+						res := owner.do(req)
+						requests++
+						fail(strings.ToUpper(method)+" "+pattern+" with "+field+" = "+bad.name, res)
+					}
+				}
+			}
+		}
+	}
+	if bodies < 20 {
+		t.Errorf("only %d API bodies found", bodies)
+	}
+	t.Logf("sent %d bad requests to %d routes, %d forms, %d query parameters and %d API bodies", requests, len(routes), len(posts), len(queryKeys), bodies)
 }
 
 // TestBadTextIsRefusedNextToItsField: the person sees which field holds

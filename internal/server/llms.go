@@ -174,8 +174,8 @@ func (s *Server) llmsText(ctx context.Context, r *http.Request) (string, error) 
 	more(len(decisions), decTotal, paths.Decisions(ws.Slug))
 
 	b.WriteString("\n## Optional\n\n")
-	link("REST API reference", paths.APIDocs(), "every kind, with a personal access token; OpenAPI 3.1 at "+s.absolute("/api/v1/openapi.json"))
-	link("MCP server", "/mcp", "Streamable HTTP with a bearer token: search, read epics with their context, the architecture, the roadmap, the review's risks and the decision log")
+	link("REST API reference", paths.APIDocs(), "every kind, with a personal access token; OpenAPI 3.1 at "+s.absolute(paths.OpenAPI()))
+	link("MCP server", paths.MCP(), "Streamable HTTP with a bearer token: search, read epics with their context, the architecture, the roadmap, the review's risks and the decision log")
 	link("Review", paths.Review(ws.Slug), "the roadmap and the architecture side by side, with risk call-outs")
 	return b.String(), nil
 }
