@@ -65,18 +65,26 @@ deps-postgres: ## make sure PostgreSQL server binaries are installed (skipped wh
 # browser tests (internal/e2e/axe_test.go); pinned, installed once per clone.
 AXE_VERSION := 4.14.1
 AXE_JS      := .tools/axe/node_modules/axe-core/axe.min.js
+# Redocly's CLI lints the OpenAPI document (internal/server/openapi_test.go).
+REDOCLY_VERSION := 2.77.0
+REDOCLY         := .tools/redocly/node_modules/.bin/redocly
 
-deps-test: ## make sure PostgreSQL server binaries, Chromium and axe-core (for the browser tests) are installed
+deps-test: ## make sure PostgreSQL server binaries, Chromium, axe-core (browser tests) and Redocly's CLI (OpenAPI lint) are installed
 	@$(call ensure_packages,postgresql chromium)
 	@if [ ! -f $(AXE_JS) ] || ! grep -q '"version": "$(AXE_VERSION)"' .tools/axe/node_modules/axe-core/package.json; then \
 	  command -v npm >/dev/null 2>&1 || { echo "npm is needed to install axe-core for the accessibility test" >&2; exit 1; }; \
 	  echo "Installing axe-core $(AXE_VERSION) (npm) into .tools/axe..."; \
 	  npm install --silent --no-audit --no-fund --prefix .tools/axe axe-core@$(AXE_VERSION) || exit 1; \
 	fi
+	@if [ ! -x $(REDOCLY) ] || ! grep -q '"version": "$(REDOCLY_VERSION)"' .tools/redocly/node_modules/@redocly/cli/package.json; then \
+	  command -v npm >/dev/null 2>&1 || { echo "npm is needed to install @redocly/cli for the OpenAPI lint" >&2; exit 1; }; \
+	  echo "Installing @redocly/cli $(REDOCLY_VERSION) (npm) into .tools/redocly..."; \
+	  npm install --silent --no-audit --no-fund --prefix .tools/redocly @redocly/cli@$(REDOCLY_VERSION) || exit 1; \
+	fi
 
 test: deps-test check-generated ## check generated code, vet, and run every test against a real PostgreSQL
 	$(GO) vet ./...
-	SIGHTLINE_AXE_JS=$(CURDIR)/$(AXE_JS) $(GO) test -count=1 -timeout 20m ./...
+	SIGHTLINE_AXE_JS=$(CURDIR)/$(AXE_JS) SIGHTLINE_REDOCLY=$(CURDIR)/$(REDOCLY) $(GO) test -count=1 -timeout 20m ./...
 
 generate: ## regenerate the templ components (*_templ.go)
 	$(GO) tool templ generate

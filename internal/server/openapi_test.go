@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -174,4 +178,38 @@ func TestOpenAPIDocument(t *testing.T) {
 	if !bytes.Contains([]byte(page.body), []byte("/api/v1/openapi.json")) {
 		t.Error("the reference page does not link the document")
 	}
+}
+
+// TestOpenAPILint: the document passes Redocly's linter (its recommended
+// rules), installed by make test (SIGHTLINE_REDOCLY names the program).
+func TestOpenAPILint(t *testing.T) {
+	bin := os.Getenv("SIGHTLINE_REDOCLY")
+	if bin == "" {
+		t.Skip("SIGHTLINE_REDOCLY is not set: make test installs @redocly/cli and sets it")
+	}
+	app := newTestApp(t)
+	app.contract()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "openapi.json")
+	if err := os.WriteFile(file, contract.doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The recommended rules; a security scheme per operation is declared
+	// once at the top (every call carries a token), and the servers entry
+	// is this Sightline's own address ("/").
+	cfg := "extends:\n  - recommended\nrules:\n  no-server-example.com: off\n  no-empty-servers: error\n"
+	if err := os.WriteFile(filepath.Join(dir, "redocly.yaml"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "lint", "--format=stylish", "openapi.json")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "REDOCLY_TELEMETRY=off", "REDOCLY_SUPPRESS_UPDATE_NOTICE=true")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("redocly lint: %v\n%s", err, out)
+	}
+	if regexp.MustCompile(`(?m)^\s*\d+:\d+\s+warning`).Match(out) || !strings.Contains(string(out), "valid") {
+		t.Errorf("redocly lint warns:\n%s", out)
+	}
+	t.Logf("%s", out)
 }
