@@ -185,7 +185,19 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 	app.client().get(path)
 	app.client().post("/login", url.Values{"email": {"pm@example.com"}, "password": {"hunter2-hunter2"}})
 	token := strings.TrimPrefix(path, "/invite/")
-	for _, secret := range []string{token, "hunter2-hunter2", seed.DemoPassword, owner.sessionToken()} {
+	// A personal access token: made on the account page, used on the API
+	// (a good call, a bad one, a revoked one) and on /mcp.
+	res := owner.post("/account/tokens", url.Values{"name": {"CI"}, "workspace": {seed.DemoSlug}, "scope": {"write"}, "days": {"30"}})
+	apiToken := res.doc(t).Find("[data-testid=new-token-value]").AttrOr("value", "")
+	if apiToken == "" {
+		t.Fatal("no token made")
+	}
+	api := app.api(apiToken)
+	api.call("GET", "/api/v1/w/demo/epics", nil)
+	api.call("POST", "/api/v1/w/demo/pains", map[string]any{"quote": 7})
+	app.api(apiToken+"x").call("GET", "/api/v1/w/demo/epics", nil)
+	app.mcpSession(apiToken)
+	for _, secret := range []string{token, "hunter2-hunter2", seed.DemoPassword, owner.sessionToken(), apiToken, apiToken[len(apiToken)-43:]} {
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("logs contain a secret %q", secret)
 		}
