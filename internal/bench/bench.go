@@ -29,6 +29,7 @@ import (
 	"github.com/sightline/sightline/internal/pgcluster"
 	"github.com/sightline/sightline/internal/postgres"
 	"github.com/sightline/sightline/internal/seed"
+	"github.com/sightline/sightline/internal/sightline"
 )
 
 // Options tune a run.
@@ -65,13 +66,15 @@ type target struct {
 	name, path, kind string
 	base             string
 	cookie           bool
-	cold             bool   // measured on the server with the page cache off (each request renders)
-	sess             string // the session cookie sent
+	cold             bool        // measured on the server with the page cache off (each request renders)
+	sess             string      // the session cookie sent
+	hdr              http.Header // sent with each request (an API token)
 	queries          int64
 	problem          string // why it was not measured
 	results          []Result
 
 	wirePlain, wireGzip, wireZstd int64 // one response's bytes on the wire
+	api                           bool  // an API call: a token, no cookie
 }
 
 // Run performs a whole benchmark and prints the report. It stops the server
@@ -202,6 +205,11 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	// The API rows call with a read token of the same member.
+	apiHdr, err := benchToken(ctx, db, email, rep.WorkspaceID)
+	if err != nil {
+		return err
+	}
 	// A second server process with the page cache off: what a request
 	// costs when it renders (after a change), for the search, the
 	// "rendered" rows and the scaling curve.
@@ -245,6 +253,9 @@ func Run(ctx context.Context, o Options) error {
 		if !t.cookie {
 			t.sess = ""
 		}
+		if t.api {
+			t.sess, t.hdr = "", apiHdr
+		}
 	}
 	targets = append(targets,
 		target{name: "HTTP ceiling", path: "/healthz", kind: kindHTTPCeiling, base: srv.base},
@@ -255,7 +266,7 @@ func Run(ctx context.Context, o Options) error {
 	for i := range targets {
 		t := &targets[i]
 		c := t.sess
-		n, err := get(ctx, &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, t.base+t.path, c)
+		n, err := getWith(ctx, &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, t.base+t.path, c, t.hdr)
 		if err != nil {
 			t.problem = err.Error()
 			if n > 0 && strings.Contains(t.problem, "404") {
@@ -265,7 +276,7 @@ func Run(ctx context.Context, o Options) error {
 		}
 		switch t.kind {
 		case kindPage:
-			q, status := probe.Count(t.path)
+			q, status := probe.CountWith(t.path, t.hdr)
 			t.queries = q
 			if status != http.StatusOK {
 				t.problem = fmt.Sprintf("in-process: HTTP %d", status)
@@ -285,7 +296,7 @@ func Run(ctx context.Context, o Options) error {
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("interrupted: %w", err)
 			}
-			res := Load(ctx, t.base+t.path, t.sess, conns, o.Warmup, o.Duration)
+			res := LoadWith(ctx, t.base+t.path, t.sess, t.hdr, conns, o.Warmup, o.Duration)
 			logf("%-16s %d conn: %7.1f req/s, p50 %s, p99 %s, %d errors", t.name, conns, res.RPS(),
 				ms(res.Percentile(0.5)), ms(res.Percentile(0.99)), res.Errors)
 			t.results = append(t.results, res)
@@ -303,7 +314,7 @@ func Run(ctx context.Context, o Options) error {
 				stack[r.Conns] = r
 			}
 		}
-		if t.kind == kindPage && t.problem == "" {
+		if t.kind == kindPage && t.problem == "" && !t.api {
 			p, g, z, err := wireSizes(ctx, t.base, t.path, t.sess)
 			if err != nil {
 				logf("%s: bytes on the wire: %v", t.name, err)
@@ -407,6 +418,9 @@ func pageTargets(ctx context.Context, db *postgres.DB, rep seed.Report) ([]targe
 	page := func(key, name, path string) target {
 		return target{key: key, name: name, path: path, kind: kindPage, cookie: true}
 	}
+	apiCall := func(key, name, path string) target {
+		return target{key: key, name: name, path: path, kind: kindPage, api: true}
+	}
 	cold := func(key, name, path string) target {
 		t := page(key, name, path)
 		t.cold = true
@@ -424,6 +438,11 @@ func pageTargets(ctx context.Context, db *postgres.DB, rep seed.Report) ([]targe
 		page("decisions", "decision log", paths.Decisions(ws)),
 		cold("review-render", "review, rendered", paths.Review(ws)),
 		cold("architecture-render", "architecture, rendered", paths.Architecture(ws)),
+		apiCall("api-epics", "API: epics, a page of 50", "/api/v1/w/"+ws+"/epics?limit=50"),
+		apiCall("api-epics-ready", "API: ready epics, a page of 50", "/api/v1/w/"+ws+"/epics?status=ready&limit=50"),
+		apiCall("api-pains", "API: pain notes, a page of 50", "/api/v1/w/"+ws+"/pains?limit=50"),
+		apiCall("api-items", "API: architecture items, a page of 200", "/api/v1/w/"+ws+"/architecture-items?limit=200"),
+		apiCall("api-decisions", "API: decisions, a page of 50", "/api/v1/w/"+ws+"/decisions?limit=50"),
 	}, nil
 }
 
@@ -480,4 +499,18 @@ func serveInProcess(h http.Handler) (string, func(), error) {
 		_ = s.Shutdown(ctx)
 	}
 	return "http://" + ln.Addr().String(), stop, nil
+}
+
+// benchToken makes a read token for the member (email) in the workspace:
+// the header the API rows send.
+func benchToken(ctx context.Context, db *postgres.DB, email string, wsID int64) (http.Header, error) {
+	u, err := db.UserByEmail(ctx, email)
+	if err != nil {
+		return nil, fmt.Errorf("the API's token: %w", err)
+	}
+	_, secret, err := db.CreateToken(ctx, postgres.Actor{UserID: u.ID}, wsID, sightline.NewToken{Name: "bench", Scope: string(sightline.ScopeRead)})
+	if err != nil {
+		return nil, fmt.Errorf("the API's token: %w", err)
+	}
+	return http.Header{"Authorization": {"Bearer " + secret}}, nil
 }

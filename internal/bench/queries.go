@@ -79,6 +79,27 @@ func (q *queryProbe) Count(path string) (queries int64, status int) {
 	return q.counter.N() - before, res.Code
 }
 
+// CountWith is Count with headers (an API token): no cookie is sent.
+func (q *queryProbe) CountWith(path string, hdr http.Header) (queries int64, status int) {
+	if hdr == nil {
+		return q.Count(path)
+	}
+	req := func() *http.Request {
+		r := httptest.NewRequest(http.MethodGet, path, nil)
+		r.Header = hdr.Clone()
+		return r
+	}
+	serve := func() *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		q.srv.Handler().ServeHTTP(rec, req())
+		return rec
+	}
+	serve()
+	before := q.counter.N()
+	res := serve()
+	return q.counter.N() - before, res.Code
+}
+
 // CountHandler counts the queries of one request to h (the stack ceiling).
 func (q *queryProbe) CountHandler(h http.Handler, path string) int64 {
 	before := q.counter.N()

@@ -23,6 +23,7 @@ type Config struct {
 	TrustedOrigins    string
 	TrustProxyHeaders bool
 	NoPageCache       bool
+	APIRatePerMinute  int
 	SessionLifetime   time.Duration
 	LogFormat         string
 	LogLevel          string
@@ -45,6 +46,7 @@ var options = []option{
 	{"trusted-origins", "SIGHTLINE_TRUSTED_ORIGINS", "", "comma-separated origins allowed to POST cross-origin (e.g. behind a proxy)"},
 	{"trust-proxy-headers", "SIGHTLINE_TRUST_PROXY_HEADERS", "false", "take the client IP from X-Real-IP/X-Forwarded-For (only behind a proxy that sets them)"},
 	{"no-page-cache", "SIGHTLINE_NO_PAGE_CACHE", "false", "render every page instead of serving a kept copy while nothing it shows has changed (for measuring)"},
+	{"api-rate", "SIGHTLINE_API_RATE", "600", "API and MCP calls a token may make a minute on each instance (past it: 429 with Retry-After)"},
 	{"session-lifetime", "SIGHTLINE_SESSION_LIFETIME", "336h", "how long a sign-in lasts"},
 	{"log-format", "SIGHTLINE_LOG_FORMAT", "text", "log format: text or json"},
 	{"log-level", "SIGHTLINE_LOG_LEVEL", "info", "log level: debug, info, warn, error"},
@@ -81,6 +83,14 @@ func bindConfig(fs *flag.FlagSet, c *Config) {
 	str(&c.TrustedOrigins, "trusted-origins")
 	boolean(&c.TrustProxyHeaders, "trust-proxy-headers")
 	boolean(&c.NoPageCache, "no-page-cache")
+	{
+		o := lookup("api-rate")
+		n, err := strconv.Atoi(envOr(o.env, o.def))
+		if err != nil || n < 1 {
+			n, _ = strconv.Atoi(o.def)
+		}
+		fs.IntVar(&c.APIRatePerMinute, o.flag, n, o.help+" (env "+o.env+")")
+	}
 	duration := func(p *time.Duration, name string) {
 		o := lookup(name)
 		d, err := time.ParseDuration(envOr(o.env, o.def))
@@ -115,6 +125,9 @@ func (c Config) serverConfig() server.Config {
 	sc.SecureCookies = c.SecureCookies
 	sc.TrustProxyHeaders = c.TrustProxyHeaders
 	sc.NoPageCache = c.NoPageCache
+	if c.APIRatePerMinute > 0 {
+		sc.APIRatePerMinute = c.APIRatePerMinute
+	}
 	sc.SessionLifetime = c.SessionLifetime
 	sc.RequestTimeout = c.RequestTimeout
 	sc.ShutdownGrace = c.ShutdownGrace

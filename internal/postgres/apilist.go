@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -51,4 +52,30 @@ func (db *DB) ListPainsAfter(ctx context.Context, wsID int64, f sightline.PainFi
 		return nil, err
 	}
 	return collectPains(rows)
+}
+
+// ListDecisionsAfter lists up to limit decisions matching the decision
+// log's filter whose id is above after, by id.
+func (db *DB) ListDecisionsAfter(ctx context.Context, workspaceID int64, f sightline.DecisionFilter, today time.Time, after int64, limit int) (_ []sightline.Decision, err error) {
+	defer translateErr(&err, "store.ListDecisionsAfter")
+	f = f.Normalize()
+	rows, err := db.Pool.Query(ctx, `
+		WITH page AS (
+			SELECT d.id FROM decisions d
+			WHERE `+decisionLogFilter+` AND d.id > $6
+			ORDER BY d.id LIMIT $7)
+		SELECT `+decisionColumns+`, 0
+		FROM page JOIN decisions d ON d.workspace_id = $1 AND d.id = page.id `+decisionJoins+`
+		ORDER BY d.id`, workspaceID, f.Status, f.ItemID, f.RevisitDue, decisionDate(&today), after, limit)
+	if err != nil {
+		return nil, err
+	}
+	var total int
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (sightline.Decision, error) {
+		d, err := scanDecision(row, &total)
+		if err != nil {
+			return sightline.Decision{}, err
+		}
+		return *d, nil
+	})
 }

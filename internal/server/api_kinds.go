@@ -37,6 +37,10 @@ type apiKind[T any] struct {
 	view, add, edit              sightline.Action
 	drop                         sightline.Action // for remove; edit if unset
 	list                         func(r *http.Request) ([]T, error)
+	// listAfter, where set, reads one page in the database instead (up to
+	// limit rows above the id after), with the kind's query filters.
+	listAfter func(r *http.Request, after int64, limit int) ([]T, error)
+	query     []string // the list's filters, from apiQueryParams
 	// byID reads a row of the workspace; get, where set, reads it from the
 	// request instead (a row under another, e.g. an epic's impact).
 	byID   func(ctx context.Context, wsID, id int64) (*T, error)
@@ -78,7 +82,7 @@ func (k apiKind[T]) apiOps() map[string]apiOp {
 	name := k.name
 	ops := map[string]apiOp{
 		"GET " + k.base(): {id: "list" + k.names, tag: k.tag, summary: "List " + k.summary + "s, by id",
-			query: []string{"limit", "cursor"}, resp: name + "List", status: 200},
+			query: append(slices.Clip(k.query), "limit", "cursor"), resp: name + "List", status: 200},
 		"GET " + k.base() + "/{" + k.param + "}": {id: "get" + name, tag: k.tag, summary: "Read " + article(k.summary),
 			resp: name, status: 200},
 	}
@@ -184,6 +188,14 @@ func (k apiKind[T]) handleList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	slug := wsSlug(r)
+	if k.listAfter != nil {
+		rows, err := k.listAfter(r, after, limit+1)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, pageOf(w, r, rows, limit, rowID[T], func(row *T) M { return k.show(slug, row) }))
+	}
 	rows, err := k.list(r)
 	if err != nil {
 		return err
@@ -194,7 +206,6 @@ func (k apiKind[T]) handleList(w http.ResponseWriter, r *http.Request) error {
 	slices.SortFunc(rows, func(a, b T) int { return cmp.Compare(rowID(&a), rowID(&b)) })
 	start, _ := slices.BinarySearchFunc(rows, after+1, func(row T, id int64) int { return cmp.Compare(rowID(&row), id) })
 	rows = rows[start:]
-	slug := wsSlug(r)
 	return writeJSON(w, http.StatusOK, pageOf(w, r, rows, limit, rowID[T], func(row *T) M { return k.show(slug, row) }))
 }
 

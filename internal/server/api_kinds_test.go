@@ -151,6 +151,23 @@ func TestAPIKinds(t *testing.T) {
 		})
 	}
 
+	// The decision log's filters, paged in the database.
+	accepted := decodeJSON[struct {
+		Items []map[string]any `json:"items"`
+	}](t, owner.call("GET", base+"decisions?status=accepted&limit=200", nil))
+	if len(accepted.Items) == 0 {
+		t.Error("no accepted decision listed")
+	}
+	for _, d := range accepted.Items {
+		if d["status"] != "accepted" {
+			t.Errorf("?status=accepted lists a %v decision", d["status"])
+		}
+	}
+	p0 := wantProblem(t, owner.call("GET", base+"decisions?status=maybe&revisit_due=perhaps", nil), http.StatusUnprocessableEntity, sightline.EINVALID)
+	if p0.fieldMessage("status") == "" || p0.fieldMessage("revisit_due") == "" {
+		t.Errorf("bad filters: %+v", p0.Errors)
+	}
+
 	// The same words as the page: a roadmap item ending before it starts.
 	page := app.signIn("owner@example.com").post("/w/demo/roadmap", url.Values{"kind": {"release"}, "title": {"R2"},
 		"starts_on": {"2027-04-01"}, "ends_on": {"2027-01-01"}, "confidence": {"planned"}})

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 
@@ -187,9 +188,13 @@ func (s *Server) apiResources() []apiResource {
 			fields:  append(append([]string{}, decisionTextNames...), "revisit_on", "status", "decided_by_id", "decided_on"),
 			form:    map[string]string{"decided_by_id": "decided_by"}, required: []string{"title", "context"},
 			view: sightline.ActionViewWorkspace, add: sightline.ActionProposeDecision, edit: sightline.ActionEditDecisions,
-			list: func(r *http.Request) ([]sightline.Decision, error) {
-				list, _, err := s.db.ListDecisions(r.Context(), state(r).workspace.ID, sightline.DecisionFilter{}, s.decisionToday(), apiBoundedList, 0)
-				return list, err
+			query: []string{"decision_status", "item_id", "revisit_due"},
+			listAfter: func(r *http.Request, after int64, limit int) ([]sightline.Decision, error) {
+				f, err := apiDecisionFilter(r.URL.Query())
+				if err != nil {
+					return nil, err
+				}
+				return s.db.ListDecisionsAfter(r.Context(), state(r).workspace.ID, f, s.decisionToday(), after, limit)
 			},
 			byID: s.db.DecisionByID,
 			create: func(r *http.Request, f ui.Form, p sightline.Problems) (*sightline.Decision, error) {
@@ -476,4 +481,28 @@ func (s *Server) shiftKind() apiKind[sightline.StrategyShift] {
 		},
 		page: func(slug string, sh *sightline.StrategyShift) string { return paths.Shift(slug, sh.ID) },
 	}
+}
+
+// apiDecisionFilter reads the decision log's filters from the query.
+func apiDecisionFilter(q url.Values) (sightline.DecisionFilter, error) {
+	p := sightline.Problems{}
+	f := sightline.DecisionFilter{Status: q.Get("status")}
+	if f.Status != "" && !sightline.ValidDecisionStatus(f.Status) {
+		p.Add("status", "Not a status: proposed, accepted, rejected or superseded.")
+	}
+	if raw := q.Get("item_id"); raw != "" {
+		id, ok := sightline.ParseRowID(raw)
+		if !ok {
+			p.Add("item_id", "Send an architecture item's id.")
+		}
+		f.ItemID = id
+	}
+	switch q.Get("revisit_due") {
+	case "", "false":
+	case "true":
+		f.RevisitDue = true
+	default:
+		p.Add("revisit_due", "Send true or false.")
+	}
+	return f, p.Err()
 }

@@ -45,7 +45,7 @@ func (s *Server) handleAPIDocs(w http.ResponseWriter, r *http.Request) error {
 		o.Who = strings.Join(who, ", ")
 		for _, q := range op.query {
 			p := apiQueryParams[q]
-			o.Query = append(o.Query, web.APIDocField{Name: q, Type: schemaType(p["schema"].(M)), Description: text(p["description"])})
+			o.Query = append(o.Query, web.APIDocField{Name: text(p["name"]), Type: schemaType(p["schema"].(M)), Description: text(p["description"])})
 		}
 		if op.body != "" {
 			body := schemas[op.body].(M)

@@ -198,18 +198,21 @@ func apiSchemas() M {
 
 // apiQueryParams are the lists' query parameters.
 var apiQueryParams = map[string]M{
-	"status":        {"name": "status", "in": "query", "schema": enum("", sightline.EpicStatuses)},
-	"kind":          {"name": "kind", "in": "query", "schema": enum("", sightline.EpicKinds)},
-	"initiative_id": {"name": "initiative_id", "in": "query", "schema": M{"type": "integer"}},
-	"owner_id":      {"name": "owner_id", "in": "query", "description": "Product or technical owner (a user id)", "schema": M{"type": "integer"}},
-	"quarter":       {"name": "quarter", "in": "query", "description": "Target quarter, e.g. 2027-Q1", "schema": M{"type": "string"}},
-	"limit":         {"name": "limit", "in": "query", "description": "Items a page (1–200, 50 by default)", "schema": M{"type": "integer", "minimum": 1, "maximum": apiMaxLimit}},
-	"cursor":        {"name": "cursor", "in": "query", "description": "next_cursor of the previous page", "schema": M{"type": "string"}},
-	"source":        {"name": "source", "in": "query", "schema": enum("", sightline.PainSources)},
-	"segment":       {"name": "segment", "in": "query", "schema": M{"type": "string"}},
-	"min_severity":  {"name": "min_severity", "in": "query", "schema": M{"type": "integer", "minimum": 1, "maximum": 5}},
-	"firsthand":     {"name": "firsthand", "in": "query", "schema": M{"type": "string", "enum": []string{"yes", "no"}}},
-	"unlinked":      {"name": "unlinked", "in": "query", "description": "Only notes linked to no epic", "schema": M{"type": "string", "enum": []string{"true", "false"}}},
+	"status":          {"name": "status", "in": "query", "schema": enum("", sightline.EpicStatuses)},
+	"kind":            {"name": "kind", "in": "query", "schema": enum("", sightline.EpicKinds)},
+	"initiative_id":   {"name": "initiative_id", "in": "query", "schema": M{"type": "integer"}},
+	"owner_id":        {"name": "owner_id", "in": "query", "description": "Product or technical owner (a user id)", "schema": M{"type": "integer"}},
+	"quarter":         {"name": "quarter", "in": "query", "description": "Target quarter, e.g. 2027-Q1", "schema": M{"type": "string"}},
+	"limit":           {"name": "limit", "in": "query", "description": "Items a page (1–200, 50 by default)", "schema": M{"type": "integer", "minimum": 1, "maximum": apiMaxLimit}},
+	"cursor":          {"name": "cursor", "in": "query", "description": "next_cursor of the previous page", "schema": M{"type": "string"}},
+	"source":          {"name": "source", "in": "query", "schema": enum("", sightline.PainSources)},
+	"segment":         {"name": "segment", "in": "query", "schema": M{"type": "string"}},
+	"min_severity":    {"name": "min_severity", "in": "query", "schema": M{"type": "integer", "minimum": 1, "maximum": 5}},
+	"firsthand":       {"name": "firsthand", "in": "query", "schema": M{"type": "string", "enum": []string{"yes", "no"}}},
+	"decision_status": {"name": "status", "in": "query", "schema": M{"type": "string", "enum": []string{sightline.DecisionProposed, sightline.DecisionAccepted, sightline.DecisionRejected, sightline.DecisionSuperseded}}},
+	"item_id":         {"name": "item_id", "in": "query", "description": "Only decisions linked to this architecture item", "schema": M{"type": "integer"}},
+	"revisit_due":     {"name": "revisit_due", "in": "query", "description": "Only decisions whose revisit date has come", "schema": M{"type": "string", "enum": []string{"true", "false"}}},
+	"unlinked":        {"name": "unlinked", "in": "query", "description": "Only notes linked to no epic", "schema": M{"type": "string", "enum": []string{"true", "false"}}},
 }
 
 func problemResponse(desc string) M {
