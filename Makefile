@@ -68,8 +68,13 @@ AXE_JS      := .tools/axe/node_modules/axe-core/axe.min.js
 # Redocly's CLI lints the OpenAPI document (internal/server/openapi_test.go).
 REDOCLY_VERSION := 2.77.0
 REDOCLY         := .tools/redocly/node_modules/.bin/redocly
+# The webhook messages are checked with the chat tools' own packages:
+# Slack's Block Kit types (compiled by tsc) and Microsoft's Adaptive Cards
+# library (internal/webhook/webhook_test.go).
+WEBHOOK_TOOLS     := typescript@5.9.3 @slack/types@3.2.0 adaptivecards@2.11.3
+WEBHOOK_TOOLS_DIR := .tools/webhook-types
 
-deps-test: ## make sure PostgreSQL server binaries, Chromium, axe-core (browser tests) and Redocly's CLI (OpenAPI lint) are installed
+deps-test: ## make sure PostgreSQL server binaries, Chromium, axe-core (browser tests), Redocly's CLI (OpenAPI lint) and the webhook message checkers are installed
 	@$(call ensure_packages,postgresql chromium)
 	@if [ ! -f $(AXE_JS) ] || ! grep -q '"version": "$(AXE_VERSION)"' .tools/axe/node_modules/axe-core/package.json; then \
 	  command -v npm >/dev/null 2>&1 || { echo "npm is needed to install axe-core for the accessibility test" >&2; exit 1; }; \
@@ -81,10 +86,17 @@ deps-test: ## make sure PostgreSQL server binaries, Chromium, axe-core (browser 
 	  echo "Installing @redocly/cli $(REDOCLY_VERSION) (npm) into .tools/redocly..."; \
 	  npm install --silent --no-audit --no-fund --prefix .tools/redocly @redocly/cli@$(REDOCLY_VERSION) || exit 1; \
 	fi
+	@if [ "$$(cat $(WEBHOOK_TOOLS_DIR)/.installed 2>/dev/null)" != "$(WEBHOOK_TOOLS)" ]; then \
+	  command -v npm >/dev/null 2>&1 || { echo "npm is needed to install the webhook message checkers" >&2; exit 1; }; \
+	  echo "Installing $(WEBHOOK_TOOLS) (npm) into $(WEBHOOK_TOOLS_DIR)..."; \
+	  npm install --silent --no-audit --no-fund --prefix $(WEBHOOK_TOOLS_DIR) $(WEBHOOK_TOOLS) || exit 1; \
+	  echo "$(WEBHOOK_TOOLS)" > $(WEBHOOK_TOOLS_DIR)/.installed; \
+	fi
 
 test: deps-test check-generated ## check generated code, vet, and run every test against a real PostgreSQL
 	$(GO) vet ./...
-	SIGHTLINE_AXE_JS=$(CURDIR)/$(AXE_JS) SIGHTLINE_REDOCLY=$(CURDIR)/$(REDOCLY) $(GO) test -count=1 -timeout 20m ./...
+	SIGHTLINE_AXE_JS=$(CURDIR)/$(AXE_JS) SIGHTLINE_REDOCLY=$(CURDIR)/$(REDOCLY) \
+	  SIGHTLINE_NODE_TOOLS=$(CURDIR)/$(WEBHOOK_TOOLS_DIR)/node_modules $(GO) test -count=1 -timeout 20m ./...
 
 generate: ## regenerate the templ components (*_templ.go)
 	$(GO) tool templ generate
