@@ -21,7 +21,7 @@ import (
 func sample(event string) webhook.Event {
 	return webhook.Event{ID: 7, Event: event, Workspace: "demo", WorkspaceName: "Taskly <Team> & Co", Actor: "Priya",
 		Summary: "Collaborators on a to-do list", ItemType: "epic", ItemID: 1, URL: "https://sightline.example.com/w/demo/epics/1",
-		At: time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC),
+		At:      time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC),
 		Changes: map[string]webhook.Change{"committed_on": {From: nil, To: "2027-03-31"}, "reason": {To: "p99 over 300 ms"}}}
 }
 
