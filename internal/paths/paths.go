@@ -63,6 +63,21 @@ func MCP() string { return "/mcp" }
 // LLMsText is the workspace summarised for agents (llmstxt.org).
 func LLMsText(ws string) string { return workspace(ws, "/llms.txt") }
 
+// SettingsWebhooks is where an owner adds a webhook.
+func SettingsWebhooks(ws string) string { return workspace(ws, "/settings/webhooks") }
+
+// SettingsWebhook is a webhook's page with its delivery log.
+func SettingsWebhook(ws string, id int64) string { return SettingsWebhooks(ws) + "/" + strconv.FormatInt(id, 10) }
+
+// SettingsWebhookTest queues a test message.
+func SettingsWebhookTest(ws string, id int64) string { return SettingsWebhook(ws, id) + "/test" }
+
+// SettingsWebhookPause pauses or resumes a webhook.
+func SettingsWebhookPause(ws string, id int64) string { return SettingsWebhook(ws, id) + "/pause" }
+
+// SettingsWebhookDelete removes a webhook.
+func SettingsWebhookDelete(ws string, id int64) string { return SettingsWebhook(ws, id) + "/delete" }
+
 func APIDocs() string                  { return "/api/docs" }
 func Invite(token string) string       { return "/invite/" + url.PathEscape(token) }
 func Workspace(ws string) string       { return "/w/" + url.PathEscape(ws) }

@@ -137,6 +137,8 @@ func newMatrixFixture(t *testing.T, app *testApp) matrixFixture {
 		if err != nil {
 			t.Fatal(err)
 		}
+		var webhookID int64
+		q(&webhookID, `INSERT INTO webhooks (workspace_id, kind, name, url, events) VALUES ($1, 'slack', 'Hook', 'https://hooks.example.com/x', '{epic_ready}') RETURNING id`, ws.ID)
 		var tokenID int64
 		q(&tokenID, `INSERT INTO api_tokens (workspace_id, user_id, name, scope, lookup, secret_hash, expires_at)
 			VALUES ($1::bigint, $2, 'CI', 'read', substr(md5($1::bigint::text), 1, 12), sha256('x'), now() + interval '1 day') RETURNING id`, ws.ID, bystander.ID)
@@ -167,6 +169,7 @@ func newMatrixFixture(t *testing.T, app *testApp) matrixFixture {
 			"tokenID":       fmt.Sprint(tokenID),
 			"decisionID":    fmt.Sprint(decisionID),
 			"linkType":      "epic",
+			"webhookID":     fmt.Sprint(webhookID),
 			"*":             "app.css",
 		}
 	}

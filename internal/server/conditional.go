@@ -45,6 +45,8 @@ var untagged = map[string]bool{
 	// The tokens' last use is written without a revision (a busy script
 	// would otherwise change every page's tag once a minute).
 	"/w/{ws}/settings": true,
+	// The delivery log is written by the webhook worker, without a revision.
+	"/w/{ws}/settings/webhooks/{webhookID}": true,
 }
 
 // tagged reports whether a route's pages get a tag.

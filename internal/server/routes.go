@@ -49,6 +49,11 @@ func (s *Server) routes() []route {
 		// A workspace.
 		{"GET", "/w/{ws}", Can(sightline.ActionViewWorkspace), s.handleDashboard},
 		{"GET", "/w/{ws}/settings", Can(sightline.ActionManageMembers), s.handleSettings},
+		{"POST", "/w/{ws}/settings/webhooks", Can(sightline.ActionManageHooks), s.handleWebhookCreate},
+		{"GET", "/w/{ws}/settings/webhooks/{webhookID}", Can(sightline.ActionManageHooks), s.handleWebhook},
+		{"POST", "/w/{ws}/settings/webhooks/{webhookID}/test", Can(sightline.ActionManageHooks), s.handleWebhookTest},
+		{"POST", "/w/{ws}/settings/webhooks/{webhookID}/pause", Can(sightline.ActionManageHooks), s.handleWebhookPause},
+		{"POST", "/w/{ws}/settings/webhooks/{webhookID}/delete", Can(sightline.ActionManageHooks), s.handleWebhookDelete},
 		{"POST", "/w/{ws}/settings/workspace", Can(sightline.ActionEditWorkspace), s.handleWorkspaceRename},
 		{"POST", "/w/{ws}/settings/members/{memberID}/role", Can(sightline.ActionManageMembers), s.handleMemberRole},
 		{"POST", "/w/{ws}/settings/members/{memberID}/remove", Can(sightline.ActionManageMembers), s.handleMemberRemove},

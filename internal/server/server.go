@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,6 +65,17 @@ type Config struct {
 	// APIRatePerMinute is how many API calls a token may make a minute on
 	// one instance (bursts of a tenth of it); 0: no limit.
 	APIRatePerMinute int
+	// Webhooks (webhooks.go): how often an idle worker looks for due
+	// deliveries, the first retry's wait (doubling to an hour), when a
+	// delivery is given up, how many failed attempts in a row pause a
+	// webhook, each request's timeout, and the form's host lookup (nil:
+	// the system's resolver; tests name their own).
+	WebhookPoll       time.Duration
+	WebhookBackoff    time.Duration
+	WebhookGiveUp     time.Duration
+	WebhookPauseAfter int
+	WebhookTimeout    time.Duration
+	WebhookResolve    func(ctx context.Context, host string) ([]netip.Addr, error)
 }
 
 // DefaultConfig returns production defaults.
@@ -79,6 +91,11 @@ func DefaultConfig() Config {
 		Password:            password.Default,
 		RequestTimeout:      10 * time.Second,
 		APIRatePerMinute:    600,
+		WebhookPoll:         time.Second,
+		WebhookBackoff:      30 * time.Second,
+		WebhookGiveUp:       24 * time.Hour,
+		WebhookPauseAfter:   10,
+		WebhookTimeout:      10 * time.Second,
 		ShutdownGrace:       20 * time.Second,
 	}
 }
@@ -106,6 +123,9 @@ type Server struct {
 	apiLimit *apiRateLimit
 	// mcp serves /mcp (mcp.go).
 	mcp http.Handler
+	// The webhook worker (webhooks.go).
+	stopHooks context.CancelFunc
+	hooksDone chan struct{}
 	// Now is the clock; tests move it to expire invitations and rate-limit windows.
 	Now        func() time.Time
 	stopSweep  context.CancelFunc
@@ -164,6 +184,12 @@ func New(db *postgres.DB, logger *slog.Logger, cfg Config) *Server {
 		s.renderError(w, r, err)
 	}
 	s.mcp = s.mcpHandler()
+	hctx, hcancel := context.WithCancel(context.Background())
+	s.stopHooks, s.hooksDone = hcancel, make(chan struct{})
+	go func() {
+		defer close(s.hooksDone)
+		s.runWebhooks(hctx)
+	}()
 	s.router = s.buildRouter()
 	return s
 }
@@ -178,6 +204,8 @@ func (s *Server) Close() {
 	s.hub.Close()
 	s.stopLive()
 	<-s.liveDone
+	s.stopHooks()
+	<-s.hooksDone
 }
 
 // LiveReady is closed once the instance listens for events: a change

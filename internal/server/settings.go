@@ -32,7 +32,13 @@ func (s *Server) settingsData(r *http.Request) (web.SettingsData, error) {
 	if err != nil {
 		return web.SettingsData{}, err
 	}
-	d := web.SettingsData{Members: members, Invitations: invs, Tokens: tokens, Now: s.Now(), NameForm: ui.NewForm(), InviteForm: ui.NewForm()}
+	hooks, err := s.db.ListWebhooks(r.Context(), ws.ID)
+	if err != nil {
+		return web.SettingsData{}, err
+	}
+	d := web.SettingsData{Members: members, Invitations: invs, Tokens: tokens, Webhooks: hooks, Now: s.Now(), NameForm: ui.NewForm(),
+		InviteForm: ui.NewForm(), WebhookForm: ui.NewForm()}
+	d.WebhookForm.Values["kind"] = "slack"
 	d.NameForm.Values["name"] = ws.Name
 	d.NameForm.Values["version"] = strconv.Itoa(ws.Version)
 	d.InviteForm.Values["role"] = string(sightline.RoleEngineer)

@@ -46,10 +46,11 @@ type Action string
 
 // Actions. Every workspace route names exactly one.
 const (
-	ActionViewWorkspace Action = "workspace.view" // read anything in the workspace
-	ActionManageMembers Action = "members.manage" // change roles, remove members
-	ActionManageInvites Action = "invites.manage" // create and revoke invitations
-	ActionEditWorkspace Action = "workspace.edit" // rename the workspace
+	ActionViewWorkspace Action = "workspace.view"  // read anything in the workspace
+	ActionManageMembers Action = "members.manage"  // change roles, remove members
+	ActionManageInvites Action = "invites.manage"  // create and revoke invitations
+	ActionEditWorkspace Action = "workspace.edit"  // rename the workspace
+	ActionManageHooks   Action = "webhooks.manage" // add, pause, test and remove webhooks
 
 	ActionEditStrategy     Action = "strategy.edit"       // vision, business phase, phase → NFR pressure mapping
 	ActionLogShift         Action = "shift.log"           // log and correct strategy shifts
@@ -89,6 +90,7 @@ const (
 var permissions = map[Action][]Role{
 	ActionViewWorkspace: {RoleOwner, RolePM, RoleArchitect, RoleEngineer, RoleViewer},
 	ActionManageMembers: {RoleOwner},
+	ActionManageHooks:   {RoleOwner},
 	ActionManageInvites: {RoleOwner},
 	ActionEditWorkspace: {RoleOwner},
 

@@ -342,3 +342,74 @@ func Backoff(attempt int, base time.Duration) time.Duration {
 	}
 	return min(d, time.Hour)
 }
+
+// Draft is a webhook as typed into the settings form.
+type Draft struct {
+	Name, Kind, URL, AllowedAddress string
+	Events                          []string
+}
+
+// Check reads a draft: a message per bad field. Resolve looks a host up
+// (nil: only literal addresses are checked); an address that resolves to
+// a private one is refused unless it is the allowed one.
+func (d Draft) Check(ctx context.Context, resolve func(ctx context.Context, host string) ([]netip.Addr, error)) map[string]string {
+	p := map[string]string{}
+	if n := len([]rune(strings.TrimSpace(d.Name))); n == 0 || n > 100 {
+		p["name"] = "Give the webhook a name of 1 to 100 characters, e.g. “#roadmap channel”."
+	}
+	known := false
+	for _, k := range Kinds {
+		known = known || k == d.Kind
+	}
+	if !known {
+		p["kind"] = "Choose Slack, Microsoft Teams or generic JSON."
+	}
+	if len(d.Events) == 0 {
+		p["events"] = "Choose at least one event to send."
+	}
+	for _, e := range d.Events {
+		if !ValidEvent(e) {
+			p["events"] = "Choose among the events listed."
+		}
+	}
+	var allow netip.Addr
+	if a := strings.TrimSpace(d.AllowedAddress); a != "" {
+		var err error
+		if allow, err = netip.ParseAddr(a); err != nil {
+			p["allowed_address"] = "Write one IP address, e.g. 10.0.0.5, or leave it empty."
+		}
+	}
+	u, err := CheckURL(d.URL)
+	if err != nil {
+		p["url"] = strings.ToUpper(err.Error()[:1]) + err.Error()[1:] + "."
+		return p
+	}
+	if len(d.URL) > 2000 {
+		p["url"] = "An address of at most 2,000 characters."
+		return p
+	}
+	host := u.Hostname()
+	var addrs []netip.Addr
+	if a, err := netip.ParseAddr(host); err == nil {
+		addrs = []netip.Addr{a}
+	} else if resolve != nil {
+		rctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		if addrs, err = resolve(rctx, host); err != nil || len(addrs) == 0 {
+			p["url"] = "The name " + host + " could not be found; check the address."
+			return p
+		}
+	}
+	for _, a := range addrs {
+		if Private(a) && (!allow.IsValid() || allow.Unmap() != a.Unmap()) {
+			p["url"] = "This address reaches " + a.String() + ", a private, loopback or link-local address. If the receiver is yours, write that address below to allow it."
+			return p
+		}
+	}
+	return p
+}
+
+// Resolve looks a host's addresses up with the system's resolver.
+func Resolve(ctx context.Context, host string) ([]netip.Addr, error) {
+	return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+}
