@@ -67,7 +67,9 @@ func LLMsText(ws string) string { return workspace(ws, "/llms.txt") }
 func SettingsWebhooks(ws string) string { return workspace(ws, "/settings/webhooks") }
 
 // SettingsWebhook is a webhook's page with its delivery log.
-func SettingsWebhook(ws string, id int64) string { return SettingsWebhooks(ws) + "/" + strconv.FormatInt(id, 10) }
+func SettingsWebhook(ws string, id int64) string {
+	return SettingsWebhooks(ws) + "/" + strconv.FormatInt(id, 10)
+}
 
 // SettingsWebhookTest queues a test message.
 func SettingsWebhookTest(ws string, id int64) string { return SettingsWebhook(ws, id) + "/test" }
