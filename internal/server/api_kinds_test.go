@@ -286,4 +286,56 @@ func TestAPILinks(t *testing.T) {
 		t.Errorf("acks: %+v", sh.Acks)
 	}
 	wantProblem(t, arch.call("POST", ack, map[string]any{"assessment": "Again"}), http.StatusConflict, sightline.ECONFLICT)
+
+	// A concern applies to an item, then no longer; the register filters.
+	concern := app.id(`SELECT min(id) FROM nfr_concerns WHERE workspace_id = $1`, ws)
+	item2 := app.id(`SELECT max(i.id) FROM arch_items i WHERE workspace_id = $1 AND NOT EXISTS (SELECT 1 FROM concern_items c WHERE c.item_id = i.id AND c.concern_id = $2)`, ws, concern)
+	attached := func() int64 { return count(`SELECT count(*) FROM concern_items WHERE concern_id = $1 AND item_id = $2`, concern, item2) }
+	wantStatus(t, arch.call("POST", fmt.Sprintf("%sconcerns/%d/items", base, concern), map[string]any{"item_id": item2}), http.StatusNoContent)
+	if attached() != 1 {
+		t.Error("not attached")
+	}
+	wantStatus(t, arch.call("DELETE", fmt.Sprintf("%sconcerns/%d/items/%d", base, concern, item2), nil), http.StatusNoContent)
+	if attached() != 0 {
+		t.Error("not detached")
+	}
+	perf := decodeJSON[struct {
+		Items []struct{ Category string } `json:"items"`
+	}](t, arch.call("GET", base+"concerns?category=performance&limit=200", nil))
+	for _, c := range perf.Items {
+		if c.Category != "performance" {
+			t.Errorf("?category=performance lists %s", c.Category)
+		}
+	}
+	wantProblem(t, arch.call("GET", base+"concerns?status=great", nil), http.StatusUnprocessableEntity, sightline.EINVALID)
+
+	// A thread resolved and reopened.
+	comment := app.id(`INSERT INTO comments (workspace_id, item_type, item_id, body, author_id) VALUES ($1, 'epic', $2, 'Open question', (SELECT id FROM users WHERE email = 'pm@example.com')) RETURNING id`, ws, epic)
+	resolve := fmt.Sprintf("%sitems/epic/%d/comments/%d/resolve", base, epic, comment)
+	if c := decodeJSON[map[string]any](t, pm.call("POST", resolve, map[string]any{"resolved": true})); c["resolved_at"] == nil {
+		t.Errorf("not resolved: %v", c)
+	}
+	if c := decodeJSON[map[string]any](t, pm.call("POST", resolve, map[string]any{"resolved": false})); c["resolved_at"] != nil {
+		t.Errorf("not reopened: %v", c)
+	}
+	wantProblem(t, pm.call("POST", fmt.Sprintf("%sitems/pain/%d/comments/%d/resolve", base, pain, comment), map[string]any{"resolved": true}), http.StatusNotFound, sightline.ENOTFOUND)
+
+	// The feasibility check-in: an architect records it done; waiving needs a reason.
+	fe := app.id(`SELECT min(id) FROM epics WHERE workspace_id = $1 AND feasibility = 'requested'`, ws)
+	ver := decodeJSON[map[string]any](t, arch.call("GET", fmt.Sprintf("%sepics/%d", base, fe), nil))["version"].(float64)
+	feas := fmt.Sprintf("%sepics/%d/feasibility", base, fe)
+	p = wantProblem(t, pm.call("POST", feas, map[string]any{"outcome": "waived"}, "If-Match", versionETag(int(ver))), http.StatusUnprocessableEntity, sightline.EINVALID)
+	if p.fieldMessage("note") == "" {
+		t.Errorf("a waiver without a reason: %+v", p)
+	}
+	wantProblem(t, pm.call("POST", feas, map[string]any{"outcome": "done", "note": "x"}, "If-Match", versionETag(int(ver))), http.StatusForbidden, sightline.EFORBIDDEN)
+	res = arch.call("POST", feas, map[string]any{"outcome": "done", "note": "Checked against the billing service's load."}, "If-Match", versionETag(int(ver)))
+	wantStatus(t, res, http.StatusOK)
+	if e := decodeJSON[map[string]any](t, res); e["feasibility"] != "done" {
+		t.Errorf("feasibility %v", e["feasibility"])
+	}
+
+	// An initiative confirmed after a later shift.
+	in := app.id(`SELECT min(id) FROM initiatives WHERE workspace_id = $1`, ws)
+	wantStatus(t, pm.call("POST", fmt.Sprintf("%sinitiatives/%d/revalidate", base, in), map[string]any{}), http.StatusOK)
 }

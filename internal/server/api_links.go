@@ -28,6 +28,11 @@ func (s *Server) apiLinkRoutes() []route {
 		{"GET", w + "/decisions/{decisionID}/stances", API(sightline.ActionViewWorkspace), s.apiStances},
 		{"PUT", w + "/decisions/{decisionID}/stance", API(sightline.ActionTakeStance), s.apiStanceSet},
 		{"POST", w + "/shifts/{shiftID}/acknowledgements", API(sightline.ActionAcknowledgeShift), s.apiShiftAcknowledge},
+		{"POST", w + "/concerns/{concernID}/items", API(sightline.ActionEditConcerns), s.apiConcernItemAttach},
+		{"DELETE", w + "/concerns/{concernID}/items/{itemID}", API(sightline.ActionEditConcerns), s.apiConcernItemDetach},
+		{"POST", w + "/items/{targetType}/{targetID}/comments/{commentID}/resolve", API(sightline.ActionComment), s.apiCommentResolve},
+		{"POST", w + "/initiatives/{initiativeID}/revalidate", API(sightline.ActionEditInitiatives), s.apiInitiativeRevalidate},
+		{"POST", w + "/epics/{epicID}/feasibility", API(sightline.ActionFeasibility), s.apiEpicFeasibility},
 	}
 }
 
@@ -45,6 +50,15 @@ var apiLinkOps = map[string]apiOp{
 		resp: "StanceList", status: 200},
 	"PUT /api/v1/w/{ws}/decisions/{decisionID}/stance": {id: "setStance", tag: "Decisions", summary: `Take or change your stance on a decision; If-Match is your stance's version ("0" for a first one)`,
 		body: "StanceChange", resp: "Stance", status: 200, ifMatch: true},
+	"POST /api/v1/w/{ws}/concerns/{concernID}/items": {id: "attachConcernItem", tag: "Architecture", summary: "Say a concern applies to an architecture item (twice is no change)",
+		body: "ItemLink", status: 204},
+	"DELETE /api/v1/w/{ws}/concerns/{concernID}/items/{itemID}": {id: "detachConcernItem", tag: "Architecture", summary: "Say a concern no longer applies to an item", status: 204},
+	"POST /api/v1/w/{ws}/items/{targetType}/{targetID}/comments/{commentID}/resolve": {id: "resolveThread", tag: "Comments", summary: "Mark a thread resolved, or reopen it (resolved: false)",
+		body: "ThreadResolution", resp: "Comment", status: 200},
+	"POST /api/v1/w/{ws}/initiatives/{initiativeID}/revalidate": {id: "revalidateInitiative", tag: "Strategy", summary: "Confirm an initiative still holds after a later strategy shift",
+		resp: "Initiative", status: 200},
+	"POST /api/v1/w/{ws}/epics/{epicID}/feasibility": {id: "recordFeasibility", tag: "Epics", summary: "Record the feasibility check-in: done (architects) or waived with a reason (architects, PMs)",
+		body: "FeasibilityCheckIn", resp: "Epic", status: 200, ifMatch: true},
 	"POST /api/v1/w/{ws}/shifts/{shiftID}/acknowledgements": {id: "acknowledgeShift", tag: "Strategy", summary: "Acknowledge a strategy shift with your assessment (architects)",
 		body: "ShiftAcknowledgement", resp: "Shift", status: 201},
 }
@@ -64,6 +78,12 @@ func apiLinkSchemas() M {
 			"reason": str("Why: needed to disagree or object"),
 		}),
 		"ShiftAcknowledgement": object([]string{"assessment"}, M{"assessment": str("What the shift means for the architecture")}),
+		"ItemLink":             object([]string{"item_id"}, M{"item_id": integer("The architecture item")}),
+		"ThreadResolution":     object([]string{"resolved"}, M{"resolved": M{"type": "boolean", "description": "true resolves, false reopens"}}),
+		"FeasibilityCheckIn": object([]string{"outcome"}, M{
+			"outcome": enum("done or waived", []sightline.Feasibility{sightline.FeasibilityDone, sightline.FeasibilityWaived}),
+			"note":    str("What was checked, or why it is waived (needed to waive)"),
+		}),
 	}
 }
 
@@ -279,4 +299,110 @@ func ifMatchVersionFrom(r *http.Request, min int) (int, error) {
 		return 0, nil
 	}
 	return ifMatchVersion(r)
+}
+
+func (s *Server) apiConcernItemAttach(w http.ResponseWriter, r *http.Request) error {
+	c, err := byPath(r, "concernID", s.db.ConcernByID)
+	if err != nil {
+		return err
+	}
+	itemID, err := s.linkBody(w, r, "item_id")
+	if err != nil {
+		return err
+	}
+	if err := s.db.AttachConcernItem(r.Context(), actor(r), state(r).workspace.ID, c.ID, itemID); err != nil {
+		return notFoundAs(err, "item_id", "No such architecture item in this workspace.")
+	}
+	return noContent(w)
+}
+
+func (s *Server) apiConcernItemDetach(w http.ResponseWriter, r *http.Request) error {
+	c, err := byPath(r, "concernID", s.db.ConcernByID)
+	if err != nil {
+		return err
+	}
+	itemID, err := pathID(r, "itemID")
+	if err != nil {
+		return err
+	}
+	if err := s.db.DetachConcernItem(r.Context(), actor(r), state(r).workspace.ID, c.ID, itemID); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+func (s *Server) apiCommentResolve(w http.ResponseWriter, r *http.Request) error {
+	k := s.commentKind()
+	c, err := k.load(r)
+	if err != nil {
+		return err
+	}
+	b, err := readAPIBody(w, r, "resolved")
+	if err != nil {
+		return err
+	}
+	p := sightline.Problems{}
+	if !b.has("resolved") {
+		p.Add("resolved", "Send true to resolve the thread, false to reopen it.")
+	}
+	resolved := b.boolean(p, "resolved", true)
+	if err := p.Err(); err != nil {
+		return err
+	}
+	ws := state(r).workspace.ID
+	if _, err := s.db.ResolveThread(r.Context(), actor(r), ws, c.ID, resolved); err != nil {
+		return err
+	}
+	now, err := s.db.CommentByID(r.Context(), ws, c.ID)
+	if err != nil {
+		return err
+	}
+	return k.write(w, r, http.StatusOK, now)
+}
+
+func (s *Server) apiInitiativeRevalidate(w http.ResponseWriter, r *http.Request) error {
+	in, err := byPath(r, "initiativeID", s.db.InitiativeOverviewByID)
+	if err != nil {
+		return err
+	}
+	ws := state(r).workspace.ID
+	if err := s.db.RevalidateInitiative(r.Context(), actor(r), ws, in.ID); err != nil {
+		return err
+	}
+	now, err := s.db.InitiativeOverviewByID(r.Context(), ws, in.ID)
+	if err != nil {
+		return err
+	}
+	return s.initiativeKind().write(w, r, http.StatusOK, now)
+}
+
+// apiEpicFeasibility records the check-in with the page's rules: who may
+// record which outcome, a reason to waive.
+func (s *Server) apiEpicFeasibility(w http.ResponseWriter, r *http.Request) error {
+	st := state(r)
+	e, err := byPath(r, "epicID", s.db.EpicByID)
+	if err != nil {
+		return err
+	}
+	version, err := ifMatchVersion(r)
+	if err != nil {
+		return err
+	}
+	b, err := readAPIBody(w, r, "outcome", "note")
+	if err != nil {
+		return err
+	}
+	p := sightline.Problems{}
+	outcome, note := sightline.Feasibility(b.str(p, "outcome", "")), b.str(p, "note", "")
+	if err := sightline.FeasibilityAllowed(st.member.Role, outcome); err != nil {
+		return err
+	}
+	if err := addAll(p, sightline.CheckFeasibility(e, outcome, note)).Err(); err != nil {
+		return err
+	}
+	saved, err := s.db.RecordFeasibility(r.Context(), actor(r), st.workspace.ID, e.ID, version, outcome, note)
+	if err != nil {
+		return stale(err)
+	}
+	return writeEpic(w, r, http.StatusOK, saved)
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/sightline/sightline/internal/paths"
 	"github.com/sightline/sightline/internal/sightline"
@@ -41,39 +42,7 @@ func (s *Server) apiResources() []apiResource {
 			page: func(slug string, g *sightline.Goal) string { return paths.Goal(slug, g.ID) },
 		},
 
-		apiKind[sightline.InitiativeOverview]{
-			path: "initiatives", name: "Initiative", names: "Initiatives", tag: "Strategy", param: "initiativeID", summary: "initiative",
-			fields: initiativeFields, required: []string{"title", "driver", "horizon"},
-			view: sightline.ActionViewWorkspace, add: sightline.ActionEditInitiatives, edit: sightline.ActionEditInitiatives,
-			list: func(r *http.Request) ([]sightline.InitiativeOverview, error) {
-				return s.db.ListInitiativeOverviews(r.Context(), state(r).workspace.ID)
-			},
-			byID: s.db.InitiativeOverviewByID,
-			create: func(r *http.Request, f ui.Form, p sightline.Problems) (*sightline.InitiativeOverview, error) {
-				in, err := initiativeDraft(f).Parse()
-				if err := withDomain(p, err); err != nil {
-					return nil, err
-				}
-				ws := state(r).workspace.ID
-				saved, err := s.db.CreateInitiative(r.Context(), actor(r), ws, in)
-				if err != nil {
-					return nil, err
-				}
-				return s.db.InitiativeOverviewByID(r.Context(), ws, saved.ID)
-			},
-			update: func(r *http.Request, cur *sightline.InitiativeOverview, version int, f ui.Form, p sightline.Problems) (*sightline.InitiativeOverview, error) {
-				in, err := initiativeDraft(f).Parse()
-				if err := withDomain(p, err); err != nil {
-					return nil, err
-				}
-				ws := state(r).workspace.ID
-				if _, err := s.db.UpdateInitiative(r.Context(), actor(r), ws, cur.ID, version, in); err != nil {
-					return nil, err
-				}
-				return s.db.InitiativeOverviewByID(r.Context(), ws, cur.ID)
-			},
-			page: func(slug string, in *sightline.InitiativeOverview) string { return paths.Initiative(slug, in.ID) },
-		},
+		s.initiativeKind(),
 
 		s.shiftKind(),
 
@@ -122,8 +91,20 @@ func (s *Server) apiResources() []apiResource {
 			summary: "quality concern (an NFR scenario)",
 			fields:  concernFields, required: []string{"category", "title", "stimulus", "response", "measure", "target", "status"},
 			view: sightline.ActionViewWorkspace, add: sightline.ActionEditConcerns, edit: sightline.ActionEditConcerns,
+			query: []string{"category", "concern_status"},
 			list: func(r *http.Request) ([]sightline.Concern, error) {
-				list, err := s.db.ListConcerns(r.Context(), state(r).workspace.ID, sightline.ConcernFilter{})
+				q, p := r.URL.Query(), sightline.Problems{}
+				f := sightline.ConcernFilter{Category: q.Get("category"), Status: q.Get("status")}
+				if f.Category != "" && !slices.Contains(sightline.NFRCategories, f.Category) {
+					p.Add("category", "Not a category: "+strings.Join(sightline.NFRCategories, ", ")+".")
+				}
+				if f.Status != "" && !sightline.ValidConcernStatus(f.Status) {
+					p.Add("status", "Not a status: "+strings.Join(sightline.ConcernStatuses, ", ")+".")
+				}
+				if err := p.Err(); err != nil {
+					return nil, err
+				}
+				list, err := s.db.ListConcerns(r.Context(), state(r).workspace.ID, f)
 				out := make([]sightline.Concern, len(list))
 				for i := range list {
 					out[i] = list[i].Concern
@@ -358,58 +339,7 @@ func (s *Server) apiResources() []apiResource {
 			page: func(slug string, rel *sightline.ArchRelation) string { return paths.ArchItem(slug, rel.SourceID) },
 		},
 
-		apiKind[sightline.Comment]{
-			path: "items/{targetType}/{targetID}/comments", name: "Comment", names: "Comments", tag: "Comments", param: "commentID",
-			summary: "comment on an item (threads first, each followed by its replies)",
-			fields:  []string{"body"}, createOnly: []string{"parent_id"}, required: []string{"body"},
-			view: sightline.ActionViewWorkspace, add: sightline.ActionComment, edit: sightline.ActionComment,
-			list: func(r *http.Request) ([]sightline.Comment, error) {
-				t, err := s.commentTargetFromPath(r)
-				if err != nil {
-					return nil, err
-				}
-				threads, _, err := s.db.Threads(r.Context(), state(r).workspace.ID, t.Type, t.ID)
-				var out []sightline.Comment
-				for _, th := range threads {
-					out = append(append(out, th.Comment), th.Replies...)
-				}
-				return out, err
-			},
-			get: func(r *http.Request, id int64) (*sightline.Comment, error) {
-				t, err := s.commentTargetFromPath(r)
-				if err != nil {
-					return nil, err
-				}
-				c, err := s.db.CommentByID(r.Context(), state(r).workspace.ID, id)
-				if err == nil && (c.ItemType != t.Type || c.ItemID != t.ID) {
-					return nil, sightline.Errorf(sightline.ENOTFOUND, "")
-				}
-				return c, err
-			},
-			create: func(r *http.Request, f ui.Form, p sightline.Problems) (*sightline.Comment, error) {
-				t, err := s.commentTargetFromPath(r)
-				if err != nil {
-					return nil, err
-				}
-				addAll(p, sightline.CheckCommentBody(f.Get("body")))
-				parentID := sightline.ParseChoice(p, "parent_id", f.Get("parent_id"))
-				if err := p.Err(); err != nil {
-					return nil, err
-				}
-				return s.db.AddComment(r.Context(), actor(r), state(r).workspace.ID, t.Type, t.ID, parentID, f.Get("body"))
-			},
-			update: func(r *http.Request, cur *sightline.Comment, version int, f ui.Form, p sightline.Problems) (*sightline.Comment, error) {
-				if err := addAll(p, sightline.CheckCommentBody(f.Get("body"))).Err(); err != nil {
-					return nil, err
-				}
-				return s.db.EditComment(r.Context(), actor(r), state(r).workspace.ID, cur.ID, version, f.Get("body"))
-			},
-			remove: func(r *http.Request, cur *sightline.Comment, version int) error {
-				_, err := s.db.DeleteComment(r.Context(), actor(r), state(r).member.Role, state(r).workspace.ID, cur.ID, version)
-				return err
-			},
-			page: func(slug string, c *sightline.Comment) string { return paths.Comment(slug, c.ID) },
-		},
+		s.commentKind(),
 	}
 }
 
@@ -505,4 +435,97 @@ func apiDecisionFilter(q url.Values) (sightline.DecisionFilter, error) {
 		p.Add("revisit_due", "Send true or false.")
 	}
 	return f, p.Err()
+}
+
+// commentKind serves comments (another handler answers with one too).
+func (s *Server) commentKind() apiKind[sightline.Comment] {
+	return apiKind[sightline.Comment]{
+		path: "items/{targetType}/{targetID}/comments", name: "Comment", names: "Comments", tag: "Comments", param: "commentID",
+		summary: "comment on an item (threads first, each followed by its replies)",
+		fields:  []string{"body"}, createOnly: []string{"parent_id"}, required: []string{"body"},
+		view: sightline.ActionViewWorkspace, add: sightline.ActionComment, edit: sightline.ActionComment,
+		list: func(r *http.Request) ([]sightline.Comment, error) {
+			t, err := s.commentTargetFromPath(r)
+			if err != nil {
+				return nil, err
+			}
+			threads, _, err := s.db.Threads(r.Context(), state(r).workspace.ID, t.Type, t.ID)
+			var out []sightline.Comment
+			for _, th := range threads {
+				out = append(append(out, th.Comment), th.Replies...)
+			}
+			return out, err
+		},
+		get: func(r *http.Request, id int64) (*sightline.Comment, error) {
+			t, err := s.commentTargetFromPath(r)
+			if err != nil {
+				return nil, err
+			}
+			c, err := s.db.CommentByID(r.Context(), state(r).workspace.ID, id)
+			if err == nil && (c.ItemType != t.Type || c.ItemID != t.ID) {
+				return nil, sightline.Errorf(sightline.ENOTFOUND, "")
+			}
+			return c, err
+		},
+		create: func(r *http.Request, f ui.Form, p sightline.Problems) (*sightline.Comment, error) {
+			t, err := s.commentTargetFromPath(r)
+			if err != nil {
+				return nil, err
+			}
+			addAll(p, sightline.CheckCommentBody(f.Get("body")))
+			parentID := sightline.ParseChoice(p, "parent_id", f.Get("parent_id"))
+			if err := p.Err(); err != nil {
+				return nil, err
+			}
+			return s.db.AddComment(r.Context(), actor(r), state(r).workspace.ID, t.Type, t.ID, parentID, f.Get("body"))
+		},
+		update: func(r *http.Request, cur *sightline.Comment, version int, f ui.Form, p sightline.Problems) (*sightline.Comment, error) {
+			if err := addAll(p, sightline.CheckCommentBody(f.Get("body"))).Err(); err != nil {
+				return nil, err
+			}
+			return s.db.EditComment(r.Context(), actor(r), state(r).workspace.ID, cur.ID, version, f.Get("body"))
+		},
+		remove: func(r *http.Request, cur *sightline.Comment, version int) error {
+			_, err := s.db.DeleteComment(r.Context(), actor(r), state(r).member.Role, state(r).workspace.ID, cur.ID, version)
+			return err
+		},
+		page: func(slug string, c *sightline.Comment) string { return paths.Comment(slug, c.ID) },
+	}
+}
+
+// initiativeKind serves initiatives (another handler answers with one too).
+func (s *Server) initiativeKind() apiKind[sightline.InitiativeOverview] {
+	return apiKind[sightline.InitiativeOverview]{
+		path: "initiatives", name: "Initiative", names: "Initiatives", tag: "Strategy", param: "initiativeID", summary: "initiative",
+		fields: initiativeFields, required: []string{"title", "driver", "horizon"},
+		view: sightline.ActionViewWorkspace, add: sightline.ActionEditInitiatives, edit: sightline.ActionEditInitiatives,
+		list: func(r *http.Request) ([]sightline.InitiativeOverview, error) {
+			return s.db.ListInitiativeOverviews(r.Context(), state(r).workspace.ID)
+		},
+		byID: s.db.InitiativeOverviewByID,
+		create: func(r *http.Request, f ui.Form, p sightline.Problems) (*sightline.InitiativeOverview, error) {
+			in, err := initiativeDraft(f).Parse()
+			if err := withDomain(p, err); err != nil {
+				return nil, err
+			}
+			ws := state(r).workspace.ID
+			saved, err := s.db.CreateInitiative(r.Context(), actor(r), ws, in)
+			if err != nil {
+				return nil, err
+			}
+			return s.db.InitiativeOverviewByID(r.Context(), ws, saved.ID)
+		},
+		update: func(r *http.Request, cur *sightline.InitiativeOverview, version int, f ui.Form, p sightline.Problems) (*sightline.InitiativeOverview, error) {
+			in, err := initiativeDraft(f).Parse()
+			if err := withDomain(p, err); err != nil {
+				return nil, err
+			}
+			ws := state(r).workspace.ID
+			if _, err := s.db.UpdateInitiative(r.Context(), actor(r), ws, cur.ID, version, in); err != nil {
+				return nil, err
+			}
+			return s.db.InitiativeOverviewByID(r.Context(), ws, cur.ID)
+		},
+		page: func(slug string, in *sightline.InitiativeOverview) string { return paths.Initiative(slug, in.ID) },
+	}
 }

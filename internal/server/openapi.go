@@ -210,6 +210,8 @@ var apiQueryParams = map[string]M{
 	"min_severity":    {"name": "min_severity", "in": "query", "schema": M{"type": "integer", "minimum": 1, "maximum": 5}},
 	"firsthand":       {"name": "firsthand", "in": "query", "schema": M{"type": "string", "enum": []string{"yes", "no"}}},
 	"decision_status": {"name": "status", "in": "query", "schema": M{"type": "string", "enum": []string{sightline.DecisionProposed, sightline.DecisionAccepted, sightline.DecisionRejected, sightline.DecisionSuperseded}}},
+	"category":        {"name": "category", "in": "query", "description": "The NFR category", "schema": M{"type": "string", "enum": sightline.NFRCategories}},
+	"concern_status":  {"name": "status", "in": "query", "schema": M{"type": "string", "enum": sightline.ConcernStatuses}},
 	"item_id":         {"name": "item_id", "in": "query", "description": "Only decisions linked to this architecture item", "schema": M{"type": "integer"}},
 	"revisit_due":     {"name": "revisit_due", "in": "query", "description": "Only decisions whose revisit date has come", "schema": M{"type": "string", "enum": []string{"true", "false"}}},
 	"unlinked":        {"name": "unlinked", "in": "query", "description": "Only notes linked to no epic", "schema": M{"type": "string", "enum": []string{"true", "false"}}},
