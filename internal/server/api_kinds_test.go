@@ -290,7 +290,9 @@ func TestAPILinks(t *testing.T) {
 	// A concern applies to an item, then no longer; the register filters.
 	concern := app.id(`SELECT min(id) FROM nfr_concerns WHERE workspace_id = $1`, ws)
 	item2 := app.id(`SELECT max(i.id) FROM arch_items i WHERE workspace_id = $1 AND NOT EXISTS (SELECT 1 FROM concern_items c WHERE c.item_id = i.id AND c.concern_id = $2)`, ws, concern)
-	attached := func() int64 { return count(`SELECT count(*) FROM concern_items WHERE concern_id = $1 AND item_id = $2`, concern, item2) }
+	attached := func() int64 {
+		return count(`SELECT count(*) FROM concern_items WHERE concern_id = $1 AND item_id = $2`, concern, item2)
+	}
 	wantStatus(t, arch.call("POST", fmt.Sprintf("%sconcerns/%d/items", base, concern), map[string]any{"item_id": item2}), http.StatusNoContent)
 	if attached() != 1 {
 		t.Error("not attached")
