@@ -127,6 +127,20 @@ func TestAccessibility(t *testing.T) {
 		ws + "/architecture", ws + "/architecture/" + ids["item"], ws + "/concerns", ws + "/concerns/" + ids["concern"],
 		ws + "/decisions", ws + "/decisions/1", ws + "/review",
 	}
+	// A webhook with a delivered, a retrying and a given-up delivery, for
+	// its page and the settings list.
+	var hookID int64
+	if err := db.Pool.QueryRow(context.Background(), `INSERT INTO webhooks (workspace_id, kind, name, url, events, secret)
+		SELECT id, 'generic', 'Planning bot', 'https://hooks.example.com/sightline', '{shift_logged,epic_ready}', 'whsec_x' FROM workspaces WHERE slug = $1
+		RETURNING id`, seed.DemoSlug).Scan(&hookID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(context.Background(), `INSERT INTO webhook_deliveries (webhook_id, workspace_id, event, payload, state, attempts, last_status, last_error, next_attempt_at)
+		SELECT $1, workspace_id, e, '{}', s, a, c, m, now() + interval '1 hour' FROM webhooks, (VALUES ('shift_logged', 'delivered', 1, 200, ''),
+		('epic_ready', 'pending', 2, 500, 'HTTP 500: upstream error'), ('test', 'failed', 30, 404, 'HTTP 404: no such hook')) AS v(e, s, a, c, m)
+		WHERE id = $1`, hookID); err != nil {
+		t.Fatal(err)
+	}
 	b := newBrowser(t, chromium)
 	b.do("set a laptop viewport", chromedp.EmulateViewport(1280, 900))
 	report := func(who, page string, vs []axeViolation) {
@@ -156,7 +170,7 @@ func TestAccessibility(t *testing.T) {
 		}
 		list := pages
 		if r.email == demoOwnerEmail {
-			list = append(list, ws+"/settings")
+			list = append(list, ws+"/settings", fmt.Sprintf("%s/settings/webhooks/%d", ws, hookID))
 		}
 		for _, p := range list {
 			b.do("open "+p, chromedp.Navigate(p), chromedp.WaitVisible(chromedp.CSS("main")))
