@@ -343,9 +343,6 @@ func (s *Server) apiResources() []apiResource {
 	}
 }
 
-// apiBoundedList is the most rows a kind read whole holds.
-const apiBoundedList = 100_000
-
 // addAll adds q's problems to p and returns p.
 func addAll(p, q sightline.Problems) sightline.Problems {
 	for k, v := range q {

@@ -130,8 +130,8 @@ func TestMCP(t *testing.T) {
 	// Writes: a PM notes a pain and links it; a bad one says which field.
 	out, msg = callTool(t, pm, "add_pain_note", map[string]any{"quote": "Sharing a list takes five clicks", "customer": "Acme", "source": "support",
 		"severity": 4, "frequency": "weekly", "epic_id": epic})
-	if msg != "" {
-		t.Fatal(msg)
+	if msg != "" || out["url"] == nil {
+		t.Fatalf("add_pain_note: %v %s", out, msg)
 	}
 	if n := app.id(`SELECT count(*) FROM pain_notes p JOIN epic_pains l ON l.pain_id = p.id WHERE p.workspace_id = $1 AND l.epic_id = $2 AND p.quote = 'Sharing a list takes five clicks'`, ws, epic); n != 1 {
 		t.Errorf("the noted pain, linked: %d", n)
