@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -186,9 +187,14 @@ func intText(n *int) string {
 	return strconv.Itoa(*n)
 }
 
-// apiEpicUpdate changes the product fields the body names (a merge patch).
-func (s *Server) apiEpicUpdate(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
+// epicSave saves a checked change of an epic with the version read.
+type epicSave func(ctx context.Context, version int) (*sightline.Epic, error)
+
+// apiEpicChange runs one versioned change of an epic: the epic of the URL
+// (another workspace's is not found), If-Match, the body's fields; change
+// checks the body with the page's rules and returns the save, and a stale
+// version answers 412.
+func (s *Server) apiEpicChange(w http.ResponseWriter, r *http.Request, fields []string, change func(e *sightline.Epic, b apiBody) (epicSave, error)) error {
 	e, err := byPath(r, "epicID", s.db.EpicByID)
 	if err != nil {
 		return err
@@ -197,172 +203,148 @@ func (s *Server) apiEpicUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := readAPIBody(w, r, apiEpicProductFields...)
+	b, err := readAPIBody(w, r, fields...)
 	if err != nil {
 		return err
 	}
-	in := sightline.Problems{}
-	d := sightline.EpicDraft{Title: b.str(in, "title", e.Title), Problem: b.str(in, "problem", e.Problem),
-		WhyNow: b.str(in, "why_now", e.WhyNow), Enables: b.str(in, "enables", e.Enables),
-		SuccessCriteria: b.str(in, "success_criteria", e.SuccessCriteria),
-		InitiativeID:    b.num(in, "initiative_id", idText(e.InitiativeID)), PMOwnerID: b.num(in, "pm_owner_id", idText(e.PMOwnerID)),
-		Impact: b.num(in, "impact", intText(e.Impact)), TargetQuarter: b.str(in, "target_quarter", e.TargetQuarter),
-		ShiftID: b.num(in, "shift_id", idText(e.ShiftID))}
-	u, p := d.Product()
-	for k, v := range in {
-		p[k] = v
-	}
-	next := *e
-	u.Apply(&next)
-	for k, v := range sightline.CheckEpic(&next) {
-		p.Add(k, v)
-	}
-	if err := p.Err(); err != nil {
+	save, err := change(e, b)
+	if err != nil {
 		return err
 	}
-	saved, err := s.db.UpdateEpicProduct(r.Context(), actor(r), st.workspace.ID, e.ID, version, u)
+	saved, err := save(r.Context(), version)
 	if err != nil {
 		return stale(err)
 	}
 	return writeEpic(w, r, http.StatusOK, saved)
 }
 
+// checkedEpic adds the whole epic's checks, after u, to p.
+func checkedEpic(e *sightline.Epic, apply func(*sightline.Epic), p sightline.Problems) error {
+	next := *e
+	apply(&next)
+	return addAll(p, sightline.CheckEpic(&next)).Err()
+}
+
+// apiEpicUpdate changes the product fields the body names (a merge patch).
+func (s *Server) apiEpicUpdate(w http.ResponseWriter, r *http.Request) error {
+	return s.apiEpicChange(w, r, apiEpicProductFields, func(e *sightline.Epic, b apiBody) (epicSave, error) {
+		in := sightline.Problems{}
+		d := sightline.EpicDraft{Title: b.str(in, "title", e.Title), Problem: b.str(in, "problem", e.Problem),
+			WhyNow: b.str(in, "why_now", e.WhyNow), Enables: b.str(in, "enables", e.Enables),
+			SuccessCriteria: b.str(in, "success_criteria", e.SuccessCriteria),
+			InitiativeID:    b.num(in, "initiative_id", idText(e.InitiativeID)), PMOwnerID: b.num(in, "pm_owner_id", idText(e.PMOwnerID)),
+			Impact: b.num(in, "impact", intText(e.Impact)), TargetQuarter: b.str(in, "target_quarter", e.TargetQuarter),
+			ShiftID: b.num(in, "shift_id", idText(e.ShiftID))}
+		u, p := d.Product()
+		for k, v := range in {
+			p[k] = v // a wrong type says so, not what the text made of it
+		}
+		if err := checkedEpic(e, u.Apply, p); err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, version int) (*sightline.Epic, error) {
+			return s.db.UpdateEpicProduct(ctx, actor(r), state(r).workspace.ID, e.ID, version, u)
+		}, nil
+	})
+}
+
 // apiEpicTechnical changes the technical fields the body names.
 func (s *Server) apiEpicTechnical(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	e, err := byPath(r, "epicID", s.db.EpicByID)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatchVersion(r)
-	if err != nil {
-		return err
-	}
-	b, err := readAPIBody(w, r, "tech_owner_id", "effort", "enables")
-	if err != nil {
-		return err
-	}
-	p := sightline.Problems{}
-	u := sightline.EpicTechnical{
-		TechOwnerID: sightline.ParseChoice(p, "tech_owner_id", b.num(p, "tech_owner_id", idText(e.TechOwnerID))),
-		Effort:      sightline.ParseScore(p, "effort", b.num(p, "effort", intText(e.Effort))),
-		Enables:     b.str(p, "enables", e.Enables),
-	}
-	next := *e
-	u.Apply(&next)
-	for k, v := range sightline.CheckEpic(&next) {
-		p.Add(k, v)
-	}
-	if err := p.Err(); err != nil {
-		return err
-	}
-	saved, err := s.db.UpdateEpicTechnical(r.Context(), actor(r), st.workspace.ID, e.ID, version, u)
-	if err != nil {
-		return stale(err)
-	}
-	return writeEpic(w, r, http.StatusOK, saved)
+	return s.apiEpicChange(w, r, []string{"tech_owner_id", "effort", "enables"}, func(e *sightline.Epic, b apiBody) (epicSave, error) {
+		p := sightline.Problems{}
+		u := sightline.EpicTechnical{
+			TechOwnerID: sightline.ParseChoice(p, "tech_owner_id", b.num(p, "tech_owner_id", idText(e.TechOwnerID))),
+			Effort:      sightline.ParseScore(p, "effort", b.num(p, "effort", intText(e.Effort))),
+			Enables:     b.str(p, "enables", e.Enables),
+		}
+		if err := checkedEpic(e, u.Apply, p); err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, version int) (*sightline.Epic, error) {
+			return s.db.UpdateEpicTechnical(ctx, actor(r), state(r).workspace.ID, e.ID, version, u)
+		}, nil
+	})
 }
 
 // apiEpicStatus moves an epic; the same rules as the page (ready and beyond
 // need the feasibility check-in done or waived).
 func (s *Server) apiEpicStatus(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	e, err := byPath(r, "epicID", s.db.EpicByID)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatchVersion(r)
-	if err != nil {
-		return err
-	}
-	b, err := readAPIBody(w, r, "status")
-	if err != nil {
-		return err
-	}
-	p := sightline.Problems{}
-	to := sightline.EpicStatus(b.str(p, "status", ""))
-	if err := p.Err(); err != nil {
-		return err
-	}
-	if err := sightline.CanSetStatus(e, to); err != nil {
-		return err
-	}
-	saved, err := s.db.SetEpicStatus(r.Context(), actor(r), st.workspace.ID, e.ID, version, to)
-	if err != nil {
-		return stale(err)
-	}
-	return writeEpic(w, r, http.StatusOK, saved)
+	return s.apiEpicChange(w, r, []string{"status"}, func(e *sightline.Epic, b apiBody) (epicSave, error) {
+		p := sightline.Problems{}
+		to := sightline.EpicStatus(b.str(p, "status", ""))
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		if err := sightline.CanSetStatus(e, to); err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, version int) (*sightline.Epic, error) {
+			return s.db.SetEpicStatus(ctx, actor(r), state(r).workspace.ID, e.ID, version, to)
+		}, nil
+	})
 }
 
 // apiEpicEstimate records the caller's estimate (engineers and architects).
 func (s *Server) apiEpicEstimate(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	e, err := byPath(r, "epicID", s.db.EpicByID)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatchVersion(r)
-	if err != nil {
-		return err
-	}
-	b, err := readAPIBody(w, r, "size", "note")
-	if err != nil {
-		return err
-	}
-	p := sightline.Problems{}
-	size, note := strings.ToUpper(b.str(p, "size", "")), b.str(p, "note", "")
-	for k, v := range sightline.CheckEstimate(size, note) {
-		if k == "estimate_note" {
-			k = "note"
+	return s.apiEpicChange(w, r, []string{"size", "note"}, func(e *sightline.Epic, b apiBody) (epicSave, error) {
+		p := sightline.Problems{}
+		size, note := strings.ToUpper(b.str(p, "size", "")), b.str(p, "note", "")
+		for k, v := range sightline.CheckEstimate(size, note) {
+			if k == "estimate_note" {
+				k = "note"
+			}
+			p.Add(k, v)
 		}
-		p.Add(k, v)
-	}
-	if err := p.Err(); err != nil {
-		return err
-	}
-	saved, err := s.db.EstimateEpic(r.Context(), actor(r), st.workspace.ID, e.ID, version, size, note)
-	if err != nil {
-		return stale(err)
-	}
-	return writeEpic(w, r, http.StatusOK, saved)
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, version int) (*sightline.Epic, error) {
+			return s.db.EstimateEpic(ctx, actor(r), state(r).workspace.ID, e.ID, version, size, note)
+		}, nil
+	})
 }
 
 // apiEpicCommit commits an epic to a date, or (null) removes the date. No
 // date without an estimate: the store refuses in the page's words.
 func (s *Server) apiEpicCommit(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	e, err := byPath(r, "epicID", s.db.EpicByID)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatchVersion(r)
-	if err != nil {
-		return err
-	}
-	b, err := readAPIBody(w, r, "committed_on")
-	if err != nil {
-		return err
-	}
-	p := sightline.Problems{}
-	if !b.has("committed_on") {
-		p.Add("committed_on", "Send the date to commit to (YYYY-MM-DD), or null to remove it.")
-	}
-	var on *time.Time
-	if raw := b.str(p, "committed_on", ""); raw != "" {
-		t, perr := time.Parse(time.DateOnly, raw)
-		if perr != nil {
-			p.Add("committed_on", "Write the date as YYYY-MM-DD.")
+	return s.apiEpicChange(w, r, []string{"committed_on"}, func(e *sightline.Epic, b apiBody) (epicSave, error) {
+		p := sightline.Problems{}
+		if !b.has("committed_on") {
+			p.Add("committed_on", "Send the date to commit to (YYYY-MM-DD), or null to remove it.")
 		}
-		on = &t
-	}
-	if err := p.Err(); err != nil {
-		return err
-	}
-	saved, err := s.db.CommitEpic(r.Context(), actor(r), st.workspace.ID, e.ID, version, on)
-	if err != nil {
-		return stale(err)
-	}
-	return writeEpic(w, r, http.StatusOK, saved)
+		var on *time.Time
+		if raw := b.str(p, "committed_on", ""); raw != "" {
+			t, perr := time.Parse(time.DateOnly, raw)
+			if perr != nil {
+				p.Add("committed_on", "Write the date as YYYY-MM-DD.")
+			}
+			on = &t
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, version int) (*sightline.Epic, error) {
+			return s.db.CommitEpic(ctx, actor(r), state(r).workspace.ID, e.ID, version, on)
+		}, nil
+	})
+}
+
+// apiEpicFeasibility records the check-in with the page's rules: who may
+// record which outcome, a reason to waive.
+func (s *Server) apiEpicFeasibility(w http.ResponseWriter, r *http.Request) error {
+	return s.apiEpicChange(w, r, []string{"outcome", "note"}, func(e *sightline.Epic, b apiBody) (epicSave, error) {
+		p := sightline.Problems{}
+		outcome, note := sightline.Feasibility(b.str(p, "outcome", "")), b.str(p, "note", "")
+		if err := sightline.FeasibilityAllowed(state(r).member.Role, outcome); err != nil {
+			return nil, err
+		}
+		if err := addAll(p, sightline.CheckFeasibility(e, outcome, note)).Err(); err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, version int) (*sightline.Epic, error) {
+			return s.db.RecordFeasibility(ctx, actor(r), state(r).workspace.ID, e.ID, version, outcome, note)
+		}, nil
+	})
 }
 
 // joinProblems merges the field problems of several checks into one error.

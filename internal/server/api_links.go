@@ -375,34 +375,3 @@ func (s *Server) apiInitiativeRevalidate(w http.ResponseWriter, r *http.Request)
 	}
 	return s.initiativeKind().write(w, r, http.StatusOK, now)
 }
-
-// apiEpicFeasibility records the check-in with the page's rules: who may
-// record which outcome, a reason to waive.
-func (s *Server) apiEpicFeasibility(w http.ResponseWriter, r *http.Request) error {
-	st := state(r)
-	e, err := byPath(r, "epicID", s.db.EpicByID)
-	if err != nil {
-		return err
-	}
-	version, err := ifMatchVersion(r)
-	if err != nil {
-		return err
-	}
-	b, err := readAPIBody(w, r, "outcome", "note")
-	if err != nil {
-		return err
-	}
-	p := sightline.Problems{}
-	outcome, note := sightline.Feasibility(b.str(p, "outcome", "")), b.str(p, "note", "")
-	if err := sightline.FeasibilityAllowed(st.member.Role, outcome); err != nil {
-		return err
-	}
-	if err := addAll(p, sightline.CheckFeasibility(e, outcome, note)).Err(); err != nil {
-		return err
-	}
-	saved, err := s.db.RecordFeasibility(r.Context(), actor(r), st.workspace.ID, e.ID, version, outcome, note)
-	if err != nil {
-		return stale(err)
-	}
-	return writeEpic(w, r, http.StatusOK, saved)
-}
