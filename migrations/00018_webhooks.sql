@@ -82,7 +82,8 @@ BEGIN
         'at', n.created_at, 'changes', n.changes)
     FROM new_rows n
     CROSS JOIN LATERAL (SELECT webhook_event(n.verb, n.changes) AS event) e
-    JOIN webhooks h ON h.workspace_id = n.workspace_id AND e.event = ANY (h.events) AND h.paused_at IS NULL
+    -- a paused webhook is owed its events too: they go out when it resumes
+    JOIN webhooks h ON h.workspace_id = n.workspace_id AND e.event = ANY (h.events)
     JOIN workspaces w ON w.id = n.workspace_id
     LEFT JOIN users u ON u.id = n.actor_id
     WHERE e.event IS NOT NULL;

@@ -61,7 +61,7 @@ func seedScales(ctx context.Context, db *postgres.DB, seedValue int64, large see
 		if err != nil {
 			return nil, err
 		}
-		out[i].Targets = slices.DeleteFunc(t, func(t target) bool { return t.key == "review-filtered" || t.cold })
+		out[i].Targets = slices.DeleteFunc(t, func(t target) bool { return t.key == "review-filtered" || t.cold || t.api })
 	}
 	return out, nil
 }

@@ -222,6 +222,13 @@ func (db *DB) DeliverNext(ctx context.Context, p DeliveryPolicy, send func(*sigh
 		if err != nil {
 			return err
 		}
+		// Owed for longer than GiveUp (say, while its webhook was paused):
+		// given up, not sent.
+		tag, err := tx.Exec(ctx, `UPDATE webhook_deliveries SET state = 'failed', last_error = 'Given up: not delivered within '||$2
+			WHERE id = $1 AND created_at < now() - $3 * interval '1 millisecond'`, d.ID, p.GiveUp.String(), p.GiveUp.Milliseconds())
+		if err != nil || tag.RowsAffected() == 1 {
+			return err
+		}
 		h, err := scanWebhook(tx.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks h WHERE h.id = $1`, d.WebhookID))
 		if err != nil {
 			return err

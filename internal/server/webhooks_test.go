@@ -218,6 +218,26 @@ func TestWebhooks(t *testing.T) {
 	if n := len(broken.all()); n != 3 {
 		t.Errorf("a paused webhook was sent %d requests", n)
 	}
+	if app.id(`SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1 AND event = 'shift_logged' AND state = 'pending'`, brokenID) != 1 {
+		t.Error("the shift logged during the pause is not owed")
+	}
+	// Resumed from its page: what is owed goes out.
+	version := app.id(`SELECT version FROM webhooks WHERE id = $1`, brokenID)
+	wantRedirect(t, owner.post(fmt.Sprintf("/w/demo/settings/webhooks/%d/pause", brokenID), url.Values{"paused": {"false"}, "version": {fmt.Sprint(version)}}), "/w/demo/settings")
+	waitFor(t, "the owed delivery after the resume", func() bool {
+		for _, r := range broken.all() {
+			if r.header.Get("X-Sightline-Event") == "shift_logged" {
+				return true
+			}
+		}
+		return false
+	})
+	// A stale form changes nothing.
+	res = owner.post(fmt.Sprintf("/w/demo/settings/webhooks/%d/delete", brokenID), url.Values{"version": {fmt.Sprint(version)}})
+	wantRedirect(t, res, fmt.Sprintf("/w/demo/settings/webhooks/%d", brokenID))
+	if app.id(`SELECT count(*) FROM webhooks WHERE id = $1`, brokenID) != 1 {
+		t.Error("a stale delete removed the webhook")
+	}
 
 	// An address that is private when dialled (the row says loopback, no
 	// address allowed, as after a DNS change): never reached.
@@ -230,6 +250,17 @@ func TestWebhooks(t *testing.T) {
 	})
 	if len(sneaky.all()) != 0 {
 		t.Error("a loopback address was reached without being allowed")
+	}
+
+	// Owed for more than a day (say, paused meanwhile): given up, not sent.
+	genericID := app.id(`SELECT id FROM webhooks WHERE name = 'Planning bot'`)
+	before := len(generic.all())
+	app.exec(`INSERT INTO webhook_deliveries (webhook_id, workspace_id, event, payload, created_at) VALUES ($1, $2, 'test', '{}', now() - interval '25 hours')`, genericID, app.demoID())
+	waitFor(t, "the stale delivery given up", func() bool {
+		return app.id(`SELECT count(*) FROM webhook_deliveries WHERE webhook_id = $1 AND state = 'failed' AND last_error LIKE 'Given up%'`, genericID) == 1
+	})
+	if len(generic.all()) != before {
+		t.Error("a delivery older than a day was sent")
 	}
 }
 
