@@ -97,6 +97,8 @@ type ArchDiagram struct {
 	Drawn    int  // relations drawn as (part of) an arrow
 	Internal int  // relations within one box, counted in its tooltip
 	Labelled int  // arrows whose label is drawn on them (the others show their number)
+	// Relations is how many relations it was drawn from.
+	Relations int
 	Key      []ArchDiagramArrow
 	Height   float64
 }
@@ -157,6 +159,12 @@ func (l *archLayout) add(b *archBox) *archBox {
 
 // BuildArchDiagram lays out and draws the diagram.
 func BuildArchDiagram(in ArchDiagramInput) ArchDiagram {
+	d := buildArchDiagram(in)
+	d.Relations = len(in.Relations)
+	return d
+}
+
+func buildArchDiagram(in ArchDiagramInput) ArchDiagram {
 	if in.ItemURL == nil {
 		in.ItemURL = func(id int64) string { return "#item-" + strconv.FormatInt(id, 10) }
 	}

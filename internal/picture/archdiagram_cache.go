@@ -39,14 +39,9 @@ func NewArchDiagramCache(max int) *ArchDiagramCache {
 // read it, do not change it.
 func (c *ArchDiagramCache) Build(in ArchDiagramInput, urlKey string) ArchDiagram {
 	key := archInputDigest(in, urlKey)
-	c.mu.Lock()
-	c.tick++
-	if hit, ok := c.items[key]; ok {
-		hit.used = c.tick
-		c.mu.Unlock()
-		return hit.d
+	if d, ok := c.find(key); ok {
+		return d
 	}
-	c.mu.Unlock()
 
 	d := BuildArchDiagram(in)
 
@@ -65,6 +60,26 @@ func (c *ArchDiagramCache) Build(in ArchDiagramInput, urlKey string) ArchDiagram
 	c.tick++
 	c.items[key] = &archCached{d: d, used: c.tick}
 	return d
+}
+
+// Find returns the diagram remembered for in's Version and root (Items and
+// Relations need not be read for it), if any; without a Version, none.
+func (c *ArchDiagramCache) Find(in ArchDiagramInput, urlKey string) (ArchDiagram, bool) {
+	if in.Version == "" {
+		return ArchDiagram{}, false
+	}
+	return c.find(archInputDigest(ArchDiagramInput{Version: in.Version, RootID: in.RootID}, urlKey))
+}
+
+func (c *ArchDiagramCache) find(key [sha256.Size]byte) (ArchDiagram, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.tick++
+	if hit, ok := c.items[key]; ok {
+		hit.used = c.tick
+		return hit.d, true
+	}
+	return ArchDiagram{}, false
 }
 
 // Len is how many diagrams the cache holds.

@@ -40,11 +40,7 @@ func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, stat
 	if items, err = s.withCommentCounts(r, items); err != nil {
 		return err
 	}
-	rels, err := s.db.ListRelations(ctx, st.workspace.ID)
-	if err != nil {
-		return err
-	}
-	d := web.ArchitectureData{Items: items, Relations: len(rels), Form: f, Now: s.Now(),
+	d := web.ArchitectureData{Items: items, Form: f, Now: s.Now(),
 		CanPropose: st.member.Role.Can(sightline.ActionProposeArchItem)}
 	var rootID int64
 	if raw := r.URL.Query().Get("root"); raw != "" {
@@ -62,14 +58,22 @@ func (s *Server) renderArchitecture(w http.ResponseWriter, r *http.Request, stat
 	}
 	d.Collapse = d.Root == nil && len(items) > web.ArchCollapseAfter
 	slug := st.workspace.Slug
-	in := picture.ArchDiagramInput{Items: items, Relations: rels, RootID: rootID,
+	in := picture.ArchDiagramInput{Items: items, RootID: rootID,
 		ItemURL: func(id int64) string { return paths.ArchItem(slug, id) }}
 	if st.workspace.RevisionSettled {
 		// The revision names every item and relation read (migration
-		// 00016): the diagram is found without digesting them.
+		// 00016): the diagram is found without digesting them, and a
+		// diagram found needs no relations read (at xlarge, thousands).
 		in.Version = strconv.FormatInt(st.workspace.ID, 10) + ":" + strconv.FormatInt(st.workspace.Revision, 10)
 	}
-	d.Diagram = s.diagrams.Build(in, slug)
+	var found bool
+	if d.Diagram, found = s.diagrams.Find(in, slug); !found {
+		if in.Relations, err = s.db.ListRelations(ctx, st.workspace.ID); err != nil {
+			return err
+		}
+		d.Diagram = s.diagrams.Build(in, slug)
+	}
+	d.Relations = d.Diagram.Relations
 	title := "Architecture"
 	if d.Root != nil {
 		title = d.Root.Name + " · Architecture"

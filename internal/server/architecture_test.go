@@ -617,3 +617,27 @@ func TestArchDiagramFollowsTheRevision(t *testing.T) {
 		t.Fatalf("the diagram did not follow a rename through the form: %s", txt)
 	}
 }
+
+// TestArchDiagramFoundReadsNoRelations: a diagram found by the revision
+// needs no relations read (one query fewer), and the page still counts
+// them; after a change they are read again.
+func TestArchDiagramFoundReadsNoRelations(t *testing.T) {
+	app := newCountingApp(t, noPageCache)
+	viewer := app.signIn("viewer@example.com")
+	rels := app.id(`SELECT count(*) FROM arch_relations WHERE workspace_id = $1`, app.demoID())
+	get := func() (int64, string) {
+		before := app.counter.N()
+		res := viewer.get("/w/demo/architecture")
+		wantStatus(t, res, http.StatusOK)
+		return app.counter.N() - before, res.body
+	}
+	app.exec(`UPDATE arch_items SET technology = technology || ' ' WHERE id = (SELECT min(id) FROM arch_items WHERE workspace_id = $1)`, app.demoID())
+	drawn, _ := get()
+	found, body := get()
+	if found != drawn-1 {
+		t.Errorf("a diagram found ran %d queries, one drawn %d: want one fewer (no relations read)", found, drawn)
+	}
+	if !strings.Contains(body, fmt.Sprintf("%d relations", rels)) {
+		t.Errorf("the page no longer says %d relations", rels)
+	}
+}
