@@ -99,8 +99,8 @@ type ArchDiagram struct {
 	Labelled int  // arrows whose label is drawn on them (the others show their number)
 	// Relations is how many relations it was drawn from.
 	Relations int
-	Key      []ArchDiagramArrow
-	Height   float64
+	Key       []ArchDiagramArrow
+	Height    float64
 }
 
 // ArchDiagramArrow is one arrow of the diagram, for the key under it: its
