@@ -184,20 +184,28 @@ func (db *DB) ShiftsBetween(ctx context.Context, workspaceID int64, from, to tim
 func (db *DB) MatrixEpics(ctx context.Context, workspaceID int64, f sightline.MatrixFilter) (_ *sightline.MatrixData, err error) {
 	defer translateErr(&err, "store.MatrixEpics")
 	f = f.Normalize()
+	// Each cell's first epics come from the (impact, effort, updated_at)
+	// index, stopping at the cell's cap, instead of ranking every epic of
+	// the workspace; the cells' totals are one count by cell.
+	const pick = `SELECT e.id, e.title, e.kind, e.status, e.impact, e.effort,
+		row_number() OVER (ORDER BY e.updated_at DESC, e.id DESC) AS rn FROM epics e WHERE ` + backlogWhere
 	rows, err := db.Pool.Query(ctx, `
-		WITH f AS (
-			SELECT e.id, e.title, e.kind, e.status, e.impact, e.effort, e.updated_at,
-			       CASE WHEN e.impact IS NULL OR e.effort IS NULL THEN 0 ELSE e.impact * 10 + e.effort END AS cell
-			FROM epics e
-			WHERE `+backlogWhere+`
-		), r AS (
-			SELECT f.*, row_number() OVER (PARTITION BY cell ORDER BY updated_at DESC, id DESC) AS rn,
-			       count(*) OVER (PARTITION BY cell) AS total
-			FROM f
+		WITH totals AS (
+			SELECT CASE WHEN e.impact IS NULL OR e.effort IS NULL THEN 0 ELSE e.impact * 10 + e.effort END AS cell, count(*) AS total
+			FROM epics e WHERE `+backlogWhere+` GROUP BY 1
+		), picked AS (
+			SELECT t.cell, p.* FROM totals t CROSS JOIN LATERAL (
+				`+pick+` AND e.impact = t.cell / 10 AND e.effort = t.cell % 10
+				ORDER BY e.updated_at DESC, e.id DESC
+				LIMIT CASE WHEN t.cell = $7::int THEN $9::int ELSE $10::int END) p
+			WHERE t.cell <> 0
+			UNION ALL
+			SELECT 0, p.* FROM (`+pick+` AND (e.impact IS NULL OR e.effort IS NULL)
+				ORDER BY e.updated_at DESC, e.id DESC LIMIT $8::int) p
 		)
-		SELECT id, title, kind, status, impact, effort, rn, total FROM r
-		WHERE rn <= CASE WHEN cell = 0 THEN $8::int WHEN cell = $7::int THEN $9::int ELSE $10::int END
-		ORDER BY cell DESC, rn`,
+		SELECT p.id, p.title, p.kind, p.status, p.impact, p.effort, p.rn, t.total
+		FROM picked p JOIN totals t ON t.cell = p.cell
+		ORDER BY p.cell DESC, p.rn`,
 		append(backlogArgs(workspaceID, f.EpicFilter), f.Impact*10+f.Effort, sightline.MatrixUnscoredList, sightline.MatrixCellList, sightline.MatrixCellCap)...)
 	if err != nil {
 		return nil, err
