@@ -19,7 +19,8 @@ CREATE TABLE webhooks (
     kind            text        NOT NULL CHECK (kind IN ('slack', 'teams', 'generic')),
     name            text        NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
     url             text        NOT NULL CHECK (length(url) BETWEEN 8 AND 2000),
-    events          text[]      NOT NULL CHECK (cardinality(events) > 0),
+    events          text[]      NOT NULL CHECK (cardinality(events) > 0 AND events <@ ARRAY['shift_logged', 'shift_acknowledged',
+                    'epic_committed', 'epic_ready', 'blocking_impact', 'decision_accepted', 'objection_recorded']),
     -- The generic kind's signing key (HMAC needs the key itself, so it is
     -- kept, shown to owners only); empty for Slack and Teams.
     secret          text        NOT NULL DEFAULT '',

@@ -203,9 +203,21 @@ func (k apiKind[T]) handleList(w http.ResponseWriter, r *http.Request) error {
 	// The kinds listed so are bounded (goals, initiatives, shifts, the
 	// architecture, concerns, the roadmap, decisions): read whole, paged
 	// by id.
-	slices.SortFunc(rows, func(a, b T) int { return cmp.Compare(rowID(&a), rowID(&b)) })
-	start, _ := slices.BinarySearchFunc(rows, after+1, func(row T, id int64) int { return cmp.Compare(rowID(&row), id) })
-	rows = rows[start:]
+	type keyed struct {
+		id  int64
+		row *T
+	}
+	keys := make([]keyed, len(rows))
+	for i := range rows {
+		keys[i] = keyed{rowID(&rows[i]), &rows[i]}
+	}
+	slices.SortFunc(keys, func(a, b keyed) int { return cmp.Compare(a.id, b.id) })
+	start, _ := slices.BinarySearchFunc(keys, after+1, func(k keyed, id int64) int { return cmp.Compare(k.id, id) })
+	page := make([]T, 0, min(len(keys)-start, limit+1))
+	for _, k := range keys[start:min(len(keys), start+limit+1)] {
+		page = append(page, *k.row)
+	}
+	rows = page
 	return writeJSON(w, http.StatusOK, pageOf(w, r, rows, limit, rowID[T], func(row *T) M { return k.show(slug, row) }))
 }
 

@@ -165,6 +165,11 @@ func (s *Server) mcpServer(r *http.Request, cache *mcp.SchemaCache) *mcp.Server 
 				return nil, err
 			}
 			q, p := sightline.ParseSearch(in.Query)
+			for field, v := range map[string]string{"query": in.Query, "kind": in.Kind} {
+				if msg := sightline.TextProblem(v); msg != "" {
+					p.Add(field, msg)
+				}
+			}
 			if err := p.Err(); err != nil {
 				return nil, err
 			}

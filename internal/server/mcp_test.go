@@ -93,6 +93,9 @@ func TestMCP(t *testing.T) {
 	if _, msg := callTool(t, pm, "search", map[string]any{"query": ""}); !strings.Contains(msg, "Type what to look for") {
 		t.Errorf("an empty search: %q", msg)
 	}
+	if _, msg := callTool(t, pm, "search", map[string]any{"query": "late\x00ncy"}); msg == "" || strings.Contains(msg, "on our side") {
+		t.Errorf("a NUL in a search: %q, want the field's problem", msg)
+	}
 
 	epic := app.id(`SELECT min(e.id) FROM epics e WHERE workspace_id = $1 AND EXISTS (SELECT 1 FROM nfr_impacts i WHERE i.epic_id = e.id)
 		AND EXISTS (SELECT 1 FROM epic_pains p WHERE p.epic_id = e.id)`, ws)

@@ -266,11 +266,10 @@ func CheckURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// Client sends webhook requests.
+// Client sends webhook requests (one per webhook: its allowed address is
+// checked against the address actually dialled).
 type Client struct {
-	http *http.Client
-	// Allowed is the one address an owner allowed though private ("" for
-	// none); checked against the address actually dialled.
+	http  *http.Client
 	limit int64
 }
 
@@ -292,7 +291,8 @@ func NewClient(timeout time.Duration, allowed string) *Client {
 		return nil
 	}}
 	tr := &http.Transport{DialContext: d.DialContext, TLSHandshakeTimeout: timeout, ResponseHeaderTimeout: timeout,
-		MaxIdleConns: 10, IdleConnTimeout: 30 * time.Second, Proxy: nil}
+		// A client lives for one delivery: nothing is kept open after it.
+		DisableKeepAlives: true, Proxy: nil}
 	return &Client{limit: MaxResponse, http: &http.Client{Transport: tr, Timeout: timeout,
 		// A redirect could lead anywhere: it is a failed delivery.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
