@@ -122,7 +122,7 @@ func TestWebhooks(t *testing.T) {
 	if _, err := app.db.Pool.Exec(context.Background(), `INSERT INTO webhooks (workspace_id, kind, name, url, events) VALUES ($1, 'slack', 'x', 'https://hooks.example.com/x', '{fax_sent}')`, app.demoID()); err == nil {
 		t.Error("the database takes a webhook for an event that does not exist")
 	}
-		form.Set("allowed_address", "127.0.0.1")
+	form.Set("allowed_address", "127.0.0.1")
 	res = owner.post("/w/demo/settings/webhooks", form)
 	wantStatus(t, res, http.StatusSeeOther)
 	hookPage := res.Header.Get("Location")
